@@ -1,0 +1,298 @@
+-- The single definition of every table of the dashboard's database.
+-- Conventions: snake_case; *_at = TIMESTAMP (naive local time, Asia/Shanghai); *_date = DATE;
+-- *_hours = DOUBLE hours; *_rate = 0..1. Codes are VARCHAR. Big fact tables carry no PRIMARY KEY
+-- (no ART indexes: they slow bulk writes and are not used by the scans the dashboard does);
+-- writers guarantee uniqueness of their keys.
+
+-- ───────────────────────── reference ─────────────────────────
+
+-- One row per key: facts about the database itself (city, demo flag, last write time of each writer).
+CREATE TABLE IF NOT EXISTS meta (
+    key        VARCHAR PRIMARY KEY,
+    value      VARCHAR,
+    updated_at TIMESTAMP NOT NULL
+);
+
+-- One row per level of the area hierarchy (1 = top). Names come from the city's configuration.
+CREATE TABLE IF NOT EXISTS area_levels (
+    level SMALLINT PRIMARY KEY,
+    name  VARCHAR NOT NULL          -- e.g. 区县 / 街道(乡镇) / 社区(村) / 网格, or Borough / Community Board
+);
+
+-- One row per area at any level: district → street → community → grid.
+CREATE TABLE IF NOT EXISTS areas (
+    area_code      VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    level          SMALLINT NOT NULL,      -- area_levels.level
+    parent_code    VARCHAR,                -- NULL for level 1
+    district_code  VARCHAR NOT NULL,       -- ancestor codes (self at own level) for one-column filters
+    street_code    VARCHAR,
+    community_code VARCHAR,
+    population     INTEGER,                -- residents where known
+    centroid_lat   DOUBLE,
+    centroid_lon   DOUBLE,
+    geojson        VARCHAR,                -- polygon geometry, GeoJSON text, WGS84
+    is_synthetic   BOOLEAN NOT NULL DEFAULT false  -- generated, not an official boundary
+);
+
+-- One row per responsible unit (责任单位).
+CREATE TABLE IF NOT EXISTS units (
+    unit_code     VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,        -- city_bureau | district_bureau | street_office | enterprise
+    peer_group    VARCHAR NOT NULL,        -- league-table group label, e.g. 市直部门 / 区县部门 / 街道(乡镇) / 企业
+    district_code VARCHAR                  -- NULL for city-wide units
+);
+
+-- One row per case source (来源).
+CREATE TABLE IF NOT EXISTS sources (
+    source_code VARCHAR PRIMARY KEY,
+    name_zh     VARCHAR NOT NULL
+);
+
+-- One row per 小类 (minor class), with its 大类 and kind (部件/事件).
+CREATE TABLE IF NOT EXISTS categories (
+    category_code VARCHAR PRIMARY KEY,     -- kind letter + major + minor, e.g. S0101
+    kind          VARCHAR NOT NULL,        -- component (部件) | event (事件)
+    major_code    VARCHAR NOT NULL,        -- e.g. S01
+    major_name    VARCHAR NOT NULL,
+    minor_code    VARCHAR NOT NULL,        -- two digits within the major class
+    minor_name    VARCHAR NOT NULL
+);
+
+-- One row per step of the case lifecycle, in order.
+CREATE TABLE IF NOT EXISTS steps (
+    step            VARCHAR PRIMARY KEY,   -- report | accept | file | dispatch | handle | verify | close
+    step_order      SMALLINT NOT NULL,
+    name_zh         VARCHAR NOT NULL,
+    from_column     VARCHAR,               -- the cases column the step's clock starts from
+    at_column       VARCHAR NOT NULL,      -- the cases column the step is done at
+    deadline_column VARCHAR                -- the cases column holding the step's deadline
+);
+
+-- One row per (category, step) time limit; category_code '*' is the default for every category.
+CREATE TABLE IF NOT EXISTS time_limits (
+    category_code VARCHAR NOT NULL,
+    step          VARCHAR NOT NULL,
+    amount        DOUBLE NOT NULL,
+    unit          VARCHAR NOT NULL,        -- work_hours (工作时) | work_days (工作日) | natural_hours (自然时)
+    PRIMARY KEY (category_code, step)
+);
+
+-- One row per calendar date covered by the data: working day or not, and where that fact came from.
+CREATE TABLE IF NOT EXISTS calendar (
+    cal_date     DATE PRIMARY KEY,
+    is_workday   BOOLEAN NOT NULL,
+    holiday_name VARCHAR,                  -- e.g. 国庆节; NULL on ordinary days
+    source       VARCHAR NOT NULL          -- chinesecalendar | override | weekend_fallback
+);
+
+-- ───────────────────────── case stream ─────────────────────────
+
+-- One row per case (事件/案件). Step timestamps are NULL until the step happens.
+CREATE TABLE IF NOT EXISTS cases (
+    case_id              BIGINT NOT NULL,  -- surrogate key, unique
+    case_no              VARCHAR NOT NULL, -- 案件编号: category code + yyyymmdd + 5-digit sequence, unique
+    source               VARCHAR NOT NULL, -- sources.source_code
+    kind                 VARCHAR NOT NULL, -- component | event
+    category_code        VARCHAR NOT NULL, -- 小类
+    major_code           VARCHAR NOT NULL, -- 大类
+    district_code        VARCHAR,
+    street_code          VARCHAR,
+    community_code       VARCHAR,
+    grid_code            VARCHAR,
+    lat                  DOUBLE,           -- WGS84
+    lon                  DOUBLE,
+    unit_code            VARCHAR,          -- unit currently responsible (last dispatch)
+    status               VARCHAR NOT NULL, -- reported|accepted|filed|dispatched|handled|verified|closed|cancelled|shelved
+    reported_at          TIMESTAMP NOT NULL,
+    accepted_at          TIMESTAMP,
+    filed_at             TIMESTAMP,
+    dispatched_at        TIMESTAMP,        -- first dispatch
+    handled_at           TIMESTAMP,        -- last reply of the unit (after any rework)
+    verified_at          TIMESTAMP,        -- last passed on-site check
+    closed_at            TIMESTAMP,
+    accept_deadline_at   TIMESTAMP,
+    file_deadline_at     TIMESTAMP,
+    dispatch_deadline_at TIMESTAMP,
+    handle_deadline_at   TIMESTAMP,
+    verify_deadline_at   TIMESTAMP,
+    deadline_at          TIMESTAMP,        -- closing deadline (结案时限), the 应结案 clock
+    is_cancelled         BOOLEAN NOT NULL DEFAULT false,  -- 作废
+    is_shelved           BOOLEAN NOT NULL DEFAULT false,  -- 挂账
+    is_deferred          BOOLEAN NOT NULL DEFAULT false,  -- 缓办
+    is_extended          BOOLEAN NOT NULL DEFAULT false,  -- 延期 (deadline moved with approval)
+    is_self_handled      BOOLEAN NOT NULL DEFAULT false,  -- 自行处置: closed on the spot, never dispatched
+    deferred_hours       DOUBLE NOT NULL DEFAULT 0,       -- working hours the clock was paused
+    rework_count         SMALLINT NOT NULL DEFAULT 0,     -- 返工: failed on-site checks
+    dispatch_count       SMALLINT NOT NULL DEFAULT 0,     -- dispatches incl. re-dispatches (二次派遣)
+    satisfaction         SMALLINT,                        -- 1..5 from the callback, NULL if not answered
+    callback_at          TIMESTAMP,
+    description          VARCHAR,                         -- free text as reported (may hold personal data)
+    handle_work_hours    DOUBLE,           -- working hours dispatched_at → handled_at (pauses excluded)
+    close_work_hours     DOUBLE,           -- working hours reported_at → closed_at
+    reported_date        DATE NOT NULL,    -- buckets precomputed at write time (faster than date_trunc)
+    reported_month       DATE NOT NULL,
+    reported_hour        SMALLINT NOT NULL,
+    updated_at           TIMESTAMP NOT NULL, -- last change in the source system; newer wins on import
+    origin               VARCHAR NOT NULL  -- demo | simulate | import:<batch id>
+);
+
+-- One row per case: personal data of the reporter. Only the masked case-detail query reads it.
+CREATE TABLE IF NOT EXISTS case_private (
+    case_id        BIGINT NOT NULL,
+    reporter_name  VARCHAR,
+    reporter_phone VARCHAR,
+    reporter_id_no VARCHAR,
+    address        VARCHAR
+);
+
+-- One row per step or dispatch of a case, in order: its timeline and its bouncing between units.
+CREATE TABLE IF NOT EXISTS case_steps (
+    case_id     BIGINT NOT NULL,
+    seq         SMALLINT NOT NULL,         -- 1.. in time order within the case
+    step        VARCHAR NOT NULL,          -- report|accept|file|dispatch|redispatch|handle|verify|rework|close|cancel|shelve|defer|extend|callback
+    unit_code   VARCHAR,                   -- unit acting or dispatched to
+    step_at     TIMESTAMP NOT NULL,
+    deadline_at TIMESTAMP,                 -- the step's deadline where the rules give one
+    opinion     VARCHAR                    -- 处理意见, free text
+);
+
+-- ───────────────────────── people stream (党建引领) ─────────────────────────
+
+-- One row per pairing of a unit with a community (结对共建 / 双到进社区).
+CREATE TABLE IF NOT EXISTS pairings (
+    pairing_id                BIGINT PRIMARY KEY,
+    unit_code                 VARCHAR NOT NULL,
+    community_code            VARCHAR NOT NULL,
+    first_secretary_person_id BIGINT,      -- people.person_id serving as 第一书记, if any
+    since_date                DATE NOT NULL,
+    until_date                DATE         -- NULL while active
+);
+
+-- One row per volunteer team (志愿服务队).
+CREATE TABLE IF NOT EXISTS teams (
+    team_id        BIGINT PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    unit_code      VARCHAR,
+    community_code VARCHAR
+);
+
+-- One row per person in the people stream: cadre, party-member volunteer or volunteer.
+CREATE TABLE IF NOT EXISTS people (
+    person_id           BIGINT PRIMARY KEY,
+    name                VARCHAR NOT NULL,  -- personal data: never on the wall
+    role                VARCHAR NOT NULL,  -- cadre | party_volunteer | volunteer
+    unit_code           VARCHAR,           -- employer unit for cadres
+    home_community_code VARCHAR,           -- community the person reports in to (双报到)
+    team_id             BIGINT,
+    is_assigned         BOOLEAN NOT NULL DEFAULT false, -- required to report in (报到率 denominator)
+    joined_date         DATE NOT NULL
+);
+
+-- One row per check-in (报到) of a person at a community.
+CREATE TABLE IF NOT EXISTS checkins (
+    checkin_id     BIGINT NOT NULL,
+    person_id      BIGINT NOT NULL,
+    community_code VARCHAR NOT NULL,
+    checkin_at     TIMESTAMP NOT NULL,
+    checkin_date   DATE NOT NULL,
+    purpose        VARCHAR                 -- report_in | service | visit (first secretary)
+);
+
+-- One row per service activity (志愿服务活动).
+CREATE TABLE IF NOT EXISTS activities (
+    activity_id    BIGINT PRIMARY KEY,
+    title          VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,       -- e.g. 环境整治 / 文明劝导 / 关爱帮扶 / 政策宣讲
+    community_code VARCHAR NOT NULL,
+    unit_code      VARCHAR,
+    team_id        BIGINT,
+    start_at       TIMESTAMP NOT NULL,
+    end_at         TIMESTAMP NOT NULL,
+    activity_date  DATE NOT NULL
+);
+
+-- One row per person taking part in an activity, with hours served.
+CREATE TABLE IF NOT EXISTS activity_participants (
+    activity_id BIGINT NOT NULL,
+    person_id   BIGINT NOT NULL,
+    hours       DOUBLE NOT NULL
+);
+
+-- One row per whistle (吹哨) a community blows.
+CREATE TABLE IF NOT EXISTS whistles (
+    whistle_id     BIGINT PRIMARY KEY,
+    community_code VARCHAR NOT NULL,
+    whistled_at    TIMESTAMP NOT NULL,
+    problem        VARCHAR NOT NULL,
+    category       VARCHAR,                -- problem type label
+    problem_count  SMALLINT NOT NULL DEFAULT 1,
+    solved_at      TIMESTAMP               -- NULL while open
+);
+
+-- One row per unit called by a whistle (部门报到), with its report-in.
+CREATE TABLE IF NOT EXISTS whistle_calls (
+    whistle_id     BIGINT NOT NULL,
+    unit_code      VARCHAR NOT NULL,
+    called_at      TIMESTAMP NOT NULL,
+    reported_in_at TIMESTAMP,              -- NULL while the unit has not come
+    staff_count    SMALLINT                -- people sent (rule: at least 2)
+);
+
+-- One row per micro-wish (微心愿).
+CREATE TABLE IF NOT EXISTS wishes (
+    wish_id                BIGINT PRIMARY KEY,
+    community_code         VARCHAR NOT NULL,
+    title                  VARCHAR NOT NULL,
+    value_yuan             DOUBLE NOT NULL,
+    posted_at              TIMESTAMP NOT NULL,
+    claimed_at             TIMESTAMP,
+    claimed_by_unit_code   VARCHAR,
+    claimed_by_person_id   BIGINT,
+    completed_at           TIMESTAMP
+);
+
+-- One row per resident need (需求清单).
+CREATE TABLE IF NOT EXISTS needs (
+    need_id              BIGINT PRIMARY KEY,
+    community_code       VARCHAR NOT NULL,
+    title                VARCHAR NOT NULL,
+    kind                 VARCHAR NOT NULL,
+    posted_at            TIMESTAMP NOT NULL,
+    claimed_at           TIMESTAMP,
+    claimed_by_unit_code VARCHAR
+);
+
+-- One row per resource a unit offers (资源清单).
+CREATE TABLE IF NOT EXISTS resources (
+    resource_id BIGINT PRIMARY KEY,
+    unit_code   VARCHAR NOT NULL,
+    title       VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    offered_at  TIMESTAMP NOT NULL
+);
+
+-- One row per project (项目清单) matching a need with a resource.
+CREATE TABLE IF NOT EXISTS projects (
+    project_id     BIGINT PRIMARY KEY,
+    community_code VARCHAR NOT NULL,
+    unit_code      VARCHAR NOT NULL,
+    need_id        BIGINT,
+    resource_id    BIGINT,
+    title          VARCHAR NOT NULL,
+    started_at     TIMESTAMP NOT NULL,
+    completed_at   TIMESTAMP
+);
+
+-- One row per supervision order (督办): a problem singled out for follow-up.
+CREATE TABLE IF NOT EXISTS supervision_orders (
+    order_id       BIGINT PRIMARY KEY,
+    round_no       SMALLINT NOT NULL,      -- 督查轮次
+    unit_code      VARCHAR NOT NULL,
+    community_code VARCHAR,
+    problem        VARCHAR NOT NULL,
+    issued_at      TIMESTAMP NOT NULL,
+    due_at         TIMESTAMP NOT NULL,
+    rectified_at   TIMESTAMP               -- NULL while not rectified
+);
