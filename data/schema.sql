@@ -109,7 +109,7 @@ CREATE TABLE IF NOT EXISTS cases (
     accepted_at          TIMESTAMP,
     filed_at             TIMESTAMP,
     dispatched_at        TIMESTAMP,        -- first dispatch
-    handled_at           TIMESTAMP,        -- last reply of the unit (after any rework)
+    handled_at           TIMESTAMP,        -- first reply of the unit (a failed check then sends it back)
     verified_at          TIMESTAMP,        -- last passed on-site check
     closed_at            TIMESTAMP,
     accept_deadline_at   TIMESTAMP,

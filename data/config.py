@@ -1,0 +1,70 @@
+"""City configuration (data/reference/city.toml) and the database path.
+
+Another city is one change of configuration: everything city-specific is read from here.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "demo.duckdb"
+
+
+@dataclass(frozen=True)
+class CityConfig:
+    name: str
+    code: str
+    centre_name: str
+    level_names: tuple[str, ...]
+    boundaries_path: Path
+    map_center_lat: float
+    map_center_lon: float
+    map_zoom: float
+    urban_core: tuple[str, ...]
+    office_periods: tuple[tuple[str, str], ...]
+    calendar_overrides_path: Path
+    exclude_shelved_from_filed: bool
+    exclude_deferred_from_due: bool
+    league_min_volume: int
+
+
+def _city_toml_path() -> Path:
+    return Path(os.environ.get("DASHBOARD_CITY", REFERENCE_DIR / "city.toml"))
+
+
+@lru_cache(maxsize=4)
+def load_city(path: Path | None = None) -> CityConfig:
+    path = Path(path) if path else _city_toml_path()
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    city, kpi = raw["city"], raw.get("kpi", {})
+    return CityConfig(
+        name=city["name"],
+        code=str(city["code"]),
+        centre_name=city["centre_name"],
+        level_names=tuple(city["level_names"]),
+        boundaries_path=PROJECT_ROOT / city["boundaries"],
+        map_center_lat=float(city["map_center_lat"]),
+        map_center_lon=float(city["map_center_lon"]),
+        map_zoom=float(city["map_zoom"]),
+        urban_core=tuple(city.get("urban_core", ())),
+        office_periods=tuple(tuple(p) for p in raw["office_hours"]["periods"]),
+        calendar_overrides_path=PROJECT_ROOT / raw["calendar"]["overrides"],
+        exclude_shelved_from_filed=bool(kpi.get("exclude_shelved_from_filed", True)),
+        exclude_deferred_from_due=bool(kpi.get("exclude_deferred_from_due", True)),
+        league_min_volume=int(kpi.get("league_min_volume", 30)),
+    )
+
+
+def db_path() -> Path:
+    """The writers' database file: $DASHBOARD_DB, default data/demo.duckdb."""
+    return Path(os.environ.get("DASHBOARD_DB", DEFAULT_DB_PATH))
+
+
+def published_path(db: Path) -> Path:
+    """The read-only snapshot the dashboard opens, published atomically by every writer."""
+    return db.with_name(db.stem + ".published.duckdb")

@@ -1,0 +1,302 @@
+"""Demo data for the case stream: units and millions of cases, vectorised with numpy.
+
+Shapes are calibrated to domain.md: ~98% of accepted cases filed, closing rate ~94% varying by
+unit and month, on-time rates from ~75% (slow units) to ~99% (good ones), 1-3% rework, ~90%
+satisfied, a power-law spread of categories, daily and weekly rhythm, holiday dips, growth.
+Steps later than `now` are not done yet, so recent cases are open and some are overdue.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from data.worktime import WorkCalendar
+
+CITY_BUREAUS = [
+    ("市城市管理和综合执法局", "city_bureau"), ("市住房和城乡建设局", "city_bureau"), ("市水利局", "city_bureau"),
+    ("市交通运输局", "city_bureau"), ("市生态环境局", "city_bureau"), ("市市场监督管理局", "city_bureau"),
+    ("市自然资源和规划局", "city_bureau"), ("市公安局交警支队", "city_bureau"), ("市应急管理局", "city_bureau"),
+    ("市园林绿化中心", "city_bureau"), ("市卫生健康委员会", "city_bureau"), ("市民政局", "city_bureau"),
+    ("市供水有限公司", "enterprise"), ("国网益阳供电公司", "enterprise"), ("市燃气有限公司", "enterprise"),
+    ("市公交集团", "enterprise"), ("中国电信益阳分公司", "enterprise"),
+]
+DISTRICT_BUREAUS = ["城市管理和综合执法局", "住房和城乡建设局", "市场监督管理局", "交通运输局", "应急管理局"]
+PEER_GROUP = {"city_bureau": "市直部门", "enterprise": "公用企业", "district_bureau": "区县部门", "street_office": "街道(乡镇)"}
+
+# Which kind of unit handles each major class; names are matched against the unit lists above.
+MAJOR_HANDLERS = {
+    "B01": ["市供水有限公司", "城市管理和综合执法局", "住房和城乡建设局"],
+    "B02": ["城市管理和综合执法局", "市公安局交警支队", "交通运输局", "国网益阳供电公司", "市公交集团"],
+    "B03": ["城市管理和综合执法局", "street_office"],
+    "B04": ["市园林绿化中心", "城市管理和综合执法局"],
+    "B05": ["住房和城乡建设局", "street_office"],
+    "S01": ["street_office", "城市管理和综合执法局"],
+    "S02": ["城市管理和综合执法局", "street_office"],
+    "S03": ["住房和城乡建设局", "市自然资源和规划局", "城市管理和综合执法局"],
+    "S04": ["市水利局", "市供水有限公司", "城市管理和综合执法局"],
+    "S05": ["street_office", "城市管理和综合执法局", "市公安局交警支队"],
+    "S06": ["市场监督管理局", "市市场监督管理局"],
+    "S07": ["street_office"],
+    "S08": ["应急管理局", "市燃气有限公司", "street_office"],
+    "S09": ["市园林绿化中心", "street_office"],
+}
+SOURCE_SHARES = {"grid": 0.45, "hotline": 0.25, "app": 0.14, "whistle": 0.03, "supervision": 0.03, "video": 0.08, "media": 0.02}
+HOUR_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.1, 0.1, 0.3, 1.0, 2.5, 5.0, 7.0, 7.5, 6.0, 3.5, 3.0, 5.5, 6.5, 6.5, 5.5,
+                         3.5, 2.5, 2.0, 1.5, 1.0, 0.6])
+MINUTE = np.timedelta64(1, "m")
+
+
+def build_units(areas: pd.DataFrame, district_names: dict[str, str], rng: np.random.Generator) -> pd.DataFrame:
+    """City bureaus and utilities, five bureaus per district, one office per street; each with a
+    hidden `quality` (0..1) that drives its on-time rate in the demo."""
+    rows = [(f"C{i + 1:03d}", name, kind, PEER_GROUP[kind], None) for i, (name, kind) in enumerate(CITY_BUREAUS)]
+    for d_code, d_name in district_names.items():
+        for j, b in enumerate(DISTRICT_BUREAUS):
+            rows.append((f"D{d_code}{j + 1:02d}", f"{d_name}{b}", "district_bureau", PEER_GROUP["district_bureau"], d_code))
+    streets = areas[areas.level == 2]
+    for s in streets.itertuples():
+        rows.append((f"S{s.area_code}", f"{s.name}办事处", "street_office", PEER_GROUP["street_office"], s.district_code))
+    units = pd.DataFrame(rows, columns=["unit_code", "name", "kind", "peer_group", "district_code"])
+    units["quality"] = rng.beta(6, 1.6, len(units))
+    return units
+
+
+def _handler_table(units: pd.DataFrame, majors: list[str], districts: list[str]) -> dict[tuple[str, str], np.ndarray]:
+    """(major_code, district_code) → candidate unit row indices."""
+    table = {}
+    for major in majors:
+        wanted = MAJOR_HANDLERS.get(major, ["street_office"])
+        for d in districts:
+            idx = []
+            for w in wanted:
+                if w == "street_office":
+                    m = (units.kind == "street_office") & (units.district_code == d)
+                elif w in DISTRICT_BUREAUS:
+                    m = (units.kind == "district_bureau") & (units.district_code == d) & units.name.str.endswith(w)
+                else:
+                    m = units.name == w
+                idx.extend(np.flatnonzero(m.to_numpy()).tolist())
+            table[(major, d)] = np.array(sorted(set(idx)) or [0])
+    return table
+
+
+def daily_counts(cal: WorkCalendar, start: date, today: date, n_cases: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    days = pd.date_range(start, today, freq="D")
+    t = np.linspace(0.0, 1.0, len(days))
+    weight = 1.0 + 0.35 * t                                          # growth over time
+    weight *= np.where(days.weekday >= 5, 0.72, 1.0)                 # weekly rhythm
+    holiday = np.array([not cal.is_workday(d.date()) and d.weekday() < 5 for d in days])
+    weight *= np.where(holiday, 0.55, 1.0)                           # holiday dips
+    weight *= 1.0 + 0.12 * np.sin(2 * np.pi * (days.dayofyear.to_numpy() - 100) / 365.0)  # summer peak
+    weight *= rng.lognormal(0.0, 0.08, len(days))
+    counts = rng.multinomial(n_cases, weight / weight.sum())
+    return days.to_numpy().astype("datetime64[m]"), counts
+
+
+def _lognormal_minutes(rng, median_minutes: float, sigma: float, n: int) -> np.ndarray:
+    return rng.lognormal(np.log(median_minutes), sigma, n)
+
+
+def build_cases(
+    *,
+    n_cases: int,
+    start: date,
+    today: date,
+    now: datetime,
+    cal: WorkCalendar,
+    categories: pd.DataFrame,
+    limits: pd.DataFrame,
+    units: pd.DataFrame,
+    grids: pd.DataFrame,
+    grid_points: dict[str, tuple[np.ndarray, np.ndarray]],
+    rng: np.random.Generator,
+    first_case_id: int = 1,
+    origin: str = "demo",
+) -> pa.Table:
+    """One Arrow table with the columns of `cases` plus `first_unit_code` (the wrongly dispatched
+    unit of re-dispatched cases, for the step history). Rows are in reported_at order."""
+    day_starts, counts = daily_counts(cal, start, today, n_cases, rng)
+    n = int(counts.sum())
+    day = np.repeat(day_starts, counts)
+    hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
+    reported = day + (hour * 60 + rng.integers(0, 60, n)).astype("timedelta64[m]")
+    reported = np.sort(reported)
+    now64 = np.datetime64(now, "m")
+    keep = reported <= now64
+    reported = reported[keep]
+    n = len(reported)
+
+    # What: power-law over categories (a fixed shuffled rank per seed).
+    cat_codes = categories.category_code.to_numpy()
+    ranks = rng.permutation(len(cat_codes)) + 1
+    p_cat = 1.0 / ranks ** 1.1
+    cat_idx = rng.choice(len(cat_codes), n, p=p_cat / p_cat.sum())
+    category = cat_codes[cat_idx]
+    major = categories.major_code.to_numpy()[cat_idx]
+    kind = categories.kind.to_numpy()[cat_idx]
+    src_codes = np.array(list(SOURCE_SHARES))
+    source = src_codes[rng.choice(len(src_codes), n, p=np.array(list(SOURCE_SHARES.values())))]
+
+    # Where: a grid by population, then a pre-sampled point inside it.
+    g_pop = grids.population.fillna(1).to_numpy(dtype=float)
+    g_idx = rng.choice(len(grids), n, p=g_pop / g_pop.sum())
+    lat = np.empty(n)
+    lon = np.empty(n)
+    grid_codes = grids.area_code.to_numpy()
+    order = np.argsort(g_idx, kind="stable")
+    bounds = np.searchsorted(g_idx[order], np.arange(len(grids) + 1))
+    for g in range(len(grids)):
+        rows = order[bounds[g]:bounds[g + 1]]
+        if len(rows):
+            plat, plon = grid_points[grid_codes[g]]
+            pick = rng.integers(0, len(plat), len(rows))
+            lat[rows] = plat[pick]
+            lon[rows] = plon[pick]
+    district = grids.district_code.to_numpy()[g_idx]
+    street = grids.street_code.to_numpy()[g_idx]
+    community = grids.community_code.to_numpy()[g_idx]
+
+    # Who: a unit handling the major class in the district; quality drives speed.
+    handlers = _handler_table(units, sorted(set(major)), sorted(set(district)))
+    unit_idx = np.empty(n, dtype=np.int64)
+    key = pd.Series(major).str.cat(pd.Series(district), sep="|").to_numpy()
+    for k in np.unique(key):
+        rows = np.flatnonzero(key == k)
+        m, d = k.split("|")
+        cand = handlers[(m, d)]
+        unit_idx[rows] = cand[rng.integers(0, len(cand), len(rows))]
+    quality = units.quality.to_numpy()[unit_idx]
+    unit_codes = units.unit_code.to_numpy()
+
+    # Side states.
+    is_cancelled = rng.random(n) < 0.019                # 作废 at acceptance
+    not_filed = (~is_cancelled) & (rng.random(n) < 0.02)  # 不予立案 (~98% filed)
+    filed_ok = ~is_cancelled & ~not_filed
+    is_shelved = filed_ok & (rng.random(n) < 0.005)
+    self_handled = filed_ok & ~is_shelved & (source == "grid") & (rng.random(n) < 0.10)
+    dispatched_ok = filed_ok & ~is_shelved & ~self_handled
+    redispatch = dispatched_ok & (rng.random(n) < 0.04)
+    rework = dispatched_ok & (rng.random(n) < 0.022)
+    is_deferred = dispatched_ok & (rng.random(n) < 0.01)
+    is_extended = dispatched_ok & ~is_deferred & (rng.random(n) < 0.015)
+    stuck = dispatched_ok & (rng.random(n) < 0.004 + 0.02 * (1 - quality))  # never handled: overdue open
+
+    def limit(step: str) -> tuple[np.ndarray, np.ndarray]:
+        return cal.limits_for(limits, category, step)
+
+    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[m]")
+    accepted = cal.add(reported, _lognormal_minutes(rng, 12, 0.8, n) / 60.0, "work_hours")
+    accepted = np.where(is_cancelled, nat, accepted)
+    filed = cal.add(accepted, _lognormal_minutes(rng, 15, 0.7, n) / 60.0, "work_hours")
+    filed = np.where(filed_ok, filed, nat)
+    dispatched = cal.add(filed, _lognormal_minutes(rng, 18, 0.7, n) / 60.0, "work_hours")
+    dispatched = np.where(dispatched_ok, dispatched, nat)
+    # Handling takes a share of the limit: good units well inside it, slow units often over it.
+    h_amount, h_unit = limit("handle")
+    deferred_hours = np.where(is_deferred, rng.uniform(7, 35, n).round(1), 0.0)
+    share = rng.lognormal(np.log(0.25 + 0.55 * (1 - quality)), 0.55, n)
+    share += np.where(redispatch, 0.25, 0.0)
+    handled = cal.add(dispatched, h_amount * share, h_unit)
+    handled = cal.add(handled, deferred_hours, "work_hours")
+    handled = np.where(stuck, nat, handled)
+    quick = cal.add(filed, _lognormal_minutes(rng, 25, 0.6, n) / 60.0, "work_hours")
+    handled = np.where(self_handled, quick, handled)
+    verified = cal.add(handled, _lognormal_minutes(rng, 50, 0.7, n) / 60.0, "work_hours")
+    verified = np.where(rework, cal.add(verified, h_amount * 0.4, h_unit), verified)
+    closed = cal.add(verified, _lognormal_minutes(rng, 20, 0.7, n) / 60.0, "work_hours")
+
+    # Deadlines from the category's limits, in working time.
+    a_amt, a_unit = limit("accept")
+    f_amt, f_unit = limit("file")
+    d_amt, d_unit = limit("dispatch")
+    v_amt, v_unit = limit("verify")
+    c_amt, c_unit = limit("close")
+    accept_deadline = cal.add(reported, a_amt, a_unit)
+    file_deadline = cal.add(accepted, f_amt, f_unit)
+    dispatch_deadline = cal.add(filed, d_amt, d_unit)
+    handle_limit = h_amount * np.where(is_extended, 2.0, 1.0)
+    handle_deadline = cal.add(cal.add(dispatched, handle_limit, h_unit), deferred_hours, "work_hours")
+    verify_deadline = cal.add(handled, v_amt, v_unit)
+    close_deadline = cal.add(cal.add(cal.add(cal.add(cal.add(filed, d_amt, d_unit), handle_limit, h_unit),
+                                             deferred_hours, "work_hours"), v_amt, v_unit), c_amt, c_unit)
+    close_deadline = np.where(filed_ok & ~is_shelved, close_deadline, nat)
+
+    # Nothing happens after now: later steps are simply not done yet.
+    def until_now(ts: np.ndarray) -> np.ndarray:
+        return np.where(ts <= now64, ts, nat)
+
+    accepted, filed, dispatched = until_now(accepted), until_now(filed), until_now(dispatched)
+    handled = until_now(np.where(np.isnat(dispatched) & ~self_handled, nat, handled))
+    verified = until_now(np.where(np.isnat(handled), nat, verified))
+    closed = until_now(np.where(np.isnat(verified), nat, closed))
+    handled = np.where(np.isnat(filed), nat, handled)
+    verified = np.where(np.isnat(handled), nat, verified)
+    closed = np.where(np.isnat(verified), nat, closed)
+    rework_count = np.where(rework & ~np.isnat(verified), 1, 0).astype(np.int16)
+    dispatch_count = (np.where(np.isnat(dispatched), 0, 1) + np.where(redispatch & ~np.isnat(dispatched), 1, 0)).astype(np.int16)
+
+    status = np.select(
+        [is_cancelled, not_filed & ~np.isnat(accepted), is_shelved & ~np.isnat(filed), ~np.isnat(closed),
+         ~np.isnat(verified), ~np.isnat(handled), ~np.isnat(dispatched), ~np.isnat(filed), ~np.isnat(accepted)],
+        ["cancelled", "not_filed", "shelved", "closed", "verified", "handled", "dispatched", "filed", "accepted"],
+        default="reported",
+    )
+    answered = ~np.isnat(closed) & (rng.random(n) < 0.7)
+    sat_p = np.stack([0.02 + 0 * quality, 0.02 + 0 * quality, 0.06 + 0 * quality,
+                      0.30 - 0.1 * quality, 0.60 + 0.1 * quality], axis=1)
+    sat_p /= sat_p.sum(axis=1, keepdims=True)
+    satisfaction = (sat_p.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1) + 1
+    callback = cal.add(closed, rng.uniform(1, 14, n), "work_hours")
+    callback = np.where(answered, callback, nat)
+    callback = until_now(callback)
+    satisfaction = np.where(~np.isnat(callback), satisfaction, 0)
+
+    first_unit = np.where(redispatch, unit_codes[(unit_idx + 1 + rng.integers(0, 5, n)) % len(unit_codes)], None)
+    unit_code = np.where(np.isnat(dispatched), None, unit_codes[unit_idx])
+    handle_work_hours = cal.work_hours_between(dispatched, handled) - np.where(is_deferred, deferred_hours, 0.0)
+    close_work_hours = cal.work_hours_between(reported, closed)
+    updated = _latest(reported, accepted, filed, dispatched, handled, verified, closed)
+
+    def ts(a: np.ndarray) -> pa.Array:
+        return pa.array(a.astype("datetime64[us]"), type=pa.timestamp("us"), from_pandas=True)
+
+    reported_dates = reported.astype("datetime64[D]")
+    return pa.table({
+        "case_id": pa.array(np.arange(first_case_id, first_case_id + n, dtype=np.int64)),
+        "source": source, "kind": kind, "category_code": category, "major_code": major,
+        "district_code": district, "street_code": street, "community_code": community, "grid_code": grid_codes[g_idx],
+        "lat": lat.round(6), "lon": lon.round(6),
+        "unit_code": pa.array(unit_code, type=pa.string()), "first_unit_code": pa.array(first_unit, type=pa.string()),
+        "status": status,
+        "reported_at": ts(reported), "accepted_at": ts(accepted), "filed_at": ts(filed), "dispatched_at": ts(dispatched),
+        "handled_at": ts(handled), "verified_at": ts(verified), "closed_at": ts(closed),
+        "accept_deadline_at": ts(np.where(np.isnat(reported), nat, accept_deadline)),
+        "file_deadline_at": ts(np.where(np.isnat(accepted), nat, file_deadline)),
+        "dispatch_deadline_at": ts(np.where(np.isnat(filed), nat, dispatch_deadline)),
+        "handle_deadline_at": ts(np.where(np.isnat(dispatched), nat, handle_deadline)),
+        "verify_deadline_at": ts(np.where(np.isnat(handled), nat, verify_deadline)),
+        "deadline_at": ts(close_deadline),
+        "is_cancelled": is_cancelled, "is_shelved": is_shelved, "is_deferred": is_deferred, "is_extended": is_extended,
+        "is_self_handled": self_handled, "deferred_hours": deferred_hours,
+        "rework_count": rework_count, "dispatch_count": dispatch_count,
+        "satisfaction": pa.array(np.where(satisfaction > 0, satisfaction, None), type=pa.int16()),
+        "callback_at": ts(callback),
+        "handle_work_hours": pa.array(np.round(handle_work_hours, 3), from_pandas=True),
+        "close_work_hours": pa.array(np.round(close_work_hours, 3), from_pandas=True),
+        "reported_date": pa.array(reported_dates, type=pa.date32()),
+        "reported_month": pa.array(reported.astype("datetime64[M]").astype("datetime64[D]"), type=pa.date32()),
+        "reported_hour": pa.array(((reported - reported_dates) // np.timedelta64(1, "h")).astype(np.int16)),
+        "updated_at": ts(updated),
+        "origin": pa.array(np.full(n, origin)),
+    })
+
+
+def _latest(*columns: np.ndarray) -> np.ndarray:
+    """Row-wise latest non-NaT timestamp (the case's last change)."""
+    out = columns[0].copy()
+    for c in columns[1:]:
+        out = np.where(~np.isnat(c) & (c > out), c, out)
+    return out

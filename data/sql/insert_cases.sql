@@ -1,0 +1,23 @@
+-- Writes a batch of generated cases (relation new_cases: the cases columns minus case_no and
+-- description, plus first_unit_code) into cases; case numbers continue each (category, day) sequence.
+INSERT INTO cases BY NAME
+SELECT n.* EXCLUDE (first_unit_code),
+       n.category_code || strftime(n.reported_at, '%Y%m%d')
+           || lpad((coalesce(prev.last_seq, 0)
+                    + row_number() OVER (PARTITION BY n.category_code, n.reported_date ORDER BY n.case_id))::VARCHAR, 5, '0')
+           AS case_no,
+       coalesce(s.name, '') || coalesce(c.name, '') || '附近'
+           || list_element(['发现', '有群众反映', '巡查发现', '存在'], (hash(n.case_id) % 4 + 1)::INTEGER)
+           || cat.minor_name || '问题，'
+           || list_element(['请尽快处理。', '影响居民出行，请处理。', '已拍照上传，请派单。', '多次反映未解决。'], (hash(n.case_id // 7) % 4 + 1)::INTEGER)
+           || CASE WHEN hash(n.case_id) % 40 = 0 THEN '联系人手机1' || lpad((hash(n.case_id) % 10000000000)::VARCHAR, 10, '0') ELSE '' END
+           AS description
+FROM new_cases n
+LEFT JOIN areas s ON s.area_code = n.street_code
+LEFT JOIN areas c ON c.area_code = n.community_code
+LEFT JOIN categories cat ON cat.category_code = n.category_code
+LEFT JOIN (
+    SELECT category_code, reported_date, max(right(case_no, 5)::INTEGER) AS last_seq
+    FROM cases GROUP BY ALL
+) prev ON prev.category_code = n.category_code AND prev.reported_date = n.reported_date
+ORDER BY n.reported_at, n.case_id;

@@ -1,0 +1,108 @@
+"""The writers' side of the database: one writer at a time, readers see atomic snapshots.
+
+DuckDB lets one process hold a read-write connection and locks every other process out, read-only
+opens included. So writers (seed, simulator, importer) take an exclusive lock file, write the
+database at `config.db_path()`, CHECKPOINT, and publish a copy with `os.replace` to
+`config.published_path(db)`, which the dashboard opens read-only and reopens when it changes.
+A crash mid-write leaves the last published snapshot untouched, and DuckDB's WAL keeps the
+writer's file at the last committed transaction.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from data.config import PROJECT_ROOT, published_path
+
+SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
+
+
+class WriterBusy(RuntimeError):
+    """Another writer holds the database."""
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO meta (key, value, updated_at) VALUES ($key, $value, $now)",
+        {"key": key, "value": value, "now": datetime.now().replace(microsecond=0)},
+    )
+
+
+def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_seconds: float = 120.0) -> Path:
+    """Make the committed state of `db` visible to readers, atomically.
+
+    Each publish is a new file under `<stem>.published/`, and the symlink `published_path(db)` is
+    swapped to it with os.replace. A new path per version matters: DuckDB caches database instances
+    by path within a process, so reopening a replaced file at the same path returns the old data.
+    Old versions are pruned after a grace period; a reader still holding one keeps its inode alive.
+    """
+    con.execute("CHECKPOINT")
+    link = published_path(db)
+    versions = link.with_suffix(".d")
+    versions.mkdir(parents=True, exist_ok=True)
+    target = versions / f"{time.time_ns()}.duckdb"
+    tmp = target.with_suffix(".tmp")
+    shutil.copyfile(db, tmp)
+    os.replace(tmp, target)
+    tmp_link = link.with_name(f"{link.name}.tmp{os.getpid()}")
+    tmp_link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, link.parent), tmp_link)
+    os.replace(tmp_link, link)
+    _prune(versions, current=target, keep=keep, grace_seconds=grace_seconds)
+    return target
+
+
+def _prune(versions: Path, *, current: Path, keep: int, grace_seconds: float) -> None:
+    files = sorted(versions.glob("*.duckdb"), key=lambda p: p.name, reverse=True)
+    now_s = time.time()
+    for old in files[keep:]:
+        if old != current and now_s - old.stat().st_mtime > grace_seconds:
+            old.unlink(missing_ok=True)
+
+
+@contextmanager
+def writer_lock(db: Path, *, wait_seconds: float = 120.0) -> Iterator[None]:
+    """Exclusive right to write `db` (an flock on `<db>.lock`); waits up to `wait_seconds`."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = open(db.with_name(db.name + ".lock"), "w")
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WriterBusy(f"另一个写入进程正在使用数据库 {db}，请稍后再试") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        lock_file.close()  # closing the file releases the lock
+
+
+@contextmanager
+def writer(db: Path, *, wait_seconds: float = 120.0, touch_meta: str | None = "last_write_at") -> Iterator[duckdb.DuckDBPyConnection]:
+    """Exclusive read-write connection to `db`; publishes a snapshot when the block ends normally."""
+    with writer_lock(db, wait_seconds=wait_seconds):
+        con = duckdb.connect(str(db))
+        try:
+            apply_schema(con)
+            yield con
+            if touch_meta:
+                set_meta(con, touch_meta, datetime.now().isoformat(timespec="seconds"))
+            publish(con, db)
+        finally:
+            con.close()

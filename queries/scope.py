@@ -1,0 +1,82 @@
+"""Scope: everything a query result depends on, frozen so it can key a cache.
+
+Access (what the identity may see) is separate from filters (what the user narrowed to): filters
+only ever narrow inside access, and the SQL prefix in queries/sql/_scoped.sql intersects both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the signed-in identity may see. Fails closed: the default sees nothing."""
+
+    all_districts: bool = False
+    districts: tuple[str, ...] = ()
+    label: str = "未登录：无数据权限"
+
+    @classmethod
+    def demo(cls) -> "Access":
+        return cls(all_districts=True, label="演示模式：可查看全部区县（示例数据）")
+
+    @classmethod
+    def for_districts(cls, codes: tuple[str, ...], label: str) -> "Access":
+        return cls(all_districts=False, districts=tuple(sorted(set(codes))), label=label)
+
+
+def _opt(values: tuple[str, ...] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Half-open date window [start_date, end_date) plus optional filters (None = no filter)."""
+
+    start_date: date
+    end_date: date
+    access: Access = field(default_factory=Access)
+    now_at: datetime = field(default_factory=lambda: datetime.now().replace(second=0, microsecond=0))
+    districts: tuple[str, ...] | None = None
+    streets: tuple[str, ...] | None = None
+    communities: tuple[str, ...] | None = None
+    grids: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    majors: tuple[str, ...] | None = None
+    categories: tuple[str, ...] | None = None
+    sources: tuple[str, ...] | None = None
+    units: tuple[str, ...] | None = None
+
+    def params(self) -> dict:
+        """Named parameters for the scope prefix; every one of them is used by _scoped.sql."""
+        return {
+            "start": datetime.combine(self.start_date, time()),
+            "end": datetime.combine(self.end_date, time()),
+            "now": self.now_at,
+            "access_all": self.access.all_districts,
+            "access_districts": list(self.access.districts),
+            "districts": _opt(self.districts),
+            "streets": _opt(self.streets),
+            "communities": _opt(self.communities),
+            "grids": _opt(self.grids),
+            "kinds": _opt(self.kinds),
+            "majors": _opt(self.majors),
+            "categories": _opt(self.categories),
+            "sources": _opt(self.sources),
+            "units": _opt(self.units),
+        }
+
+    def unfiltered(self) -> "Scope":
+        """Same identity and window, no filters: for the filter option lists."""
+        return replace(self, districts=None, streets=None, communities=None, grids=None, kinds=None,
+                       majors=None, categories=None, sources=None, units=None)
+
+    def previous_period(self) -> "Scope":
+        """The window of equal length just before this one (for 环比 and rank change)."""
+        days = (self.end_date - self.start_date).days
+        return replace(self, start_date=self.start_date - timedelta(days=days), end_date=self.start_date)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days

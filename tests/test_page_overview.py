@@ -1,0 +1,69 @@
+"""Page test: the overview shows the exact KPI values of a small known database."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.builders import add_case, new_db
+from tests.pagetools import clear_caches, metric_values, publish_test_db
+
+
+def closed(con, reported, deadline, closed_at, **kw):
+    add_case(con, reported_at=reported, accepted_at=reported, filed_at=reported, dispatched_at=reported,
+             handled_at=closed_at, verified_at=closed_at, closed_at=closed_at, deadline_at=deadline, status="closed", **kw)
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    con = new_db()
+    # Two districts; window = 近30天 ending 2026-11-23 (pinned now).
+    closed(con, datetime(2026, 11, 2, 9), datetime(2026, 11, 4, 17), datetime(2026, 11, 3, 9))
+    closed(con, datetime(2026, 11, 3, 9), datetime(2026, 11, 5, 17), datetime(2026, 11, 6, 9))   # late
+    closed(con, datetime(2026, 11, 4, 9), datetime(2026, 11, 6, 17), datetime(2026, 11, 5, 9), district="430903")
+    add_case(con, reported_at=datetime(2026, 11, 10, 9), accepted_at=datetime(2026, 11, 10, 9),
+             filed_at=datetime(2026, 11, 10, 9), dispatched_at=datetime(2026, 11, 10, 10),
+             deadline_at=datetime(2026, 11, 12, 17), status="dispatched", district="430903")          # overdue open
+    add_case(con, reported_at=datetime(2026, 11, 11, 9), is_cancelled=True, status="cancelled")
+    db = tmp_path / "page.duckdb"
+    publish_test_db(con, db)
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
+    clear_caches()
+    yield
+    clear_caches()
+
+
+def test_overview_shows_the_exact_kpis_of_the_known_database(app_env):
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    assert not at.exception
+    values = metric_values(at)
+    assert values["受理数"] == "4"
+    assert values["立案数"] == "4"
+    assert values["结案数"] == "3"
+    assert values["处置率"] == "75.00%"        # 3 closed of 4 filed and dispatched
+    assert values["按期结案率"] == "50.00%"    # 2 on time of 4 due
+    assert values["超期未处置"] == "1"
+
+
+def test_choosing_a_district_in_the_url_changes_the_numbers(app_env):
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["district"] = "430903"
+    at.run()
+    assert not at.exception
+    values = metric_values(at)
+    assert values["受理数"] == "2"
+    assert values["处置率"] == "50.00%"
+    assert values["超期未处置"] == "1"
+
+
+def test_a_malformed_url_parameter_is_ignored_with_a_notice(app_env):
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["range"] = "<script>"
+    at.query_params["district"] = "abc"
+    at.run()
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "无法识别" in notices and "无效" in notices
+    assert metric_values(at)["受理数"] == "4"

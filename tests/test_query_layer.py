@@ -1,0 +1,192 @@
+"""SQL unit tests for the query layer: given a few rows, the exact result."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from data.config import load_city
+from queries import cases as q
+from queries.db import SnapshotReader, connect_readonly
+from queries.runner import SQL_DIR, compose
+from queries.scope import Access, Scope
+from tests.builders import add_case, new_db
+
+CITY = load_city()
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+def scope(**kw) -> Scope:
+    base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(), now_at=NOW)
+    base.update(kw)
+    return Scope(**base)
+
+
+@pytest.fixture
+def con():
+    c = new_db()
+    yield c
+    c.close()
+
+
+def closed_case(con, reported_at, *, deadline_at, closed_at, district="430902", **kw):
+    return add_case(con, district=district, reported_at=reported_at, accepted_at=reported_at, filed_at=reported_at,
+                    dispatched_at=reported_at, handled_at=closed_at, verified_at=closed_at, closed_at=closed_at,
+                    deadline_at=deadline_at, status="closed", **kw)
+
+
+def test_kpis_count_each_step_inside_the_half_open_window(con):
+    closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 3, 9), closed_at=datetime(2026, 11, 2, 15))
+    # accepted exactly at the exclusive end: not in the window
+    add_case(con, reported_at=datetime(2026, 11, 23, 0, 0), accepted_at=datetime(2026, 11, 23, 0, 0), status="accepted")
+    # accepted at the inclusive start: in the window
+    add_case(con, reported_at=datetime(2026, 11, 1, 0, 0), accepted_at=datetime(2026, 11, 1, 0, 0), status="accepted")
+    row = q.case_kpis(con, scope(), CITY)
+    assert (row.accepted_count, row.filed_count, row.dispatched_count, row.closed_count) == (2, 1, 1, 1)
+
+
+def test_open_overdue_case_counts_against_the_unit_at_once(con):
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9),
+             filed_at=datetime(2026, 11, 2, 9), dispatched_at=datetime(2026, 11, 2, 10),
+             deadline_at=datetime(2026, 11, 4, 17), status="dispatched")
+    closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 4, 17), closed_at=datetime(2026, 11, 5, 9))
+    closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 4, 17), closed_at=datetime(2026, 11, 3, 9))
+    row = q.case_kpis(con, scope(), CITY)
+    assert row.due_count == 3
+    assert row.due_closed_count == 2
+    assert row.due_on_time_count == 1
+    assert row.overdue_open_count == 1
+
+
+def test_cancelled_shelved_and_deferred_cases_leave_the_due_denominator(con):
+    for flag in ("is_cancelled", "is_shelved", "is_deferred"):
+        add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9),
+                 deadline_at=datetime(2026, 11, 5, 9), **{flag: True})
+    closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 5, 9), closed_at=datetime(2026, 11, 4, 9))
+    row = q.case_kpis(con, scope(), CITY)
+    assert row.due_count == 1
+    assert row.filed_count == 2  # the deferred one and the closed one; shelved is excluded from 立案数
+    assert row.overdue_open_count == 1  # the deferred case is still open and past its deadline
+
+
+def test_disposal_rate_counts_filed_and_dispatched_or_self_handled(con):
+    closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 5, 9), closed_at=datetime(2026, 11, 4, 9))
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9),
+             dispatched_at=datetime(2026, 11, 2, 10), deadline_at=datetime(2026, 11, 30, 9), status="dispatched")
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9), is_self_handled=True,
+             handled_at=datetime(2026, 11, 2, 9, 30), closed_at=datetime(2026, 11, 2, 10), status="closed")
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9), status="filed")  # not dispatched yet
+    row = q.case_kpis(con, scope(), CITY)
+    assert (row.disposal_num, row.disposal_den) == (2, 3)
+
+
+def test_empty_window_gives_zero_counts_not_an_error(con):
+    row = q.case_kpis(con, scope(start_date=date(2020, 1, 1), end_date=date(2020, 1, 2)), CITY)
+    assert int(row.accepted_count) == 0 and int(row.due_count) == 0
+
+
+def test_daily_trend_fills_days_without_cases_with_zero(con):
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
+    add_case(con, reported_at=datetime(2026, 11, 2, 11), accepted_at=datetime(2026, 11, 2, 11),
+             closed_at=datetime(2026, 11, 4, 9))
+    trend = q.daily_trend(con, scope(start_date=date(2026, 11, 1), end_date=date(2026, 11, 5)))
+    assert trend.day.astype(str).tolist() == ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"]
+    assert trend.accepted_count.tolist() == [0, 2, 0, 0]
+    assert trend.closed_count.tolist() == [0, 0, 0, 1]
+
+
+def test_area_summary_lists_every_area_of_the_level_with_its_counts(con):
+    add_case(con, district="430903", reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
+    summary = q.area_summary(con, scope(), CITY, 1)
+    assert summary.set_index("area_code").accepted_count.to_dict() == {"430902": 0, "430903": 1}
+    streets = q.area_summary(con, scope(districts=("430903",)), CITY, 2)
+    assert streets.area_code.tolist() == ["430903001"]
+
+
+def test_unit_league_ranks_only_units_above_the_minimum_volume_and_breaks_ties_by_volume(con):
+    for _ in range(3):
+        closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 5, 9), closed_at=datetime(2026, 11, 4, 9))
+    for _ in range(2):
+        closed_case(con, datetime(2026, 11, 2, 9), district="430903", deadline_at=datetime(2026, 11, 5, 9),
+                    closed_at=datetime(2026, 11, 4, 9))
+    closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 5, 9), closed_at=datetime(2026, 11, 4, 9),
+                unit_code="C001")
+    league = q.unit_league(con, scope(), CITY, min_volume=2)
+    assert league[["unit_code", "due_count", "is_ranked"]].values.tolist() == [
+        ["D43090201", 3, True], ["D43090301", 2, True], ["C001", 1, False]]
+    assert league["rank"].tolist()[:2] == [1, 2]
+    assert league.on_time_rate.tolist()[:2] == [1.0, 1.0]
+
+
+def test_access_to_one_district_hides_the_other_everywhere(con):
+    add_case(con, district="430902", reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
+    add_case(con, district="430903", reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
+    only = scope(access=Access.for_districts(("430902",), "资阳区"))
+    assert q.case_kpis(con, only, CITY).accepted_count == 1
+    assert set(q.area_options(con, only).area_code.str[:6]) == {"430902"}
+    # a filter naming another district narrows to nothing instead of widening access
+    assert q.case_kpis(con, scope(access=only.access, districts=("430903",)), CITY).accepted_count == 0
+    assert set(q.unit_options(con, only).unit_code) == {"C001", "D43090201"}
+
+
+def test_no_identity_sees_nothing(con):
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
+    nobody = scope(access=Access())
+    assert q.case_kpis(con, nobody, CITY).accepted_count == 0
+    assert q.area_options(con, nobody).empty
+
+
+def test_query_files_read_only_the_scoped_relations():
+    raw = re.compile(r"\b(FROM|JOIN)\s+(cases|case_steps|case_private|areas|units|checkins|whistles|wishes|"
+                     r"activities|pairings|people|needs|projects|resources|supervision_orders)\b", re.IGNORECASE)
+    offenders = [p.name for p in SQL_DIR.glob("*.sql") if p.name != "_scoped.sql" and raw.search(p.read_text())]
+    assert offenders == []
+
+
+def test_compose_merges_a_leading_with_into_the_scope_prefix():
+    sql = compose("area_summary")
+    assert sql.count("WITH ") == 1 and "per_area AS (" in sql
+
+
+def test_dashboard_connection_refuses_files_extensions_and_settings(tmp_path):
+    db = tmp_path / "x.duckdb"
+    new_db(db).close()
+    (tmp_path / "secret.csv").write_text("a\n1\n")
+    con = connect_readonly(db)
+    probes = [
+        f"SELECT * FROM read_csv('{tmp_path}/secret.csv')",
+        f"SELECT * FROM read_text('{tmp_path}/secret.csv')",
+        f"SELECT * FROM glob('{tmp_path}/*')",
+        f"COPY (SELECT 1) TO '{tmp_path}/out.csv'",
+        f"ATTACH '{tmp_path}/other.duckdb' AS other",
+        "INSTALL spatial",
+        "LOAD spatial",
+        "SET enable_external_access = true",
+        "CREATE TABLE t AS SELECT 1",
+    ]
+    for probe in probes:
+        with pytest.raises(duckdb.Error):
+            con.execute(probe)
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_snapshot_reader_sees_each_publish_and_keeps_the_last_good_one_when_missing(tmp_path):
+    from data.config import published_path
+    from data.store import publish
+
+    db = tmp_path / "snap.duckdb"
+    writer = new_db(db)
+    publish(writer, db)
+    reader = SnapshotReader(published_path(db))
+    v1 = reader.version
+    assert reader.cursor().execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+    add_case(writer, reported_at=datetime(2026, 11, 2, 9))
+    publish(writer, db)
+    assert reader.version != v1
+    assert reader.cursor().execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    published_path(db).unlink()
+    assert reader.cursor().execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    assert "不可用" in reader.last_error
+    writer.close()

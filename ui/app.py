@@ -1,0 +1,109 @@
+"""Shared page frame: page config, the demo database on first start, the Chinese menu, the
+identity's access, the sidebar filters and the freshness line. Every page starts with setup_page().
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from data.config import PROJECT_ROOT, db_path, load_city, published_path
+from queries.scope import Access, Scope
+from ui import cache, filters
+from ui.clock import now
+
+FAVICON = str(PROJECT_ROOT / "ui" / "static" / "favicon.png")
+
+# (page file, menu label, icon). A page appears in the menu only when its file exists.
+MENU = [
+    ("dashboard.py", "总览", ":material/dashboard:"),
+    ("pages/map.py", "地图", ":material/map:"),
+    ("pages/trends.py", "趋势", ":material/trending_up:"),
+    ("pages/league.py", "排行榜", ":material/leaderboard:"),
+    ("pages/cases.py", "案件", ":material/list_alt:"),
+    ("pages/party.py", "党建·志愿", ":material/volunteer_activism:"),
+    ("pages/definitions.py", "口径说明", ":material/menu_book:"),
+    ("pages/imports.py", "数据导入", ":material/upload_file:"),
+    ("pages/wall.py", "指挥大屏", ":material/tv:"),
+]
+
+BASE_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+div.block-container { padding-top: 1.2rem; padding-bottom: 1rem; max-width: 100%; }
+[data-testid="stSidebarHeader"] { height: 0.5rem; min-height: 0.5rem; }
+</style>
+"""
+
+
+def ensure_database() -> None:
+    """Builds the demo database on first start, with progress on screen; publishes it if needed."""
+    published = published_path(db_path())
+    if published.exists():
+        return
+    from data import seed
+    from data.store import publish, writer_lock
+    import duckdb
+
+    db = db_path()
+    with st.status("首次启动：正在生成示例数据库（益阳市，合成数据），约需半分钟……", expanded=True) as status:
+        if db.exists():
+            with writer_lock(db):
+                con = duckdb.connect(str(db))
+                try:
+                    publish(con, db)
+                finally:
+                    con.close()
+        else:
+            seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
+        status.update(label="示例数据库已生成", state="complete", expanded=False)
+
+
+def current_access() -> Access:
+    """The identity's access. Until sign-in is configured this is the explicit demo identity,
+    which says so on screen (security.md rule 2: the only exception to failing closed)."""
+    return Access.demo()
+
+
+def freshness_text(meta: dict[str, str], moment: datetime) -> tuple[str, bool]:
+    """('数据更新于 N 分钟前', is_stale) from the last write time of any writer."""
+    stamp = meta.get("last_write_at")
+    if not stamp:
+        return "数据更新时间未知", True
+    minutes = max(0, int((moment - datetime.fromisoformat(stamp)).total_seconds() // 60))
+    if minutes < 1:
+        return "数据更新于 1 分钟内", False
+    if minutes < 120:
+        return f"数据更新于 {minutes} 分钟前", minutes > 30
+    return f"数据更新于 {datetime.fromisoformat(stamp):%m月%d日 %H:%M}", True
+
+
+def render_menu(current: str) -> None:
+    st.sidebar.markdown(f"### {load_city().centre_name}")
+    for path, label, icon in MENU:
+        if (PROJECT_ROOT / path).exists():
+            st.sidebar.page_link(path, label=label, icon=icon, disabled=(path == current))
+    st.sidebar.divider()
+
+
+def setup_page(title: str, page_file: str, *, show_area_filter: bool = True) -> Scope:
+    """Call first on every page: returns the Scope this session may see, as the user filtered it."""
+    city = load_city()
+    st.set_page_config(page_title=f"{title} · {city.centre_name}", page_icon=FAVICON, layout="wide",
+                       initial_sidebar_state="expanded")
+    st.html(BASE_CSS)
+    ensure_database()
+    render_menu(page_file)
+    access = current_access()
+    scope = filters.render_filters(access, show_area=show_area_filter)
+    st.sidebar.divider()
+    meta = cache.meta()
+    text, stale = freshness_text(meta, now())
+    st.sidebar.caption(f":{'red' if stale else 'green'}[●] {text}")
+    st.sidebar.caption(f":material/shield_person: {access.label}")
+    if meta.get("is_demo") == "true":
+        st.sidebar.caption("示例数据：街道、社区、网格边界与全部记录均为合成数据")
+    if cache.reader().last_error:
+        st.warning(cache.reader().last_error, icon=":material/sync_problem:")
+    return scope
