@@ -26,8 +26,8 @@ def main() -> None:
     scope = setup_page("总览", "dashboard.py")
     city = load_city()
     kpis = registry(city)
-    row = cache.get("case_kpis", scope, city)
-    previous = cache.get("case_kpis", scope.previous_period(), city)
+    row = cache.get("case_kpis", scope)
+    previous = cache.get("case_kpis", scope.previous_period())
 
     st.title(f"{city.name}社会治理总览")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
@@ -41,7 +41,7 @@ def main() -> None:
     level = 1 if scope.districts is None else 2 if scope.streets is None else 3 if scope.communities is None else 4
     with left:
         st.subheader("区域分布")
-        summary = cache.get("area_summary", scope, city, level)
+        summary = cache.get("area_summary", scope, level)
         shapes = cache.get("area_shapes", scope, level)
         if summary.empty or shapes.empty:
             render_empty()
@@ -62,7 +62,7 @@ def main() -> None:
         else:
             st.plotly_chart(daily_accepted_closed(trend, height=440), width="stretch", config={"displaylogo": False})
 
-    league = cache.get("unit_league", scope, city)
+    league = cache.get("unit_league", scope, city.league_min_volume)
     ranked = league[league.is_ranked]
     st.subheader("责任单位按期结案率")
     st.caption(f"仅对统计期内应结案不少于 {city.league_min_volume} 件的单位排名；"

@@ -3,34 +3,31 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.config import CityConfig
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 
 
-def case_kpis(source: CursorSource, scope: Scope, city: CityConfig) -> pd.Series:
+def case_kpis(source: CursorSource, scope: Scope) -> pd.Series:
     """One row of headline counts (see queries/kpis.py for what each means)."""
-    return fetch(source, "case_kpis", scope, exclude_shelved=city.exclude_shelved_from_filed,
-                 exclude_deferred=city.exclude_deferred_from_due).iloc[0]
+    return fetch(source, "case_kpis", scope).iloc[0]
 
 
 def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame:
     return fetch(source, "daily_trend", scope)
 
 
-def area_summary(source: CursorSource, scope: Scope, city: CityConfig, level: int) -> pd.DataFrame:
+def area_summary(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
     if level not in (1, 2, 3, 4):
         raise ValueError(f"level must be 1..4, got {level}")
-    return fetch(source, "area_summary", scope, level=level, exclude_deferred=city.exclude_deferred_from_due)
+    return fetch(source, "area_summary", scope, level=level)
 
 
 def area_shapes(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
     return fetch(source, "area_shapes", scope, level=level)
 
 
-def unit_league(source: CursorSource, scope: Scope, city: CityConfig, min_volume: int | None = None) -> pd.DataFrame:
-    min_volume = city.league_min_volume if min_volume is None else min_volume
-    return fetch(source, "unit_league", scope, min_volume=min_volume, exclude_deferred=city.exclude_deferred_from_due)
+def unit_league(source: CursorSource, scope: Scope, min_volume: int) -> pd.DataFrame:
+    return fetch(source, "unit_league", scope, min_volume=min_volume)
 
 
 def area_options(source: CursorSource, scope: Scope) -> pd.DataFrame:

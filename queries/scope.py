@@ -47,6 +47,9 @@ class Scope:
     categories: tuple[str, ...] | None = None
     sources: tuple[str, ...] | None = None
     units: tuple[str, ...] | None = None
+    # KPI denominator choices from city configuration; they change results, so they key caches too.
+    exclude_shelved: bool = True
+    exclude_deferred: bool = True
 
     def params(self) -> dict:
         """Named parameters for the scope prefix; every one of them is used by _scoped.sql."""
@@ -65,6 +68,8 @@ class Scope:
             "categories": _opt(self.categories),
             "sources": _opt(self.sources),
             "units": _opt(self.units),
+            "exclude_shelved": self.exclude_shelved,
+            "exclude_deferred": self.exclude_deferred,
         }
 
     def unfiltered(self) -> "Scope":

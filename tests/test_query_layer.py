@@ -43,7 +43,7 @@ def test_kpis_count_each_step_inside_the_half_open_window(con):
     add_case(con, reported_at=datetime(2026, 11, 23, 0, 0), accepted_at=datetime(2026, 11, 23, 0, 0), status="accepted")
     # accepted at the inclusive start: in the window
     add_case(con, reported_at=datetime(2026, 11, 1, 0, 0), accepted_at=datetime(2026, 11, 1, 0, 0), status="accepted")
-    row = q.case_kpis(con, scope(), CITY)
+    row = q.case_kpis(con, scope())
     assert (row.accepted_count, row.filed_count, row.dispatched_count, row.closed_count) == (2, 1, 1, 1)
 
 
@@ -53,7 +53,7 @@ def test_open_overdue_case_counts_against_the_unit_at_once(con):
              deadline_at=datetime(2026, 11, 4, 17), status="dispatched")
     closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 4, 17), closed_at=datetime(2026, 11, 5, 9))
     closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 4, 17), closed_at=datetime(2026, 11, 3, 9))
-    row = q.case_kpis(con, scope(), CITY)
+    row = q.case_kpis(con, scope())
     assert row.due_count == 3
     assert row.due_closed_count == 2
     assert row.due_on_time_count == 1
@@ -65,7 +65,7 @@ def test_cancelled_shelved_and_deferred_cases_leave_the_due_denominator(con):
         add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9),
                  deadline_at=datetime(2026, 11, 5, 9), **{flag: True})
     closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 5, 9), closed_at=datetime(2026, 11, 4, 9))
-    row = q.case_kpis(con, scope(), CITY)
+    row = q.case_kpis(con, scope())
     assert row.due_count == 1
     assert row.filed_count == 2  # the deferred one and the closed one; shelved is excluded from 立案数
     assert row.overdue_open_count == 1  # the deferred case is still open and past its deadline
@@ -78,12 +78,12 @@ def test_disposal_rate_counts_filed_and_dispatched_or_self_handled(con):
     add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9), is_self_handled=True,
              handled_at=datetime(2026, 11, 2, 9, 30), closed_at=datetime(2026, 11, 2, 10), status="closed")
     add_case(con, reported_at=datetime(2026, 11, 2, 9), filed_at=datetime(2026, 11, 2, 9), status="filed")  # not dispatched yet
-    row = q.case_kpis(con, scope(), CITY)
+    row = q.case_kpis(con, scope())
     assert (row.disposal_num, row.disposal_den) == (2, 3)
 
 
 def test_empty_window_gives_zero_counts_not_an_error(con):
-    row = q.case_kpis(con, scope(start_date=date(2020, 1, 1), end_date=date(2020, 1, 2)), CITY)
+    row = q.case_kpis(con, scope(start_date=date(2020, 1, 1), end_date=date(2020, 1, 2)))
     assert int(row.accepted_count) == 0 and int(row.due_count) == 0
 
 
@@ -99,9 +99,9 @@ def test_daily_trend_fills_days_without_cases_with_zero(con):
 
 def test_area_summary_lists_every_area_of_the_level_with_its_counts(con):
     add_case(con, district="430903", reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
-    summary = q.area_summary(con, scope(), CITY, 1)
+    summary = q.area_summary(con, scope(), 1)
     assert summary.set_index("area_code").accepted_count.to_dict() == {"430902": 0, "430903": 1}
-    streets = q.area_summary(con, scope(districts=("430903",)), CITY, 2)
+    streets = q.area_summary(con, scope(districts=("430903",)), 2)
     assert streets.area_code.tolist() == ["430903001"]
 
 
@@ -124,17 +124,17 @@ def test_access_to_one_district_hides_the_other_everywhere(con):
     add_case(con, district="430902", reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
     add_case(con, district="430903", reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
     only = scope(access=Access.for_districts(("430902",), "资阳区"))
-    assert q.case_kpis(con, only, CITY).accepted_count == 1
+    assert q.case_kpis(con, only).accepted_count == 1
     assert set(q.area_options(con, only).area_code.str[:6]) == {"430902"}
     # a filter naming another district narrows to nothing instead of widening access
-    assert q.case_kpis(con, scope(access=only.access, districts=("430903",)), CITY).accepted_count == 0
+    assert q.case_kpis(con, scope(access=only.access, districts=("430903",))).accepted_count == 0
     assert set(q.unit_options(con, only).unit_code) == {"C001", "D43090201"}
 
 
 def test_no_identity_sees_nothing(con):
     add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
     nobody = scope(access=Access())
-    assert q.case_kpis(con, nobody, CITY).accepted_count == 0
+    assert q.case_kpis(con, nobody).accepted_count == 0
     assert q.area_options(con, nobody).empty
 
 

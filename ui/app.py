@@ -96,7 +96,9 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True) -> 
     ensure_database()
     render_menu(page_file)
     access = current_access()
-    scope = filters.render_filters(access, show_area=show_area_filter)
+    scope = filters.render_filters(access, show_area=show_area_filter,
+                                   exclude_shelved=city.exclude_shelved_from_filed,
+                                   exclude_deferred=city.exclude_deferred_from_due)
     st.sidebar.divider()
     meta = cache.meta()
     text, stale = freshness_text(meta, now())

@@ -6,7 +6,7 @@ naming an area outside access is dropped (the SQL prefix would return nothing fo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -87,7 +87,8 @@ def _children(options: pd.DataFrame, level: int, parent: str | None) -> pd.DataF
     return rows if parent is None else rows[rows.parent_code == parent]
 
 
-def render_filters(access: Access, *, show_area: bool = True) -> Scope:
+def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: bool = True,
+                   exclude_deferred: bool = True) -> Scope:
     """Sidebar widgets → Scope; keeps st.query_params in step with the widgets."""
     if "_filters_loaded" not in st.session_state:
         state = parse_query_params(dict(st.query_params))
@@ -116,7 +117,8 @@ def render_filters(access: Access, *, show_area: bool = True) -> Scope:
         start, end = preset_window(preset, day)
     st.sidebar.caption(f"{start:%Y年%m月%d日} 至 {end - timedelta(days=1):%Y年%m月%d日}")
 
-    scope = Scope(start_date=start, end_date=end, access=access, now_at=now())
+    scope = Scope(start_date=start, end_date=end, access=access, now_at=now(),
+                  exclude_shelved=exclude_shelved, exclude_deferred=exclude_deferred)
     chosen: dict[str, str | None] = {k: None for k in AREA_KEYS}
     if show_area:
         options = cache.get("area_options", scope)
@@ -138,8 +140,7 @@ def render_filters(access: Access, *, show_area: bool = True) -> Scope:
                 break
             chosen[key] = value
             parent = value
-        scope = Scope(start_date=start, end_date=end, access=access, now_at=scope.now_at,
-                      districts=_one(chosen["district"]), streets=_one(chosen["street"]),
+        scope = replace(scope, districts=_one(chosen["district"]), streets=_one(chosen["street"]),
                       communities=_one(chosen["community"]), grids=_one(chosen["grid"]))
 
     params = {"range": preset}

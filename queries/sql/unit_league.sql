@@ -1,14 +1,13 @@
 -- Responsible units ranked by on-time closing rate, only those with at least $min_volume due cases.
 -- Grain: one row per unit with due cases in the window. Ties: more due cases first, then unit code.
--- Parameters: the scope, $min_volume, $exclude_deferred.
+-- Parameters: the scope, $min_volume.
 WITH per_unit AS (
     SELECT unit_code,
            count(*) AS due_count,
-           count(*) FILTER (WHERE closed_at <= deadline_at) AS due_on_time_count,
-           count(*) FILTER (WHERE closed_at IS NOT NULL AND closed_at < w.now_at) AS due_closed_count
-    FROM scoped_cases, win w
-    WHERE deadline_at >= w.start_at AND deadline_at < w.end_at AND NOT is_cancelled AND NOT is_shelved
-      AND NOT (is_deferred AND $exclude_deferred) AND unit_code IS NOT NULL
+           count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count,
+           count(*) FILTER (WHERE in_due_closed) AS due_closed_count
+    FROM case_facts
+    WHERE in_due AND unit_code IS NOT NULL
     GROUP BY unit_code
 )
 SELECT u.unit_code, u.name, u.peer_group, p.due_count, p.due_on_time_count, p.due_closed_count,
