@@ -113,7 +113,7 @@ def test_unit_league_ranks_only_units_above_the_minimum_volume_and_breaks_ties_b
                     closed_at=datetime(2026, 11, 4, 9))
     closed_case(con, datetime(2026, 11, 2, 9), deadline_at=datetime(2026, 11, 5, 9), closed_at=datetime(2026, 11, 4, 9),
                 unit_code="C001")
-    league = q.unit_league(con, scope(), CITY, min_volume=2)
+    league = q.unit_league(con, scope(), 2)
     assert league[["unit_code", "due_count", "is_ranked"]].values.tolist() == [
         ["D43090201", 3, True], ["D43090301", 2, True], ["C001", 1, False]]
     assert league["rank"].tolist()[:2] == [1, 2]
