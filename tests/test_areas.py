@@ -238,3 +238,22 @@ def test_build_areas_refuses_a_district_missing_from_the_facts_file(tmp_path):
                        encoding="utf-8")
     with pytest.raises(ValueError, match="430923"):
         build_areas(DISTRICTS_PATH, CITY["level_names"], CORE, seed=1, district_facts_path=partial)
+
+
+def test_the_frame_loads_into_the_areas_table_of_the_schema_with_nulls_where_expected(areas):
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.execute((REPO_ROOT / "data" / "schema.sql").read_text(encoding="utf-8"))
+    con.register("built", areas)
+    con.execute("INSERT INTO areas SELECT * FROM built")
+    counts = con.execute(
+        "SELECT level, count(*), count(parent_code), count(street_code), count(community_code),"
+        " sum(population) FROM areas GROUP BY level ORDER BY level").fetchall()
+    n = areas.groupby("level").size()
+    city = sum(f.population for f in load_district_facts().values())
+    assert counts == [
+        (1, n[1], 0, 0, 0, city),
+        (2, n[2], n[2], n[2], 0, city),
+        (3, n[3], n[3], n[3], n[3], city),
+        (4, n[4], n[4], n[4], n[4], city),
+    ]
