@@ -85,6 +85,7 @@ def build(db: Path, *, n_cases: int | None, seed: int, today: date, progress=pri
     tmp.unlink(missing_ok=True)
     with writer_lock(db, wait_seconds=10):
         con = duckdb.connect(str(tmp))
+        built = False
         try:
             apply_schema(con)
             write_reference(con, city, cal, start, today)
@@ -118,11 +119,14 @@ def build(db: Path, *, n_cases: int | None, seed: int, today: date, progress=pri
             set_meta(con, "data_start_date", start.isoformat())
             set_meta(con, "data_as_of", now.isoformat())
             set_meta(con, "last_write_at", datetime.now().isoformat(timespec="seconds"))
-            counts = {t: con.table(t).aggregate("count(*)").fetchone()[0]
+            counts = {t: con.table(t).aggregate("count(*)").fetchall()[0][0]
                       for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()}
             con.execute("CHECKPOINT")
+            built = True
         finally:
             con.close()
+            if not built:
+                tmp.unlink(missing_ok=True)
         os.replace(tmp, db)
         con = duckdb.connect(str(db))
         try:

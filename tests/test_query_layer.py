@@ -190,3 +190,12 @@ def test_snapshot_reader_sees_each_publish_and_keeps_the_last_good_one_when_miss
     assert reader.cursor().execute("SELECT count(*) FROM cases").fetchone()[0] == 1
     assert "不可用" in reader.last_error
     writer.close()
+
+
+def test_a_case_closed_after_the_window_does_not_count_as_closed_in_it(con):
+    # due and dispatched in October, closed in November: October's closing rate stays as reported then
+    add_case(con, reported_at=datetime(2026, 10, 20, 9), accepted_at=datetime(2026, 10, 20, 9),
+             filed_at=datetime(2026, 10, 20, 9), dispatched_at=datetime(2026, 10, 20, 10),
+             deadline_at=datetime(2026, 10, 28, 17), closed_at=datetime(2026, 11, 2, 9), status="closed")
+    october = q.case_kpis(con, scope(start_date=date(2026, 10, 1), end_date=date(2026, 11, 1)))
+    assert (october.due_count, october.due_closed_count, october.disposal_den, october.disposal_num) == (1, 0, 1, 0)

@@ -46,11 +46,13 @@ case_facts AS (
         (c.deadline_at >= w.start_at AND c.deadline_at < w.end_at AND NOT c.is_cancelled AND NOT c.is_shelved
             AND NOT (c.is_deferred AND $exclude_deferred)) AS in_due,
         (c.closed_at >= w.start_at AND c.closed_at < w.end_at AND NOT c.is_cancelled) AS in_closed,
-        (in_due AND c.closed_at IS NOT NULL AND c.closed_at < w.now_at) AS in_due_closed,
+        -- closed by the end of the window (or now, if earlier): a period's rate as it was reported
+        -- at period end, so old months do not drift towards 100% as late cases close.
+        (in_due AND c.closed_at IS NOT NULL AND c.closed_at < least(w.end_at, w.now_at)) AS in_due_closed,
         (in_due AND c.closed_at IS NOT NULL AND c.closed_at <= c.deadline_at) AS in_due_on_time,
         (c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT c.is_shelved AND NOT c.is_cancelled
             AND (c.dispatched_at IS NOT NULL OR c.is_self_handled)) AS in_disposal_den,
-        (in_disposal_den AND c.closed_at IS NOT NULL AND c.closed_at < w.now_at) AS in_disposal_num,
+        (in_disposal_den AND c.closed_at IS NOT NULL AND c.closed_at < least(w.end_at, w.now_at)) AS in_disposal_num,
         (c.closed_at IS NULL AND c.deadline_at < w.now_at AND NOT c.is_cancelled AND NOT c.is_shelved
             AND c.status <> 'not_filed') AS is_overdue_open
     FROM scoped_cases c, win w

@@ -1,0 +1,37 @@
+"""The overview in headless Chromium at 1920×1080, as a person sees it."""
+from __future__ import annotations
+
+from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, start_server, stop_server, wait_for_app
+
+KPI_LABELS = ["受理数", "立案数", "结案数", "处置率", "按期结案率", "超期未处置"]
+
+
+def test_first_request_after_server_start_shows_the_overview_with_chinese_menu_and_no_foreign_request(app_env):
+    server = start_server(app_env, ARTIFACTS / "server-first-request.log")
+    try:
+        with browser_page() as (page, requests):
+            page.goto(server.url + "/", wait_until="domcontentloaded")
+            wait_for_app(page)
+            body = page.inner_text("body")
+            assert "Page not found" not in body and "找不到" not in body
+            for label in KPI_LABELS:
+                assert page.get_by_text(label, exact=True).first.is_visible(), label
+            sidebar = page.inner_text('[data-testid="stSidebar"]')
+            assert "总览" in sidebar
+            assert "dashboard" not in sidebar.lower()
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.locator("canvas").count() >= 1, "the district map (deck.gl canvas) is drawn"
+            full_screenshot(page, ARTIFACTS / "overview-1920x1080.png")
+            assert requests.foreign_hosts() == set()
+    finally:
+        stop_server(server)
+
+
+def test_overview_kpi_values_are_numbers_not_placeholders(server):
+    with browser_page() as (page, requests):
+        page.goto(server.url + "/?range=month", wait_until="domcontentloaded")
+        wait_for_app(page)
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        assert len(values) == 6
+        assert all(v.strip() and v.strip() != "—" for v in values), values
+        assert requests.foreign_hosts() == set()
