@@ -188,11 +188,13 @@ def build_cases(
         return limits_for(limits, category, step)
 
     nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[m]")
-    accepted = cal.add(reported, _lognormal_minutes(rng, 12, 0.8, n) / 60.0, "work_hours")
+    # The command centre is staffed every day from 07:00 to 22:00: it accepts, files, dispatches,
+    # checks and closes then; the responsible units work office hours on working days.
+    accepted = centre_time(reported + (_lognormal_minutes(rng, 12, 0.8, n)).astype("timedelta64[m]"))
     accepted = np.where(is_cancelled, nat, accepted)
-    filed = cal.add(accepted, _lognormal_minutes(rng, 15, 0.7, n) / 60.0, "work_hours")
+    filed = centre_time(accepted + _lognormal_minutes(rng, 15, 0.7, n).astype("timedelta64[m]"))
     filed = np.where(filed_ok, filed, nat)
-    dispatched = cal.add(filed, _lognormal_minutes(rng, 18, 0.7, n) / 60.0, "work_hours")
+    dispatched = centre_time(filed + _lognormal_minutes(rng, 18, 0.7, n).astype("timedelta64[m]"))
     dispatched = np.where(dispatched_ok, dispatched, nat)
     # Handling takes a share of the limit: good units well inside it, slow units often over it.
     h_amount, h_unit = limit("handle")
@@ -208,11 +210,11 @@ def build_cases(
     coordination_hours = np.where(long_tail, rng.lognormal(np.log(110.0), 0.7, n), 0.0)
     handled = cal.add(dispatched, h_amount * share, h_unit, deferred_hours=deferred_hours + coordination_hours)
     handled = np.where(stuck, nat, handled)
-    quick = cal.add(filed, _lognormal_minutes(rng, 25, 0.6, n) / 60.0, "work_hours")
+    quick = filed + _lognormal_minutes(rng, 25, 0.6, n).astype("timedelta64[m]")
     handled = np.where(self_handled, quick, handled)
-    verified = cal.add(handled, _lognormal_minutes(rng, 50, 0.7, n) / 60.0, "work_hours")
+    verified = centre_time(handled + _lognormal_minutes(rng, 50, 0.7, n).astype("timedelta64[m]"))
     verified = np.where(rework, cal.add(verified, h_amount * 0.4, h_unit), verified)
-    closed = cal.add(verified, _lognormal_minutes(rng, 20, 0.7, n) / 60.0, "work_hours")
+    closed = centre_time(verified + _lognormal_minutes(rng, 20, 0.7, n).astype("timedelta64[m]"))
 
     # Deadlines from the category's limits, in working time.
     a_amt, a_unit = limit("accept")
@@ -299,6 +301,20 @@ def build_cases(
         "updated_at": ts(updated),
         "origin": pa.array(np.full(n, origin)),
     })
+
+
+CENTRE_OPEN_MINUTE, CENTRE_CLOSE_MINUTE = 7 * 60, 22 * 60
+
+
+def centre_time(ts: np.ndarray) -> np.ndarray:
+    """Moves timestamps outside the centre's daily hours (07:00-22:00) to the next opening."""
+    ts = ts.astype("datetime64[m]")
+    day = ts.astype("datetime64[D]")
+    minute = (ts - day).astype(np.int64)
+    opening = day.astype("datetime64[m]") + np.timedelta64(CENTRE_OPEN_MINUTE, "m")
+    out = np.where(minute < CENTRE_OPEN_MINUTE, opening + (minute % 17).astype("timedelta64[m]"), ts)
+    return np.where(minute >= CENTRE_CLOSE_MINUTE,
+                    opening + np.timedelta64(1, "D") + (minute % 17).astype("timedelta64[m]"), out)
 
 
 def _latest(*columns: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ class Kpi:
     fmt: str                  # "count" | "rate"
     description: str
     higher_is_better: bool = True
+    is_live: bool = False     # a count as of now, not of the window: no comparison with a previous period
 
 
 def registry(city: CityConfig) -> dict[str, Kpi]:
@@ -50,7 +51,7 @@ def registry(city: CityConfig) -> dict[str, Kpi]:
             f"不含作废、挂账案件；{deferred}", "rate", "应结案案件中在结案时限内结案的比例"),
         Kpi("overdue_open", "超期未处置", "当前已超过结案时限仍未结案的案件数", "overdue_open_count", None,
             "不含作废、挂账、不予立案案件；实时，不受统计期限制", "count",
-            "此刻仍未结案且已超期的案件", higher_is_better=False),
+            "此刻仍未结案且已超期的案件", higher_is_better=False, is_live=True),
     ]
     return {k.key: k for k in items}
 

@@ -31,7 +31,7 @@ MENU = [
 BASE_CSS = """
 <style>
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
-div.block-container { padding-top: 1.2rem; padding-bottom: 1rem; max-width: 100%; }
+div.block-container { padding-top: 2.6rem; padding-bottom: 1rem; max-width: 100%; }
 [data-testid="stSidebarHeader"] { height: 0.5rem; min-height: 0.5rem; }
 </style>
 """

@@ -23,7 +23,7 @@ def kpi_help(kpi: Kpi, row: pd.Series) -> str:
 def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None, *, key: str | None = None) -> None:
     value = kpi_value(row, kpi)
     delta = None
-    if previous is not None and value is not None:
+    if previous is not None and value is not None and not kpi.is_live:
         before = kpi_value(previous, kpi)
         if before is not None:
             diff = value - before
