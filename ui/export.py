@@ -1,0 +1,52 @@
+"""Download buttons for any table: Excel (.xlsx, Chinese headers and sheet name, real number formats)
+and CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it correctly)."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+# Number formats by column kind; rates are stored 0..1 and shown as percentages.
+EXCEL_FORMATS = {"rate": "0.00%", "count": "#,##0", "decimal": "#,##0.00", "datetime": "yyyy-mm-dd hh:mm",
+                 "date": "yyyy-mm-dd", "text": "@"}
+
+
+def to_xlsx(frame: pd.DataFrame, sheet_name: str, kinds: dict[str, str] | None = None) -> bytes:
+    """`frame` with Chinese column names already applied; kinds: column -> key of EXCEL_FORMATS."""
+    kinds = kinds or {}
+    buf = io.BytesIO()
+    sheet = sheet_name[:31] or "数据"
+    with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm",
+                        date_format="yyyy-mm-dd") as writer:
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+        book, ws = writer.book, writer.sheets[sheet]
+        header = book.add_format({"bold": True, "bg_color": "#E8EEF8", "border": 1})
+        for i, col in enumerate(frame.columns):
+            ws.write(0, i, str(col), header)
+            fmt = book.add_format({"num_format": EXCEL_FORMATS[kinds[col]]}) if col in kinds else None
+            width = min(40, max(8, len(str(col)) * 2 + 2,
+                                int(frame[col].astype(str).str.len().quantile(0.9) if len(frame) else 0) + 2))
+            ws.set_column(i, i, width, fmt)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
+    return buf.getvalue()
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | None = None,
+                     kinds: dict[str, str] | None = None, key: str) -> None:
+    """Two buttons side by side. `frame` must hold only what may be shown (masked already)."""
+    stamp = datetime.now().strftime("%Y%m%d_%H%M")
+    left, right, _ = st.columns([1, 1, 6])
+    with left:
+        st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), f"{basename}_{stamp}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/table_view:", key=f"{key}_xlsx")
+    with right:
+        st.download_button("下载 CSV", to_csv(frame), f"{basename}_{stamp}.csv", mime="text/csv",
+                           icon=":material/download:", key=f"{key}_csv")
