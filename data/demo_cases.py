@@ -129,16 +129,16 @@ def build_cases(
     reported = reported[keep]
     n = len(reported)
 
-    # What: power-law over categories (a fixed shuffled rank per seed).
+    # What: power-law over categories (a fixed shuffled rank per seed). Categorical columns stay
+    # integer indices into small dictionaries until the end: strings at 10M rows are the slow part.
     cat_codes = categories.category_code.to_numpy()
     ranks = rng.permutation(len(cat_codes)) + 1
     p_cat = 1.0 / ranks ** 1.1
     cat_idx = rng.choice(len(cat_codes), n, p=p_cat / p_cat.sum())
-    category = cat_codes[cat_idx]
-    major = categories.major_code.to_numpy()[cat_idx]
-    kind = categories.kind.to_numpy()[cat_idx]
+    majors, cat_major_idx = np.unique(categories.major_code.to_numpy(), return_inverse=True)
+    kinds, cat_kind_idx = np.unique(categories.kind.to_numpy(), return_inverse=True)
     src_codes = np.array(list(SOURCE_SHARES))
-    source = src_codes[rng.choice(len(src_codes), n, p=np.array(list(SOURCE_SHARES.values())))]
+    src_idx = rng.choice(len(src_codes), n, p=np.array(list(SOURCE_SHARES.values())))
 
     # Where: a grid by population, then a pre-sampled point inside it.
     g_pop = grids.population.fillna(1).to_numpy(dtype=float)
@@ -146,37 +146,30 @@ def build_cases(
     lat = np.empty(n)
     lon = np.empty(n)
     grid_codes = grids.area_code.to_numpy()
-    order = np.argsort(g_idx, kind="stable")
-    bounds = np.searchsorted(g_idx[order], np.arange(len(grids) + 1))
-    for g in range(len(grids)):
-        rows = order[bounds[g]:bounds[g + 1]]
-        if len(rows):
-            plat, plon = grid_points[grid_codes[g]]
-            pick = rng.integers(0, len(plat), len(rows))
-            lat[rows] = plat[pick]
-            lon[rows] = plon[pick]
-    district = grids.district_code.to_numpy()[g_idx]
-    street = grids.street_code.to_numpy()[g_idx]
-    community = grids.community_code.to_numpy()[g_idx]
+    for g, rows in _groups(g_idx, len(grids)):
+        plat, plon = grid_points[grid_codes[g]]
+        pick = rng.integers(0, len(plat), len(rows))
+        lat[rows] = plat[pick]
+        lon[rows] = plon[pick]
+    districts, grid_district_idx = np.unique(grids.district_code.to_numpy(), return_inverse=True)
 
     # Who: a unit handling the major class in the district; quality drives speed.
-    handlers = _handler_table(units, sorted(set(major)), sorted(set(district)))
+    handlers = _handler_table(units, list(majors), list(districts))
     unit_idx = np.empty(n, dtype=np.int64)
-    key = pd.Series(major).str.cat(pd.Series(district), sep="|").to_numpy()
-    for k in np.unique(key):
-        rows = np.flatnonzero(key == k)
-        m, d = k.split("|")
-        cand = handlers[(m, d)]
+    key = cat_major_idx[cat_idx] * len(districts) + grid_district_idx[g_idx]
+    for k, rows in _groups(key, len(majors) * len(districts)):
+        cand = handlers[(majors[k // len(districts)], districts[k % len(districts)])]
         unit_idx[rows] = cand[rng.integers(0, len(cand), len(rows))]
     quality = units.quality.to_numpy()[unit_idx]
     unit_codes = units.unit_code.to_numpy()
+    is_grid_source = src_idx == list(SOURCE_SHARES).index("grid")
 
     # Side states.
     is_cancelled = rng.random(n) < 0.019                # 作废 at acceptance
     not_filed = (~is_cancelled) & (rng.random(n) < 0.02)  # 不予立案 (~98% filed)
     filed_ok = ~is_cancelled & ~not_filed
     is_shelved = filed_ok & (rng.random(n) < 0.005)
-    self_handled = filed_ok & ~is_shelved & (source == "grid") & (rng.random(n) < 0.10)
+    self_handled = filed_ok & ~is_shelved & is_grid_source & (rng.random(n) < 0.10)
     dispatched_ok = filed_ok & ~is_shelved & ~self_handled
     redispatch = dispatched_ok & (rng.random(n) < 0.04)
     rework = dispatched_ok & (rng.random(n) < 0.022)
@@ -185,7 +178,9 @@ def build_cases(
     stuck = dispatched_ok & (rng.random(n) < 0.003 + 0.012 * (1 - quality))  # never handled: overdue open
 
     def limit(step: str) -> tuple[np.ndarray, np.ndarray]:
-        return limits_for(limits, category, step)
+        amount, unit = limits_for(limits, cat_codes, step)   # per category, then per case
+        names, unit_idx_of_cat = np.unique(unit, return_inverse=True)
+        return amount[cat_idx], pd.Categorical.from_codes(unit_idx_of_cat[cat_idx], names)
 
     nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[m]")
     # The command centre is staffed every day from 07:00 to 22:00: it accepts, files, dispatches,
@@ -209,6 +204,11 @@ def build_cases(
     long_tail = dispatched_ok & (rng.random(n) < 0.03 + 0.07 * (1 - quality))
     coordination_hours = np.where(long_tail, rng.lognormal(np.log(110.0), 0.7, n), 0.0)
     handled = cal.add(dispatched, h_amount * share, h_unit, deferred_hours=deferred_hours + coordination_hours)
+    # A bounced, deferred or extended case cannot be done before its re-dispatch or approval is logged
+    # (at most 56 minutes after the first dispatch, see data/sql/insert_case_steps.sql).
+    slowed = redispatch | is_deferred | is_extended
+    earliest = dispatched + np.timedelta64(60, "m")
+    handled = np.where(slowed & (handled < earliest), earliest, handled)
     handled = np.where(stuck, nat, handled)
     quick = filed + _lognormal_minutes(rng, 25, 0.6, n).astype("timedelta64[m]")
     handled = np.where(self_handled, quick, handled)
@@ -247,11 +247,12 @@ def build_cases(
     rework_count = np.where(rework & ~np.isnat(verified), 1, 0).astype(np.int16)
     dispatch_count = (np.where(np.isnat(dispatched), 0, 1) + np.where(redispatch & ~np.isnat(dispatched), 1, 0)).astype(np.int16)
 
-    status = np.select(
+    status_names = np.array(["cancelled", "not_filed", "shelved", "closed", "verified", "handled", "dispatched",
+                             "filed", "accepted", "reported"])
+    status_idx = np.select(
         [is_cancelled, not_filed & ~np.isnat(accepted), is_shelved & ~np.isnat(filed), ~np.isnat(closed),
          ~np.isnat(verified), ~np.isnat(handled), ~np.isnat(dispatched), ~np.isnat(filed), ~np.isnat(accepted)],
-        ["cancelled", "not_filed", "shelved", "closed", "verified", "handled", "dispatched", "filed", "accepted"],
-        default="reported",
+        list(range(9)), default=9,
     )
     answered = ~np.isnat(closed) & (rng.random(n) < 0.7)
     sat_p = np.stack([0.02 + 0 * quality, 0.02 + 0 * quality, 0.06 + 0 * quality,
@@ -263,8 +264,7 @@ def build_cases(
     callback = until_now(callback)
     satisfaction = np.where(~np.isnat(callback), satisfaction, 0)
 
-    first_unit = np.where(redispatch, unit_codes[(unit_idx + 1 + rng.integers(0, 5, n)) % len(unit_codes)], None)
-    unit_code = np.where(np.isnat(dispatched), None, unit_codes[unit_idx])
+    first_unit_idx = (unit_idx + 1 + rng.integers(0, 5, n)) % len(unit_codes)
     handle_work_hours = cal.work_hours_between(dispatched, handled) - np.where(is_deferred, deferred_hours, 0.0)
     close_work_hours = cal.work_hours_between(reported, closed)
     updated = _latest(reported, accepted, filed, dispatched, handled, verified, closed)
@@ -273,13 +273,25 @@ def build_cases(
         return pa.array(a.astype("datetime64[us]"), type=pa.timestamp("us"), from_pandas=True)
 
     reported_dates = reported.astype("datetime64[D]")
+    # 1.. within (category, day), in time order: the tail of the case number
+    day_key = (reported_dates - reported_dates.min()).astype(np.int64) * len(cat_codes) + cat_idx
+    order = np.argsort(day_key, kind="stable")
+    sorted_keys = day_key[order]
+    first_of_group = np.r_[0, np.flatnonzero(np.diff(sorted_keys)) + 1]
+    run_start = np.repeat(first_of_group, np.diff(np.r_[first_of_group, n]))
+    day_seq = np.empty(n, dtype=np.int32)
+    day_seq[order] = np.arange(n) - run_start + 1
     return pa.table({
         "case_id": pa.array(np.arange(first_case_id, first_case_id + n, dtype=np.int64)),
-        "source": source, "kind": kind, "category_code": category, "major_code": major,
-        "district_code": district, "street_code": street, "community_code": community, "grid_code": grid_codes[g_idx],
+        "source": _dict(src_idx, src_codes), "kind": _dict(cat_kind_idx[cat_idx], kinds),
+        "category_code": _dict(cat_idx, cat_codes), "major_code": _dict(cat_major_idx[cat_idx], majors),
+        "district_code": _dict(g_idx, grids.district_code.to_numpy()),
+        "street_code": _dict(g_idx, grids.street_code.to_numpy()),
+        "community_code": _dict(g_idx, grids.community_code.to_numpy()), "grid_code": _dict(g_idx, grid_codes),
         "lat": lat.round(6), "lon": lon.round(6),
-        "unit_code": pa.array(unit_code, type=pa.string()), "first_unit_code": pa.array(first_unit, type=pa.string()),
-        "status": status,
+        "unit_code": _dict(unit_idx, unit_codes, null=np.isnat(dispatched)),
+        "first_unit_code": _dict(first_unit_idx, unit_codes, null=~(redispatch & ~np.isnat(dispatched))),
+        "status": _dict(status_idx, status_names),
         "reported_at": ts(reported), "accepted_at": ts(accepted), "filed_at": ts(filed), "dispatched_at": ts(dispatched),
         "handled_at": ts(handled), "verified_at": ts(verified), "closed_at": ts(closed),
         "accept_deadline_at": ts(np.where(np.isnat(reported), nat, accept_deadline)),
@@ -299,7 +311,8 @@ def build_cases(
         "reported_month": pa.array(reported.astype("datetime64[M]").astype("datetime64[D]"), type=pa.date32()),
         "reported_hour": pa.array(((reported - reported_dates) // np.timedelta64(1, "h")).astype(np.int16)),
         "updated_at": ts(updated),
-        "origin": pa.array(np.full(n, origin)),
+        "origin": _dict(np.zeros(n, dtype=np.int32), np.array([origin])),
+        "day_seq": pa.array(day_seq),
     })
 
 
@@ -315,6 +328,22 @@ def centre_time(ts: np.ndarray) -> np.ndarray:
     out = np.where(minute < CENTRE_OPEN_MINUTE, opening + (minute % 17).astype("timedelta64[m]"), ts)
     return np.where(minute >= CENTRE_CLOSE_MINUTE,
                     opening + np.timedelta64(1, "D") + (minute % 17).astype("timedelta64[m]"), out)
+
+
+def _dict(indices: np.ndarray, values: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
+    """A string column as an Arrow dictionary (small value list + int32 indices), decoded by DuckDB
+    on insert: materialising millions of Python strings was the slowest part of generation."""
+    return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32), mask=null),
+                                          pa.array(values.astype(str), type=pa.string()))
+
+
+def _groups(keys: np.ndarray, n_keys: int):
+    """Yields (key, row indices) for every key present, via one stable sort."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(n_keys + 1))
+    for k in range(n_keys):
+        if bounds[k + 1] > bounds[k]:
+            yield k, order[bounds[k]:bounds[k + 1]]
 
 
 def _latest(*columns: np.ndarray) -> np.ndarray:

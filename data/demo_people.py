@@ -126,17 +126,17 @@ def build_people_stream(
     for p in reported_in.itertuples():
         day = start + timedelta(days=int(rng.integers(0, max((today - start).days, 1))))
         checkin_rows.append((p.person_id, p.home_community_code, _ts(day, rng.uniform(8.5, 18)), "report_in"))
+    # Service check-ins: ~300 a day, fewer at weekends, drawn for all days at once.
     daily_mean = 300 * (len(people) / 4900)
-    days = pd.date_range(start, today, freq="D").date
+    days = pd.date_range(start, today, freq="D")
+    per_day = rng.poisson(daily_mean * np.where(days.weekday >= 5, 0.8, 1.0))
     active = people[people.role != "cadre"]
-    for d in days:
-        k = int(rng.poisson(daily_mean * (0.8 if d.weekday() >= 5 else 1.0)))
-        pick = active.iloc[rng.integers(0, len(active), k)]
-        hours = rng.uniform(7.5, 20.5, k)
-        for p, h in zip(pick.itertuples(), hours):
-            t = _ts(d, h)
-            if t <= now:
-                checkin_rows.append((p.person_id, p.home_community_code, t, "service"))
+    pick = rng.integers(0, len(active), int(per_day.sum()))
+    at = np.repeat(days.values, per_day) + (rng.uniform(7.5, 20.5, len(pick)) * 3600).astype("timedelta64[s]")
+    service = pd.DataFrame({"person_id": active.person_id.to_numpy()[pick],
+                            "community_code": active.home_community_code.to_numpy()[pick],
+                            "checkin_at": at, "purpose": "service"})
+    service = service[service.checkin_at <= pd.Timestamp(now)]
     secretaries = people[people._duty == "first_secretary"]
     sec_community = pairings.set_index("first_secretary_person_id").community_code
     months = pd.date_range(start.replace(day=1), today, freq="MS").date
@@ -150,7 +150,9 @@ def build_people_stream(
                 t = _ts(d, rng.uniform(9, 17))
                 if t <= now:
                     checkin_rows.append((p.person_id, sec_community[p.person_id], t, "visit"))
-    checkins = pd.DataFrame(checkin_rows, columns=["person_id", "community_code", "checkin_at", "purpose"])
+    checkins = pd.concat([pd.DataFrame(checkin_rows, columns=["person_id", "community_code", "checkin_at", "purpose"]),
+                          service], ignore_index=True)
+    checkins["checkin_at"] = pd.to_datetime(checkins.checkin_at).astype("datetime64[us]")
     checkins = checkins.sort_values("checkin_at", kind="stable").reset_index(drop=True)
     checkins.insert(0, "checkin_id", np.arange(1, len(checkins) + 1))
     checkins["checkin_date"] = checkins.checkin_at.dt.date
@@ -160,6 +162,7 @@ def build_people_stream(
     act_days = _random_days(rng, start, today, n_act)
     act_rows, part_rows = [], []
     team_arr = teams.to_dict("records")
+    members_of = {t: g.to_numpy() for t, g in people.groupby("team_id").person_id}
     for i, d in enumerate(act_days, start=1):
         team = team_arr[int(rng.integers(0, len(team_arr)))]
         c = team["community_code"] or rng.choice(comm_codes)
@@ -167,7 +170,7 @@ def build_people_stream(
         begin = _ts(d, float(rng.choice([8.5, 9, 14, 15, 19])))
         dur = float(rng.choice([1.5, 2, 2.5, 3, 4]))
         act_rows.append((i, f"{kind}活动", kind, c, team["unit_code"], team["team_id"], begin, begin + timedelta(hours=dur), d))
-        members = people[people.team_id == team["team_id"]].person_id.to_numpy()
+        members = members_of.get(team["team_id"], np.array([], dtype=np.int64))
         if len(members):
             for p in rng.choice(members, size=min(len(members), int(rng.integers(3, 16))), replace=False):
                 part_rows.append((i, int(p), dur))

@@ -150,7 +150,7 @@ CREATE TABLE IF NOT EXISTS case_private (
 -- One row per step or dispatch of a case, in order: its timeline and its bouncing between units.
 CREATE TABLE IF NOT EXISTS case_steps (
     case_id     BIGINT NOT NULL,
-    seq         SMALLINT NOT NULL,         -- 1.. in time order within the case
+    seq         SMALLINT NOT NULL,         -- increases with time within the case (gaps allowed)
     step        VARCHAR NOT NULL,          -- report|accept|file|dispatch|redispatch|handle|verify|rework|close|cancel|shelve|defer|extend|callback
     unit_code   VARCHAR,                   -- unit acting or dispatched to
     step_at     TIMESTAMP NOT NULL,

@@ -224,7 +224,9 @@ class WorkCalendar:
         """(per-row code, working hours per unit amount by code, is_natural by code)."""
         names = np.array([unit], dtype=object) if isinstance(unit, str) else None
         codes = np.broadcast_to(np.intp(0), (n,))
-        if names is None:
+        if isinstance(unit, pd.Categorical):  # already factorized: no per-row string work
+            codes, names = unit.codes, np.asarray(unit.categories, dtype=object)
+        elif names is None:
             codes, names = pd.factorize(np.ravel(np.asarray(unit, dtype=object)))
             names = np.asarray(names, dtype=object)
         unknown = sorted(set(map(str, names)) - set(UNITS)) + (["<null>"] if (codes < 0).any() else [])

@@ -81,6 +81,9 @@ def freshness_text(meta: dict[str, str], moment: datetime) -> tuple[str, bool]:
 
 def render_menu(current: str) -> None:
     st.sidebar.markdown(f"### {load_city().centre_name}")
+    # Streamlit knows the pages only when pages/ holds at least one page (its multipage mode).
+    if not any((PROJECT_ROOT / "pages").glob("*.py")):
+        return
     for path, label, icon in MENU:
         if (PROJECT_ROOT / path).exists():
             st.sidebar.page_link(path, label=label, icon=icon, disabled=(path == current))

@@ -1,8 +1,8 @@
 -- Derives the step history (one row per step or dispatch) of a batch of new cases (relation new_cases).
+-- seq is the step's rank, which follows time within a case (the generator keeps the times in that
+-- order); no window and no sort, so each branch is written in case order and zone maps stay tight.
 INSERT INTO case_steps
-SELECT case_id,
-       row_number() OVER (PARTITION BY case_id ORDER BY step_at, step_rank)::SMALLINT AS seq,
-       step, unit_code, step_at, deadline_at, opinion
+SELECT case_id, step_rank::SMALLINT AS seq, step, unit_code, step_at, deadline_at, opinion
 FROM (
     SELECT case_id, 1 AS step_rank, 'report' AS step, NULL::VARCHAR AS unit_code, reported_at AS step_at,
            NULL::TIMESTAMP AS deadline_at, '问题上报' AS opinion FROM new_cases
@@ -21,9 +21,9 @@ FROM (
            FROM new_cases WHERE first_unit_code IS NOT NULL AND dispatched_at IS NOT NULL
     UNION ALL SELECT case_id, 7, 'dispatch', unit_code, dispatched_at + INTERVAL 55 MINUTE, handle_deadline_at, '二次派遣'
            FROM new_cases WHERE first_unit_code IS NOT NULL AND dispatched_at IS NOT NULL
-    UNION ALL SELECT case_id, 8, 'defer', unit_code, dispatched_at + INTERVAL 2 HOUR, NULL, '申请缓办，已批准，计时暂停'
+    UNION ALL SELECT case_id, 8, 'defer', unit_code, dispatched_at + INTERVAL 56 MINUTE, NULL, '申请缓办，已批准，计时暂停'
            FROM new_cases WHERE is_deferred AND dispatched_at IS NOT NULL
-    UNION ALL SELECT case_id, 8, 'extend', unit_code, dispatched_at + INTERVAL 2 HOUR, handle_deadline_at, '申请延期，已批准'
+    UNION ALL SELECT case_id, 8, 'extend', unit_code, dispatched_at + INTERVAL 56 MINUTE, handle_deadline_at, '申请延期，已批准'
            FROM new_cases WHERE is_extended AND dispatched_at IS NOT NULL
     UNION ALL SELECT case_id, 9, 'handle', CASE WHEN is_self_handled THEN NULL ELSE unit_code END, handled_at, handle_deadline_at,
            CASE WHEN is_self_handled THEN '网格员现场自行处置' ELSE
@@ -39,5 +39,4 @@ FROM (
            FROM new_cases WHERE closed_at IS NOT NULL
     UNION ALL SELECT case_id, 14, 'callback', NULL, callback_at, NULL, '回访：满意度 ' || satisfaction::VARCHAR || ' 分'
            FROM new_cases WHERE callback_at IS NOT NULL
-)
-ORDER BY case_id, seq;
+);
