@@ -80,3 +80,19 @@ def case_deadlines(cal: WorkCalendar, limits: pd.DataFrame, policy: DeadlinePoli
         "verify_deadline_at": cal.add(handled, v_amt, v_unit),
         "deadline_at": closing,
     }
+
+
+UNIT_NAMES = {"work_hours": "工作时", "work_days": "工作日", "natural_hours": "自然时"}
+STEP_NAMES = {"accept": "受理", "file": "立案", "dispatch": "派遣", "handle": "处置", "verify": "核查", "close": "结案"}
+
+
+def limits_table(limits: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
+    """One row per 小类 with its time limit per step as shown ("4 工作时"), the '*' defaults filled in."""
+    rows = []
+    for cat in categories.itertuples():
+        row = {"小类代码": cat.category_code, "大类": cat.major_name, "小类": cat.minor_name}
+        for step, name in STEP_NAMES.items():
+            amount, unit = limits_for(limits, [cat.category_code], step)
+            row[name] = f"{amount[0]:g} {UNIT_NAMES[unit[0]]}"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -153,6 +153,11 @@ class WorkCalendar:
         with self._lock:
             return tuple(sorted(self._missing))
 
+    @property
+    def override_years(self) -> tuple[int, ...]:
+        """Years the operator's override file publishes a schedule for."""
+        return tuple(sorted(self._override_years))
+
     def uncovered_years(self, years) -> tuple[int, ...]:
         """Years among `years` that neither chinesecalendar nor the override file covers."""
         return tuple(sorted({int(y) for y in years} - set(PACKAGE_YEARS) - self._override_years))
