@@ -20,7 +20,9 @@ from ui.widgets import render_empty
 BY_LEVEL = {"district": 1, "street": 2, "community": 3, "grid": 4}
 RED_BLACK_SIZE = 3
 MAX_RED_BLACK_COLUMNS = 4
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~"})
+# Characters that change the meaning of a line mid-text: emphasis, links, HTML, colour and icon
+# directives (:green[...], :material/...:), LaTeX.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~:$"})
 
 
 def md(text: str) -> str:
@@ -65,6 +67,11 @@ def render_controls(city, kpis, config) -> tuple[str, str]:
     return by, key
 
 
+def change_words(change: str) -> str:
+    """↑2 -> 名次↑2, 持平 -> 名次持平, 新上榜 stays."""
+    return change if change in ("新上榜", "—") else f"名次{change}"
+
+
 def shown(row: pd.Series, measure) -> str:
     if measure.fmt == "score":
         return f"{row['value']:.2f} 分 · {row['grade']}"
@@ -86,8 +93,8 @@ def render_red_black(group: str, rows: pd.DataFrame, measure, *, side_by_side: b
         for slot, (title, colour, part) in zip(slots, parts):
             if part.empty:
                 continue
-            lines = [f"- **{int(r['rank'])}**　{md(r['name'])}　**{md(shown(r, measure))}**"
-                     f"　{int(r['volume']):,} 件 · {md(r['change'])}" for _, r in part.iterrows()]
+            lines = [f"- **第 {int(r['rank'])} 名**　{md(r['name'])}  \n**{md(shown(r, measure))}**"
+                     f"　样本 {int(r['volume']):,} 件　{md(change_words(r['change']))}" for _, r in part.iterrows()]
             slot.markdown(f":{colour}[**{title}**]\n" + "\n".join(lines))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from queries.kpis import Kpi, kpi_values, shown_value
-from queries.scores import Preset, ScoreConfig, grade_of, score_frame
+from queries.scores import Preset, ScoreConfig, grades_of, score_frame
 
 TIE_RULE = "按显示值排序；显示值相同时，样本量大者在前；两者都相同则名次并列"
 
@@ -46,37 +46,31 @@ class Measure:
 
 def _shown(values: pd.Series, fmt: str) -> pd.Series:
     f = "rate" if fmt == "rate" else "hours" if fmt == "hours" else "score"
-    return values.map(lambda v: shown_value(v, f) if v == v else np.nan).astype(float)
+    shown = [shown_value(v, f) for v in values.tolist()]   # Python's rounding = the displayed text's
+    return pd.Series(shown, index=values.index, dtype=float)
 
 
 def rank_rows(frame: pd.DataFrame, values: pd.Series, measure: Measure, min_volume: int,
               group_col: str | None) -> pd.DataFrame:
-    """`frame` plus value, shown, volume, is_ranked and rank (within the group; NA when not ranked),
-    ordered: ranked rows by group and rank, then the rest by volume."""
+    """`frame` plus value, shown, volume, is_ranked, rank (within the group; NA when not ranked) and
+    is_tied, ordered: ranked rows by group and rank, then the rest by volume."""
     out = frame.copy()
     out["value"] = values.astype(float)
     out["shown"] = _shown(out["value"], measure.fmt)
     out["volume"] = out[measure.volume_column].astype(int)
     out["is_ranked"] = (out["volume"] >= min_volume) & out["shown"].notna()
-    group = out[group_col] if group_col else pd.Series("", index=out.index)
-    out["_group"] = group.fillna("")
-    sign = -1.0 if measure.higher_is_better else 1.0
-    out["_key"] = sign * out["shown"]
-    out = out.sort_values(["_group", "is_ranked", "_key", "volume", "group_code"],
-                          ascending=[True, False, True, False, True], kind="mergesort")
-    ranks = pd.Series(pd.NA, index=out.index, dtype="Int64")
-    for _, rows in out[out.is_ranked].groupby("_group", sort=False):
-        keys = list(zip(rows["_key"], rows["volume"]))
-        rank, previous = 0, None
-        for position, (idx, key) in enumerate(zip(rows.index, keys), start=1):
-            if key != previous:
-                rank, previous = position, key
-            ranks.loc[idx] = rank
-    out["rank"] = ranks
-    out["is_tied"] = out["is_ranked"] & out.duplicated(["_group", "rank"], keep=False)
-    ranked = out[out.is_ranked].sort_values(["_group", "rank", "group_code"], kind="mergesort")
+    out["_group"] = (out[group_col] if group_col else pd.Series("", index=out.index)).fillna("")
+    out["_key"] = (-1.0 if measure.higher_is_better else 1.0) * out["shown"]
+    ranked = out[out.is_ranked].sort_values(["_group", "_key", "volume", "group_code"],
+                                            ascending=[True, True, False, True], kind="mergesort")
+    position = ranked.groupby("_group", sort=False).cumcount() + 1
+    # Competition ranking: a row shares the rank of the first row with the same figure and volume.
+    ranks = position.groupby([ranked["_group"], ranked["_key"], ranked["volume"]], sort=False).transform("min")
+    ranked = ranked.assign(rank=ranks.astype("Int64"))
+    ranked["is_tied"] = ranked.duplicated(["_group", "rank"], keep=False)
     rest = out[~out.is_ranked].sort_values(["_group", "volume", "group_code"], ascending=[True, False, True],
                                            kind="mergesort")
+    rest = rest.assign(rank=pd.Series(pd.NA, index=rest.index, dtype="Int64"), is_tied=False)
     return pd.concat([ranked, rest]).drop(columns=["_key", "_group"])
 
 
@@ -93,7 +87,7 @@ def score_league(frame: pd.DataFrame, preset: Preset, config: ScoreConfig, kpis:
     scored = score_frame(frame, preset, kpis, group_col=group_col, eligible=eligible)
     out = rank_rows(pd.concat([frame, scored.drop(columns="score")], axis=1), scored["score"], measure,
                     min_volume, group_col)
-    out["grade"] = out["value"].map(lambda s: grade_of(s, config))
+    out["grade"] = grades_of(out["value"], config)
     return out
 
 
@@ -113,20 +107,20 @@ def with_rank_change(current: pd.DataFrame, previous: pd.DataFrame, group_col: s
     return out
 
 
-def change_text(row: pd.Series) -> str:
-    """名次变化 as shown: ↑2 / ↓1 / 持平 / 新上榜 / —."""
-    if not row["is_ranked"]:
-        return "—"
-    if pd.isna(row["previous_rank"]):
-        return "新上榜"
-    change = int(row["rank_change"])
-    return "持平" if change == 0 else f"↑{change}" if change > 0 else f"↓{-change}"
+def change_texts(table: pd.DataFrame) -> pd.Series:
+    """名次变化 as shown: ↑2 / ↓1 / 持平 / 新上榜 / — (not ranked now)."""
+    change = table["rank_change"].astype("Float64")
+    moved = change.abs().fillna(0).astype(int).astype(str)
+    return pd.Series(np.select(
+        [~table["is_ranked"].to_numpy(bool), table["previous_rank"].isna().to_numpy(bool),
+         (change == 0).fillna(False).to_numpy(bool), (change > 0).fillna(False).to_numpy(bool)],
+        ["—", "新上榜", "持平", "↑" + moved], "↓" + moved), index=table.index, dtype=object)
 
 
 def red_black(table: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(best n, worst n) of the ranked rows of one group; worst listed worst first, never
     repeating a row of the best list."""
-    ranked = table[table.is_ranked].sort_values(["rank", "group_code"], kind="mergesort")
+    ranked = table[table.is_ranked].sort_values("rank", kind="mergesort")  # rank_rows already ordered ties
     best = ranked.head(n)
     worst = ranked.drop(best.index).tail(n).iloc[::-1]
     return best, worst
@@ -157,7 +151,7 @@ def league_table(frame: pd.DataFrame, previous: pd.DataFrame, key: str, kpis: di
         return kpi_league(f, kpis[key], kpis, min_volume, "peer_group")
 
     table = with_rank_change(one(frame), one(previous), "peer_group")
-    table["change"] = table.apply(change_text, axis=1) if len(table) else pd.Series(dtype=object)
+    table["change"] = change_texts(table)
     return table
 
 

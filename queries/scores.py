@@ -82,7 +82,8 @@ def load_scores(path: Path | str, kpis: dict[str, Kpi]) -> ScoreConfig:
                       for c in p["components"])
         problems = [c.kpi for c in comps if c.kpi not in kpis] + \
                    [c.transform for c in comps if c.transform not in TRANSFORMS]
-        problems += [c.kpi for c in comps if c.transform in ("rate", "inverse_rate") and kpis[c.kpi].fmt != "rate"]
+        problems += [c.kpi for c in comps if c.transform in ("rate", "inverse_rate") and c.kpi in kpis
+                     and kpis[c.kpi].fmt != "rate"]
         problems += [c.kpi for c in comps if c.transform == "steps"
                      and (not c.steps or list(c.steps) != sorted(c.steps, reverse=True))]
         if p.get("applies_to") not in ("unit", "area") or p.get("volume") not in kpis or problems \
@@ -99,8 +100,9 @@ def load_scores(path: Path | str, kpis: dict[str, Kpi]) -> ScoreConfig:
     return ScoreConfig(presets, grades, raw["grades"].get("lowest", "E"), defaults)
 
 
-def _component_points(values: pd.Series, comp: Component, peers: pd.Series) -> pd.Series:
-    """0..100 points of one component. `peers` holds the values the min-max transforms scale against."""
+def _component_points(values: pd.Series, comp: Component, lo: pd.Series, hi: pd.Series) -> pd.Series:
+    """0..100 points of one component; lo / hi: per row, the peer group's range the min-max
+    transforms scale against."""
     if comp.transform == "rate":
         return values * 100
     if comp.transform == "inverse_rate":
@@ -110,11 +112,10 @@ def _component_points(values: pd.Series, comp: Component, peers: pd.Series) -> p
         for threshold, points in reversed(comp.steps):   # lowest first, higher steps overwrite
             out = out.where(~(values >= threshold), points)
         return out.where(values.notna())
-    lo, hi = peers.min(), peers.max()
-    if not (hi > lo):
-        return pd.Series(np.where(values.notna(), 100.0, np.nan), index=values.index)
-    scaled = ((values - lo) / (hi - lo)).clip(0, 1) * 100
-    return scaled if comp.transform == "minmax_high" else 100 - scaled
+    spread = hi - lo
+    scaled = ((values - lo) / spread.where(spread > 0)).clip(0, 1) * 100
+    scaled = scaled.where(spread > 0, 100.0).where(values.notna())   # all equal: everyone full marks
+    return scaled if comp.transform == "minmax_high" else (100 - scaled).where(spread > 0, 100.0).where(values.notna())
 
 
 def score_frame(frame: pd.DataFrame, preset: Preset, kpis: dict[str, Kpi], *, group_col: str | None = None,
@@ -123,20 +124,26 @@ def score_frame(frame: pd.DataFrame, preset: Preset, kpis: dict[str, Kpi], *, gr
     (0..100, NaN when any weighted component has no value) and nothing else. Min-max transforms
     scale within the row's peer group (`group_col`) over the `eligible` rows (all when None or none)."""
     out = pd.DataFrame(index=frame.index)
-    groups = frame[group_col] if group_col else pd.Series("all", index=frame.index)
+    groups = (frame[group_col] if group_col else pd.Series("all", index=frame.index)).fillna("")
     eligible = eligible if eligible is not None else pd.Series(True, index=frame.index)
+    # Rows whose group has no eligible member scale against the whole group.
+    peer = eligible | ~eligible.groupby(groups).transform("any")
     total = pd.Series(0.0, index=frame.index)
     for i, comp in enumerate(preset.components):
         values = kpi_values(frame, kpis[comp.kpi])
-        points = pd.Series(np.nan, index=frame.index)
-        for _, idx in groups.groupby(groups, dropna=False).groups.items():
-            mask = eligible.loc[idx]
-            peers = values.loc[idx][mask] if mask.any() else values.loc[idx]
-            points.loc[idx] = _component_points(values.loc[idx], comp, peers.dropna())
+        peer_values = values.where(peer)
+        lo = peer_values.groupby(groups).transform("min")
+        hi = peer_values.groupby(groups).transform("max")
+        points = _component_points(values, comp, lo, hi)
         out[f"points_{i}"] = points
         total = total + comp.weight * points if comp.weight > 0 else total
     out["score"] = total.clip(0, 100)
     return out
+
+
+def grades_of(scores: pd.Series, config: ScoreConfig) -> pd.Series:
+    """grade_of for every score (None where there is no score)."""
+    return pd.Series([grade_of(v, config) for v in scores.tolist()], index=scores.index, dtype=object)
 
 
 def grade_of(score: float | None, config: ScoreConfig) -> str | None:

@@ -38,7 +38,8 @@ scoped_units AS (
 ,
 -- One row per scoped case with its membership in every KPI set for the window: the single
 -- definition used by KPI counts, area and unit tables, and the lists of cases behind a number.
--- Flags are never NULL. "By period end" = before least(window end, now): a period's figures as they
+-- Holds the cases with a timestamp or deadline in the window, or open and overdue now (no other case
+-- can be in any set). Flags are never NULL. "By period end" = before least(window end, now): a period's figures as they
 -- were reported when it ended (old months do not drift as late cases close), and as of now for the
 -- current period. Registry: queries/kpis.py (label, formula and exclusions of each flag).
 case_facts AS (
@@ -98,4 +99,11 @@ case_facts AS (
         coalesce(c.closed_at IS NULL AND c.deadline_at < w.now_at AND NOT c.is_cancelled AND NOT c.is_shelved
                  AND c.status <> 'not_filed', false) AS is_overdue_open
     FROM scoped_cases c, win w
+    -- Only cases with some timestamp or deadline inside the window, or open and overdue now, can be in
+    -- a set: skipping the rest first keeps the flags off the years of history a short window ignores.
+    WHERE (least(c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at, c.closed_at,
+                 c.callback_at, c.deadline_at, c.handle_deadline_at) < w.end_at
+           AND greatest(c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at,
+                        c.closed_at, c.callback_at, c.deadline_at, c.handle_deadline_at) >= w.start_at)
+       OR (c.closed_at IS NULL AND c.deadline_at < w.now_at)
 )
