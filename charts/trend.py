@@ -8,14 +8,14 @@ from charts.style import BAD, PRIMARY, base_layout
 
 
 def daily_accepted_closed(trend: pd.DataFrame, *, height: int = 320) -> go.Figure:
-    """Lines of accepted and closed cases per day (columns day, accepted_count, closed_count)."""
+    """Lines of accepted and closed (办结: every closure that day) cases per day (columns day, accepted_count, closed_count)."""
     fig = go.Figure()
     fig.add_scatter(x=trend.day, y=trend.accepted_count, name="受理数", mode="lines",
                     line=dict(color=PRIMARY, width=2.5),
                     hovertemplate="%{x|%Y年%m月%d日}<br>受理 %{y:,} 件<extra></extra>")
-    fig.add_scatter(x=trend.day, y=trend.closed_count, name="结案数", mode="lines",
+    fig.add_scatter(x=trend.day, y=trend.closed_count, name="办结数", mode="lines",
                     line=dict(color="#16a34a", width=2.5),
-                    hovertemplate="%{x|%Y年%m月%d日}<br>结案 %{y:,} 件<extra></extra>")
+                    hovertemplate="%{x|%Y年%m月%d日}<br>办结 %{y:,} 件<extra></extra>")
     base_layout(fig, height=height)
     fig.update_xaxes(tickformat="%m月%d日", title=None)
     fig.update_yaxes(title="案件数（件）")

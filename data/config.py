@@ -28,9 +28,17 @@ class CityConfig:
     urban_core: tuple[str, ...]
     office_periods: tuple[tuple[str, str], ...]
     calendar_overrides_path: Path
+    exclude_cancelled: bool
     exclude_shelved_from_filed: bool
+    exclude_shelved_from_due: bool
     exclude_deferred_from_due: bool
+    satisfied_min_score: int
+    public_sources: tuple[str, ...]
     league_min_volume: int
+    scores_path: Path
+    deferred_policy: str          # pause | ignore (缓办: the clock stops, or deadlines stay)
+    extended_policy: str          # move | ignore (延期: the deadline moves, or stays)
+    extension_limits: float       # an approved extension, in multiples of the handling limit
 
 
 def _city_toml_path() -> Path:
@@ -41,7 +49,15 @@ def _city_toml_path() -> Path:
 def load_city(path: Path | None = None) -> CityConfig:
     path = Path(path) if path else _city_toml_path()
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    city, kpi = raw["city"], raw.get("kpi", {})
+    city, kpi, deadlines = raw["city"], raw.get("kpi", {}), raw.get("deadlines", {})
+    satisfied_min = int(kpi.get("satisfied_min_score", 4))
+    deferred_policy = deadlines.get("deferred", "pause")
+    extended_policy = deadlines.get("extended", "move")
+    extension_limits = float(deadlines.get("extension_limits", 1.0))
+    if not 1 <= satisfied_min <= 5 or deferred_policy not in ("pause", "ignore") \
+            or extended_policy not in ("move", "ignore") or extension_limits < 0:
+        raise ValueError(f"{path}: satisfied_min_score must be 1..5, [deadlines] deferred pause|ignore, "
+                         f"extended move|ignore, extension_limits >= 0")
     return CityConfig(
         name=city["name"],
         code=str(city["code"]),
@@ -54,9 +70,17 @@ def load_city(path: Path | None = None) -> CityConfig:
         urban_core=tuple(city.get("urban_core", ())),
         office_periods=tuple(tuple(p) for p in raw["office_hours"]["periods"]),
         calendar_overrides_path=PROJECT_ROOT / raw["calendar"]["overrides"],
+        exclude_cancelled=bool(kpi.get("exclude_cancelled", True)),
         exclude_shelved_from_filed=bool(kpi.get("exclude_shelved_from_filed", True)),
+        exclude_shelved_from_due=bool(kpi.get("exclude_shelved_from_due", True)),
         exclude_deferred_from_due=bool(kpi.get("exclude_deferred_from_due", True)),
+        satisfied_min_score=satisfied_min,
+        public_sources=tuple(kpi.get("public_sources", ("hotline", "app", "media"))),
         league_min_volume=int(kpi.get("league_min_volume", 30)),
+        scores_path=PROJECT_ROOT / kpi.get("scores", "data/reference/scores.toml"),
+        deferred_policy=deferred_policy,
+        extended_policy=extended_policy,
+        extension_limits=extension_limits,
     )
 
 

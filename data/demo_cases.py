@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from data.deadlines import DeadlinePolicy, case_deadlines
 from data.worktime import WorkCalendar, limits_for
 
 CITY_BUREAUS = [
@@ -115,6 +116,7 @@ def build_cases(
     rng: np.random.Generator,
     first_case_id: int = 1,
     origin: str = "demo",
+    policy: DeadlinePolicy = DeadlinePolicy(),
 ) -> pa.Table:
     """One Arrow table with the columns of `cases` plus `first_unit_code` (the wrongly dispatched
     unit of re-dispatched cases, for the step history). Rows are in reported_at order."""
@@ -216,22 +218,14 @@ def build_cases(
     verified = np.where(rework, cal.add(verified, h_amount * 0.4, h_unit), verified)
     closed = centre_time(verified + _lognormal_minutes(rng, 20, 0.7, n).astype("timedelta64[m]"))
 
-    # Deadlines from the category's limits, in working time.
-    a_amt, a_unit = limit("accept")
-    f_amt, f_unit = limit("file")
-    d_amt, d_unit = limit("dispatch")
-    v_amt, v_unit = limit("verify")
-    c_amt, c_unit = limit("close")
-    accept_deadline = cal.add(reported, a_amt, a_unit)
-    file_deadline = cal.add(accepted, f_amt, f_unit)
-    dispatch_deadline = cal.add(filed, d_amt, d_unit)
-    handle_limit = h_amount * np.where(is_extended, 2.0, 1.0)
-    handle_deadline = cal.add(dispatched, handle_limit, h_unit, deferred_hours=deferred_hours)
-    verify_deadline = cal.add(handled, v_amt, v_unit)
-    close_deadline = cal.add(filed, d_amt, d_unit)
-    close_deadline = cal.add(close_deadline, handle_limit, h_unit, deferred_hours=deferred_hours)
-    close_deadline = cal.add(cal.add(close_deadline, v_amt, v_unit), c_amt, c_unit)
-    close_deadline = np.where(filed_ok & ~is_shelved, close_deadline, nat)
+    # Deadlines from the category's limits, in working time, with the city's 缓办 / 延期 policy.
+    deadlines = case_deadlines(cal, limits, policy, category=category, reported=reported, accepted=accepted,
+                               filed=filed, dispatched=dispatched, handled=handled,
+                               deferred_hours=deferred_hours, is_extended=is_extended)
+    accept_deadline, file_deadline = deadlines["accept_deadline_at"], deadlines["file_deadline_at"]
+    dispatch_deadline, handle_deadline = deadlines["dispatch_deadline_at"], deadlines["handle_deadline_at"]
+    verify_deadline = deadlines["verify_deadline_at"]
+    close_deadline = np.where(filed_ok & ~is_shelved, deadlines["deadline_at"], nat)
 
     # Nothing happens after now: later steps are simply not done yet.
     def until_now(ts: np.ndarray) -> np.ndarray:

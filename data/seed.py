@@ -18,6 +18,7 @@ import pandas as pd
 
 from data import areas as area_builder
 from data.config import PROJECT_ROOT, REFERENCE_DIR, db_path, load_city
+from data.deadlines import DeadlinePolicy
 from data.demo_cases import build_cases, build_units
 from data.demo_people import SURNAMES, GIVEN, build_people_stream
 from data.store import apply_schema, publish, set_meta, writer_lock
@@ -105,7 +106,8 @@ def build(db: Path, *, n_cases: int | None, seed: int, today: date, progress=pri
                 progress(f"生成案件：第 {b + 1}/{n_batches} 批，{share:,} 件")
                 batch = build_cases(n_cases=share, start=b_start, today=b_end, now=now, cal=cal,
                                     categories=categories, limits=limits, units=units, grids=grids,
-                                    grid_points=grid_points, rng=rng, first_case_id=next_id)
+                                    grid_points=grid_points, rng=rng, first_case_id=next_id,
+                                    policy=DeadlinePolicy.from_city(city))
                 insert_cases(con, batch)
                 next_id += batch.num_rows
             progress("生成党建引领与志愿服务数据")

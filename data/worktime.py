@@ -153,8 +153,19 @@ class WorkCalendar:
         with self._lock:
             return tuple(sorted(self._missing))
 
-    def warning_text(self) -> str | None:
-        years = self.missing_years
+    @property
+    def override_years(self) -> tuple[int, ...]:
+        """Years the operator's override file publishes a schedule for."""
+        return tuple(sorted(self._override_years))
+
+    def uncovered_years(self, years) -> tuple[int, ...]:
+        """Years among `years` that neither chinesecalendar nor the override file covers."""
+        return tuple(sorted({int(y) for y in years} - set(PACKAGE_YEARS) - self._override_years))
+
+    def warning_text(self, years=None) -> str | None:
+        """The warning naming missing years: those `years` not covered (e.g. the years the data spans),
+        or, without `years`, the years some call actually fell back on."""
+        years = self.missing_years if years is None else self.uncovered_years(years)
         return f"日历缺少 {_year_ranges(years)} 年节假日安排，已按周末推算" if years else None
 
     def is_workday(self, day: dt.date) -> bool:

@@ -47,9 +47,14 @@ class Scope:
     categories: tuple[str, ...] | None = None
     sources: tuple[str, ...] | None = None
     units: tuple[str, ...] | None = None
-    # KPI denominator choices from city configuration; they change results, so they key caches too.
-    exclude_shelved: bool = True
-    exclude_deferred: bool = True
+    # KPI rules from city configuration (city.toml [kpi], applied by queries.kpis.apply_rules);
+    # they change results, so they key caches too.
+    exclude_shelved: bool = True            # 立案数 minus 挂账
+    exclude_deferred: bool = True           # 应结案数 minus 缓办
+    exclude_cancelled: bool = True          # 作废 leaves every count
+    exclude_shelved_due: bool = True        # 应结案数 minus 挂账
+    satisfied_min: int = 4                  # 满意率: lowest satisfied callback score
+    public_sources: tuple[str, ...] = ("hotline", "app", "media")  # 监督举报率: reports by the public
 
     def params(self) -> dict:
         """Named parameters for the scope prefix; every one of them is used by _scoped.sql."""
@@ -70,6 +75,10 @@ class Scope:
             "units": _opt(self.units),
             "exclude_shelved": self.exclude_shelved,
             "exclude_deferred": self.exclude_deferred,
+            "exclude_cancelled": self.exclude_cancelled,
+            "exclude_shelved_due": self.exclude_shelved_due,
+            "satisfied_min": self.satisfied_min,
+            "public_sources": list(self.public_sources),
         }
 
     def unfiltered(self) -> "Scope":

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from data.store import apply_schema
 
@@ -46,13 +47,11 @@ def new_db(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
 
 
 _case_seq = [0]
+CASE_DEFAULTS = {"is_cancelled": False, "is_shelved": False, "is_deferred": False, "is_extended": False,
+                 "is_self_handled": False, "deferred_hours": 0.0, "rework_count": 0, "dispatch_count": 0}
 
 
-def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", reported_at: datetime,
-             **fields) -> int:
-    """Inserts one case; unspecified step columns are NULL, flags false. Returns case_id."""
-    _case_seq[0] += 1
-    case_id = fields.pop("case_id", _case_seq[0])
+def _case_row(case_id: int, district: str, reported_at: datetime, fields: dict) -> dict:
     street = {"430902": "430902001", "430903": "430903001"}.get(district)
     row = {
         "case_id": case_id, "case_no": f"S010120261101{case_id:05d}", "source": "grid", "kind": "event",
@@ -64,6 +63,38 @@ def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", report
         "updated_at": reported_at, "origin": "test",
     }
     row.update(fields)
+    return row
+
+
+def add_cases(con: duckdb.DuckDBPyConnection, cases: list[dict]) -> list[int]:
+    """Inserts many cases at once; each dict takes the keyword arguments of add_case."""
+    rows = []
+    for fields in cases:
+        fields = dict(fields)
+        _case_seq[0] += 1
+        case_id = fields.pop("case_id", _case_seq[0])
+        rows.append(_case_row(case_id, fields.pop("district", "430902"), fields.pop("reported_at"), fields))
+    frame = pd.DataFrame(rows)
+    # A flag or count given for some rows takes its schema default in the others; columns absent
+    # from every row stay NULL / default; NaT and NaN become NULL.
+    for col, default in CASE_DEFAULTS.items():
+        if col in frame:
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), default).astype(type(default))
+    frame = frame.astype({c: "datetime64[us]" for c in frame.columns if c.endswith("_at")})
+    con.register("new_test_cases", frame)
+    try:
+        con.execute("INSERT INTO cases BY NAME SELECT * FROM new_test_cases")
+    finally:
+        con.unregister("new_test_cases")
+    return [r["case_id"] for r in rows]
+
+
+def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", reported_at: datetime,
+             **fields) -> int:
+    """Inserts one case; unspecified step columns are NULL, flags false. Returns case_id."""
+    _case_seq[0] += 1
+    case_id = fields.pop("case_id", _case_seq[0])
+    row = _case_row(case_id, district, reported_at, fields)
     columns = list(row)
     placeholders = ", ".join(f"${c}" for c in columns)
     con.execute(f"INSERT INTO cases ({', '.join(columns)}) VALUES ({placeholders})", row)  # noqa: S608 - test builder

@@ -237,3 +237,13 @@ def test_an_override_file_with_a_date_twice_or_a_bad_flag_is_rejected(tmp_path):
     bad.write_text("cal_date,is_workday,holiday_name\n2027-10-01,yes,国庆节\n", encoding="utf-8")
     with pytest.raises(ValueError):
         WorkCalendar.from_config(REPO_ROOT / "data/reference/city.toml", overrides_path=bad)
+
+
+def test_the_warning_for_a_data_span_names_only_the_years_nobody_covers(tmp_path):
+    csv = tmp_path / "overrides.csv"
+    csv.write_text("cal_date,is_workday,holiday_name\n2027-10-01,0,国庆节\n", encoding="utf-8")
+    cal = WorkCalendar.from_config(REPO_ROOT / "data/reference/city.toml", overrides_path=csv)
+    assert cal.uncovered_years(range(2025, 2030)) == (2028, 2029)
+    assert cal.warning_text(range(2025, 2030)) == "日历缺少 2028–2029 年节假日安排，已按周末推算"
+    assert cal.warning_text([2025, 2026, 2027]) is None
+    assert cal.missing_years == ()  # asking about a span records nothing

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from data.config import PROJECT_ROOT, db_path, load_city, published_path
+from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import cache, filters
 from ui.clock import now
@@ -111,4 +112,20 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True) -> 
         st.sidebar.caption("示例数据：街道、社区、网格边界与全部记录均为合成数据")
     if cache.reader().last_error:
         st.warning(cache.reader().last_error, icon=":material/sync_problem:")
-    return scope
+    render_calendar_warning(scope)
+    return apply_rules(scope, city)
+
+
+def calendar_warning(years: tuple[int, ...]) -> str | None:
+    """The visible notice when the data relies on a year with no holiday schedule (weekend fallback)."""
+    text = cache.calendar().warning_text(years)
+    if not text:
+        return None
+    overrides = load_city().calendar_overrides_path.relative_to(PROJECT_ROOT)
+    return f"{text}：期限与工作时按周一至周五计算，可能不准。请在 {overrides} 中补充该年的放假与调休安排。"
+
+
+def render_calendar_warning(scope: Scope) -> None:
+    text = calendar_warning(cache.get("data_years", scope.unfiltered()))
+    if text:
+        st.warning(text, icon=":material/event_busy:")

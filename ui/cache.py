@@ -10,14 +10,20 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from data.config import db_path, published_path
+from data.config import db_path, load_city, published_path
+from data.worktime import WorkCalendar, read_overrides
 from queries import cases as case_queries
 from queries.db import SnapshotReader
+from queries.kpis import registry
 from queries.scope import Scope
+from queries.scores import ScoreConfig, load_scores
 
 # Every cacheable query: name -> function(source, scope, *args). Pages call get("name", scope, ...).
 QUERIES: dict[str, Callable[..., Any]] = {
     "case_kpis": case_queries.case_kpis,
+    "unit_kpis": case_queries.unit_kpis,
+    "area_kpis": case_queries.area_kpis,
+    "data_years": case_queries.data_years,
     "daily_trend": case_queries.daily_trend,
     "area_summary": case_queries.area_summary,
     "area_shapes": case_queries.area_shapes,
@@ -30,6 +36,20 @@ QUERIES: dict[str, Callable[..., Any]] = {
 @st.cache_resource(show_spinner=False)
 def reader() -> SnapshotReader:
     return SnapshotReader(published_path(db_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def calendar() -> WorkCalendar:
+    """The working-time calendar of city.toml (office hours, chinesecalendar, operator overrides)."""
+    city = load_city()
+    return WorkCalendar(city.office_periods, read_overrides(city.calendar_overrides_path))
+
+
+@st.cache_resource(show_spinner=False)
+def score_config() -> ScoreConfig:
+    """Composite-score presets and grades (data/reference/scores.toml), validated against the registry."""
+    city = load_city()
+    return load_scores(city.scores_path, registry(city))
 
 
 @st.cache_data(ttl=900, max_entries=2000, show_spinner=False)

@@ -27,7 +27,7 @@ def to_xlsx(frame: pd.DataFrame, sheet_name: str, kinds: dict[str, str] | None =
             ws.write(0, i, str(col), header)
             fmt = book.add_format({"num_format": EXCEL_FORMATS[kinds[col]]}) if col in kinds else None
             width = min(40, max(8, len(str(col)) * 2 + 2,
-                                int(frame[col].astype(str).str.len().quantile(0.9) if len(frame) else 0) + 2))
+                                int(frame[col].astype(str).str.len().fillna(0).quantile(0.9) if len(frame) else 0) + 2))
             ws.set_column(i, i, width, fmt)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))

@@ -27,6 +27,9 @@ PRESETS = {
 }
 DEFAULT_PRESET = "last30"
 AREA_KEYS = ("district", "street", "community", "grid")
+# Every URL parameter that belongs to the shared filters; any other parameter (a page's own, such as
+# the case list's `set`) is left in the URL untouched.
+URL_KEYS = ("range", "start", "end", *AREA_KEYS, "kind", "major", "category", "source", "unit")
 ALL = "__all__"
 
 
@@ -147,8 +150,10 @@ def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: b
     if preset == "custom":
         params |= {"start": start.isoformat(), "end": (end - timedelta(days=1)).isoformat()}
     params |= {k: v for k, v in chosen.items() if v}
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: v for k, v in current.items() if k not in URL_KEYS} | {k: [v] for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
     return scope
 
 

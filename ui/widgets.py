@@ -1,37 +1,106 @@
-"""Shared widgets, named render_*: KPI cards and empty states."""
+"""Shared widgets, named render_*: KPI cards with the cases behind their numbers, and empty states."""
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
-from queries.kpis import Kpi, format_value, kpi_value
+from data.config import PROJECT_ROOT
+from queries.kpis import SET_LABELS, Kpi, format_value, kpi_value
+from ui.filters import URL_KEYS
 
 EMPTY_TEXT = "所选范围内无数据"
+CASES_PAGE = "pages/cases.py"   # the case list; accepts ?set=<case_facts flag> plus the filter parameters
 
 
 def kpi_help(kpi: Kpi, row: pd.Series) -> str:
     """Tooltip text: formula, the actual numerator/denominator, exclusions."""
     lines = [f"**{kpi.label}** = {kpi.formula}"]
-    if kpi.denominator:
-        lines.append(f"本次：{int(row[kpi.numerator]):,} ÷ {int(row[kpi.denominator]):,}")
+    if kpi.fmt == "hours":
+        p90 = row[kpi.p90]
+        lines.append(f"本次：{int(row[kpi.basis]):,} 件，中位数 {format_value(kpi_value(row, kpi), 'hours')}，"
+                     f"P90 {format_value(None if pd.isna(p90) else float(p90), 'hours')}")
+    elif kpi.denominator:
+        lines.append(f"本次：{int(row[kpi.numerator]):,} ÷ {int(row[kpi.denominator]):,}"
+                     f"（{SET_LABELS[kpi.numerator_set]} ÷ {SET_LABELS[kpi.denominator_set]}）")
     else:
         lines.append(f"本次：{int(row[kpi.numerator]):,} 件")
     lines.append(f"口径：{kpi.exclusions}")
     return "\n\n".join(lines)
 
 
+def delta_text(kpi: Kpi, value: float | None, before: float | None) -> str | None:
+    if value is None or before is None or kpi.is_live:
+        return None
+    diff = value - before
+    if kpi.fmt == "rate":
+        return f"{diff * 100:+.2f} 个百分点"
+    if kpi.fmt == "hours":
+        return f"{diff:+.1f} 工作时"
+    return f"{diff:+,.0f}"
+
+
+def current_filter_params() -> dict[str, list[str]]:
+    """The shared filters as they stand in the URL (ui.filters keeps the URL in step with the widgets)."""
+    return {k: st.query_params.get_all(k) for k in URL_KEYS if k in st.query_params}
+
+
+def case_list_params(flag: str, filters: Mapping[str, list[str] | str]) -> dict[str, list[str] | str]:
+    """URL parameters of the 案件 page listing the cases of set `flag` under `filters`."""
+    if flag not in SET_LABELS:
+        raise ValueError(f"unknown case set {flag!r}")
+    return {k: v for k, v in filters.items() if k in URL_KEYS} | {"set": flag}
+
+
+def cases_page_available() -> bool:
+    return (PROJECT_ROOT / CASES_PAGE).exists()
+
+
+def case_links(kpi: Kpi, row: pd.Series) -> list[tuple[str, str, int]]:
+    """(label, case_facts flag, count) of the case lists behind one KPI figure."""
+    if kpi.fmt == "hours":
+        return [("查看案件", kpi.numerator_set, int(row[kpi.basis]))]
+    if kpi.denominator:
+        return [("分子", kpi.numerator_set, int(row[kpi.numerator])),
+                ("分母", kpi.denominator_set, int(row[kpi.denominator]))]
+    return [("查看案件", kpi.numerator_set, int(row[kpi.numerator]))]
+
+
+def render_case_links(kpi: Kpi, row: pd.Series, *, text_fallback: bool = True) -> None:
+    """Links to the 案件 page for the numerator's and the denominator's cases, carrying the filters;
+    plain text (or nothing, without `text_fallback`) when the case list is not installed."""
+    links = case_links(kpi, row)
+    extra = f"P90 {format_value(None if pd.isna(row[kpi.p90]) else float(row[kpi.p90]), 'hours')}" \
+        if kpi.fmt == "hours" else None
+    if not cases_page_available():
+        if not text_fallback:
+            return
+        parts = ([extra] if extra else []) + [f"{label} {count:,} 件" if label != "查看案件" else f"{count:,} 件"
+                                              for label, _, count in links]
+        st.caption(" · ".join(parts))
+        return
+    filters = current_filter_params()
+    with st.container(horizontal=True, gap="small"):
+        if extra:
+            st.caption(extra)
+        for label, flag, count in links:
+            text = f"{label} {count:,}" if label != "查看案件" else f"{count:,} 件"
+            st.page_link(CASES_PAGE, label=text, icon=":material/list_alt:",
+                         query_params=case_list_params(flag, filters), help=f"打开{SET_LABELS[flag]}清单")
+
+
 def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None, *, key: str | None = None) -> None:
     value = kpi_value(row, kpi)
-    delta = None
-    if previous is not None and value is not None and not kpi.is_live:
-        before = kpi_value(previous, kpi)
-        if before is not None:
-            diff = value - before
-            delta = f"{diff * 100:+.2f} 个百分点" if kpi.fmt == "rate" else f"{diff:+,.0f}"
+    delta = delta_text(kpi, value, kpi_value(previous, kpi)) if previous is not None else None
+    label, text = kpi.label, format_value(value, kpi.fmt)
+    if kpi.fmt == "hours":  # the unit goes into the label so the figure stays one short line
+        label, text = f"{kpi.label}（中位数·工作时）", ("—" if value is None else f"{value:,.1f}")
     with st.container(border=True, key=key):
-        st.metric(kpi.label, format_value(value, kpi.fmt), delta=delta,
+        st.metric(label, text, delta=delta,
                   delta_color="normal" if kpi.higher_is_better else "inverse",
                   help=kpi_help(kpi, row))
+        render_case_links(kpi, row)
 
 
 def render_empty(message: str = EMPTY_TEXT) -> None:

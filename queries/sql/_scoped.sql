@@ -1,7 +1,8 @@
 -- The single enforcement point: every query's FROM goes through these relations, never the raw tables.
 -- Prepended by queries.runner to every query file. Access (what the identity may see) AND filters.
 -- Parameters: $access_all, $access_districts, $districts, $streets, $communities, $grids, $kinds,
--- $majors, $categories, $sources, $units, $start, $end, $now, $exclude_shelved, $exclude_deferred.
+-- $majors, $categories, $sources, $units, $start, $end, $now, and the KPI rules of city.toml [kpi]:
+-- $exclude_cancelled, $exclude_shelved, $exclude_shelved_due, $exclude_deferred, $satisfied_min, $public_sources.
 WITH win AS (
     SELECT $start::TIMESTAMP AS start_at, $end::TIMESTAMP AS end_at, $now::TIMESTAMP AS now_at
 ),
@@ -37,23 +38,72 @@ scoped_units AS (
 ,
 -- One row per scoped case with its membership in every KPI set for the window: the single
 -- definition used by KPI counts, area and unit tables, and the lists of cases behind a number.
+-- Holds the cases with a timestamp or deadline in the window, or open and overdue now (no other case
+-- can be in any set). Flags are never NULL. "By period end" = before least(window end, now): a period's figures as they
+-- were reported when it ended (old months do not drift as late cases close), and as of now for the
+-- current period. Registry: queries/kpis.py (label, formula and exclusions of each flag).
 case_facts AS (
     SELECT c.*,
-        (c.accepted_at >= w.start_at AND c.accepted_at < w.end_at AND NOT c.is_cancelled) AS in_accepted,
-        (c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT c.is_cancelled
-            AND NOT (c.is_shelved AND $exclude_shelved)) AS in_filed,
-        (c.dispatched_at >= w.start_at AND c.dispatched_at < w.end_at AND NOT c.is_cancelled) AS in_dispatched,
-        (c.deadline_at >= w.start_at AND c.deadline_at < w.end_at AND NOT c.is_cancelled AND NOT c.is_shelved
-            AND NOT (c.is_deferred AND $exclude_deferred)) AS in_due,
-        (c.closed_at >= w.start_at AND c.closed_at < w.end_at AND NOT c.is_cancelled) AS in_closed,
-        -- closed by the end of the window (or now, if earlier): a period's rate as it was reported
-        -- at period end, so old months do not drift towards 100% as late cases close.
-        (in_due AND c.closed_at IS NOT NULL AND c.closed_at < least(w.end_at, w.now_at)) AS in_due_closed,
-        (in_due AND c.closed_at IS NOT NULL AND c.closed_at <= c.deadline_at) AS in_due_on_time,
-        (c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT c.is_shelved AND NOT c.is_cancelled
-            AND (c.dispatched_at IS NOT NULL OR c.is_self_handled)) AS in_disposal_den,
-        (in_disposal_den AND c.closed_at IS NOT NULL AND c.closed_at < least(w.end_at, w.now_at)) AS in_disposal_num,
-        (c.closed_at IS NULL AND c.deadline_at < w.now_at AND NOT c.is_cancelled AND NOT c.is_shelved
-            AND c.status <> 'not_filed') AS is_overdue_open
+        -- 受理: accepted in the window
+        coalesce(c.accepted_at >= w.start_at AND c.accepted_at < w.end_at
+                 AND NOT (c.is_cancelled AND $exclude_cancelled), false) AS in_accepted,
+        coalesce(in_accepted AND c.accepted_at <= c.accept_deadline_at, false) AS in_accepted_on_time,
+        -- 立案: filed in the window
+        coalesce(c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT (c.is_cancelled AND $exclude_cancelled)
+                 AND NOT (c.is_shelved AND $exclude_shelved), false) AS in_filed,
+        coalesce(in_filed AND c.filed_at <= c.file_deadline_at, false) AS in_filed_on_time,
+        coalesce(in_filed AND list_contains($public_sources::VARCHAR[], c.source), false) AS in_filed_public,
+        -- 派遣: first dispatch in the window; accurate = not bounced to another unit (no 二次派遣)
+        coalesce(c.dispatched_at >= w.start_at AND c.dispatched_at < w.end_at
+                 AND NOT (c.is_cancelled AND $exclude_cancelled), false) AS in_dispatched,
+        coalesce(in_dispatched AND c.dispatched_at <= c.dispatch_deadline_at, false) AS in_dispatched_on_time,
+        coalesce(in_dispatched AND c.dispatch_count <= 1, false) AS in_dispatched_accurate,
+        -- 应结案: closing deadline in the window, by period end
+        coalesce(c.deadline_at >= w.start_at AND c.deadline_at < least(w.end_at, w.now_at)
+                 AND NOT (c.is_cancelled AND $exclude_cancelled) AND NOT (c.is_shelved AND $exclude_shelved_due),
+                 false) AS in_due_period,
+        coalesce(in_due_period AND c.is_deferred, false) AS in_due_deferred,
+        coalesce(in_due_period AND NOT (c.is_deferred AND $exclude_deferred), false) AS in_due,
+        coalesce(in_due AND c.closed_at < least(w.end_at, w.now_at), false) AS in_due_closed,
+        coalesce(in_due_closed AND c.closed_at <= c.deadline_at, false) AS in_due_on_time,
+        coalesce(in_due_closed AND c.rework_count = 0 AND c.dispatch_count <= 1, false) AS in_due_first_time,
+        coalesce(in_due AND c.rework_count > 0, false) AS in_due_rework,
+        coalesce(in_due AND c.is_extended, false) AS in_due_extended,
+        -- 期内办结: every closure in the window, whenever the case was due
+        coalesce(c.closed_at >= w.start_at AND c.closed_at < w.end_at
+                 AND NOT (c.is_cancelled AND $exclude_cancelled), false) AS in_closed,
+        -- 处置率 (赤壁): filed in the window and dispatched or self-handled by period end; closed by then
+        coalesce(c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT c.is_shelved
+                 AND NOT (c.is_cancelled AND $exclude_cancelled)
+                 AND (c.dispatched_at < least(w.end_at, w.now_at) OR c.is_self_handled), false) AS in_disposal_den,
+        coalesce(in_disposal_den AND c.closed_at < least(w.end_at, w.now_at), false) AS in_disposal_num,
+        -- 按时处置: handling deadline in the window, by period end; handled within it
+        coalesce(c.handle_deadline_at >= w.start_at AND c.handle_deadline_at < least(w.end_at, w.now_at)
+                 AND c.dispatched_at IS NOT NULL AND NOT (c.is_cancelled AND $exclude_cancelled)
+                 AND NOT (c.is_shelved AND $exclude_shelved_due) AND NOT (c.is_deferred AND $exclude_deferred),
+                 false) AS in_handle_due,
+        coalesce(in_handle_due AND c.handled_at <= c.handle_deadline_at, false) AS in_handled_on_time,
+        -- 处置时长: dispatched cases handled in the window with a measured duration
+        coalesce(c.handled_at >= w.start_at AND c.handled_at < w.end_at AND c.dispatched_at IS NOT NULL
+                 AND c.handle_work_hours IS NOT NULL AND NOT (c.is_cancelled AND $exclude_cancelled),
+                 false) AS in_handled,
+        -- 核查: passed on-site check in the window
+        coalesce(c.verified_at >= w.start_at AND c.verified_at < w.end_at
+                 AND NOT (c.is_cancelled AND $exclude_cancelled), false) AS in_verified,
+        coalesce(in_verified AND c.verified_at <= c.verify_deadline_at, false) AS in_verified_on_time,
+        -- 回访: callbacks answered in the window
+        coalesce(c.callback_at >= w.start_at AND c.callback_at < w.end_at AND c.satisfaction IS NOT NULL
+                 AND NOT (c.is_cancelled AND $exclude_cancelled), false) AS in_callback,
+        coalesce(in_callback AND c.satisfaction >= $satisfied_min, false) AS in_satisfied,
+        -- 超期未处置: open and past the closing deadline right now (live: the window does not apply)
+        coalesce(c.closed_at IS NULL AND c.deadline_at < w.now_at AND NOT c.is_cancelled AND NOT c.is_shelved
+                 AND c.status <> 'not_filed', false) AS is_overdue_open
     FROM scoped_cases c, win w
+    -- Only cases with some timestamp or deadline inside the window, or open and overdue now, can be in
+    -- a set: skipping the rest first keeps the flags off the years of history a short window ignores.
+    WHERE (least(c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at, c.closed_at,
+                 c.callback_at, c.deadline_at, c.handle_deadline_at) < w.end_at
+           AND greatest(c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at,
+                        c.closed_at, c.callback_at, c.deadline_at, c.handle_deadline_at) >= w.start_at)
+       OR (c.closed_at IS NULL AND c.deadline_at < w.now_at)
 )
