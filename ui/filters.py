@@ -67,9 +67,15 @@ def preset_window(preset: str, day: date) -> tuple[date, date]:
     return day - timedelta(days=29), end
 
 
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&=\"'")
+
+
 def shown(text: str, limit: int = 20) -> str:
-    """A piece of untrusted URL text made safe and short for a notice (printable, truncated)."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in str(text)[:limit])
+    """A piece of untrusted URL text made safe and short for a notice: truncated, printable, and with
+    every Markdown-special character escaped, so `![](http://…)` or `:red[…]` shows as text and never
+    becomes a link, an image request or a directive (notices are rendered as Markdown)."""
+    clean = "".join(("\\" + ch if ch in _MARKDOWN_SPECIAL else ch) if ch.isprintable() else "?"
+                    for ch in str(text)[:limit])
     return clean + ("…" if len(str(text)) > limit else "")
 
 
@@ -252,9 +258,9 @@ def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: b
         st.sidebar.button("清除全部筛选", icon=":material/filter_alt_off:", on_click=reset_filters,
                           key="f_reset", width="stretch")
 
-    with notice_box:
-        for notice in ss.get("_filter_notices", ()):
-            st.warning(notice, icon=":material/link_off:")
+    notices = ss.get("_filter_notices", ())
+    if notices:
+        notice_box.warning("\n".join(f"- {n}" for n in notices), icon=":material/link_off:")
 
     params = {"range": preset}
     if preset == "custom":
