@@ -12,16 +12,28 @@ FONT = "Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif"
 RAMP = [(219, 234, 254), (147, 197, 253), (96, 165, 250), (37, 99, 235), (30, 64, 175), (23, 37, 84)]
 
 
-def ramp_color(value: float | None, lo: float, hi: float, alpha: int = 200) -> list[int]:
+# Density of case locations (hexagons), pale yellow → deep red: distinct from the area ramp above.
+HEAT_RAMP = [(254, 240, 138), (253, 186, 116), (249, 115, 22), (220, 38, 38), (153, 27, 27)]
+NO_VALUE_RGB = (203, 213, 225)
+
+
+def ramp_color(value: float | None, lo: float, hi: float, alpha: int = 200,
+               ramp: list[tuple[int, int, int]] = RAMP) -> list[int]:
     """RGBA for `value` on the ramp between lo and hi; grey when there is no value."""
     if value is None or value != value:
-        return [203, 213, 225, alpha]
+        return [*NO_VALUE_RGB, alpha]
     t = 0.0 if hi <= lo else min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    pos = t * (len(RAMP) - 1)
-    i = min(int(pos), len(RAMP) - 2)
+    pos = t * (len(ramp) - 1)
+    i = min(int(pos), len(ramp) - 2)
     f = pos - i
-    rgb = [round(RAMP[i][k] + (RAMP[i + 1][k] - RAMP[i][k]) * f) for k in range(3)]
+    rgb = [round(ramp[i][k] + (ramp[i + 1][k] - ramp[i][k]) * f) for k in range(3)]
     return rgb + [alpha]
+
+
+def ramp_colorscale(ramp: list[tuple[int, int, int]] = RAMP) -> list[list]:
+    """The ramp as a plotly colorscale, so legends and heatmaps match the maps."""
+    n = len(ramp) - 1
+    return [[i / n, f"rgb{tuple(c)}"] for i, c in enumerate(ramp)]
 
 
 def base_layout(fig, *, height: int = 320, legend: bool = True):

@@ -79,3 +79,11 @@ def area_options(source: CursorSource, scope: Scope) -> pd.DataFrame:
 
 def unit_options(source: CursorSource, scope: Scope) -> pd.DataFrame:
     return fetch(source, "unit_options", scope.unfiltered())
+
+
+def category_options(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    return fetch(source, "category_options", scope.unfiltered())
+
+
+def source_options(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    return fetch(source, "source_options", scope.unfiltered())

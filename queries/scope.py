@@ -26,6 +26,13 @@ class Access:
         return cls(all_districts=False, districts=tuple(sorted(set(codes))), label=label)
 
 
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def _opt(values: tuple[str, ...] | None) -> list[str] | None:
     return None if values is None else list(values)
 
@@ -90,6 +97,10 @@ class Scope:
         """The window of equal length just before this one (for 环比 and rank change)."""
         days = (self.end_date - self.start_date).days
         return replace(self, start_date=self.start_date - timedelta(days=days), end_date=self.start_date)
+
+    def year_ago(self) -> "Scope":
+        """The same window one year earlier (for 同比); 29 February becomes 28 February."""
+        return replace(self, start_date=_year_before(self.start_date), end_date=_year_before(self.end_date))
 
     @property
     def days(self) -> int:

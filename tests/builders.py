@@ -42,6 +42,7 @@ def new_db(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
         ("S0101", "event", "S01", "市容环境", "01", "暴露垃圾"),
         ("B0201", "component", "B02", "道路交通", "01", "路灯"),
     ])
+    con.executemany("INSERT INTO sources VALUES (?, ?)", [("grid", "网格员上报"), ("hotline", "12345热线")])
     con.execute("INSERT INTO meta VALUES ('last_write_at', '2026-11-23T09:00:00', '2026-11-23 09:00:00')")
     return con
 

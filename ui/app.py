@@ -80,29 +80,36 @@ def freshness_text(meta: dict[str, str], moment: datetime) -> tuple[str, bool]:
     return f"数据更新于 {datetime.fromisoformat(stamp):%m月%d日 %H:%M}", True
 
 
-def render_menu(current: str) -> None:
-    st.sidebar.markdown(f"### {load_city().centre_name}")
+def render_menu(current: str, query_params: dict[str, str] | None = None) -> None:
+    """The Chinese menu; links carry the current filters so the view follows to the next page."""
+    st.markdown(f"### {load_city().centre_name}")
     # Streamlit knows the pages only when pages/ holds at least one page (its multipage mode).
     if not any((PROJECT_ROOT / "pages").glob("*.py")):
         return
     for path, label, icon in MENU:
         if (PROJECT_ROOT / path).exists():
-            st.sidebar.page_link(path, label=label, icon=icon, disabled=(path == current))
-    st.sidebar.divider()
+            st.page_link(path, label=label, icon=icon, disabled=(path == current), query_params=query_params or None)
+    st.divider()
 
 
-def setup_page(title: str, page_file: str, *, show_area_filter: bool = True) -> Scope:
-    """Call first on every page: returns the Scope this session may see, as the user filtered it."""
+def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
+               page_params: tuple[str, ...] | None = None) -> Scope:
+    """Call first on every page: returns the Scope this session may see, as the user filtered it.
+    `page_params`: the page's own URL parameter names (see filters.render_choice); when given, any
+    other unknown parameter in the URL is reported and dropped."""
     city = load_city()
     st.set_page_config(page_title=f"{title} · {city.centre_name}", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="expanded")
     st.html(BASE_CSS)
     ensure_database()
-    render_menu(page_file)
+    menu = st.sidebar.container()
     access = current_access()
     scope = filters.render_filters(access, show_area=show_area_filter,
                                    exclude_shelved=city.exclude_shelved_from_filed,
-                                   exclude_deferred=city.exclude_deferred_from_due)
+                                   exclude_deferred=city.exclude_deferred_from_due,
+                                   page=page_file, page_params=page_params)
+    with menu:
+        render_menu(page_file, filters.filter_params())
     st.sidebar.divider()
     meta = cache.meta()
     text, stale = freshness_text(meta, now())

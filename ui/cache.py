@@ -13,6 +13,8 @@ import streamlit as st
 from data.config import db_path, load_city, published_path
 from data.worktime import WorkCalendar, read_overrides
 from queries import cases as case_queries
+from queries import maps as map_queries
+from queries import trends as trend_queries
 from queries.db import SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
@@ -30,6 +32,16 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "unit_league": case_queries.unit_league,
     "area_options": case_queries.area_options,
     "unit_options": case_queries.unit_options,
+    "category_options": case_queries.category_options,
+    "source_options": case_queries.source_options,
+    "case_points": map_queries.case_points,
+    "case_hexbins": map_queries.case_hexbins,
+    "trend_series": trend_queries.trend_series,
+    "period_counts": trend_queries.period_counts,
+    "top_categories": trend_queries.top_categories,
+    "hour_weekday": trend_queries.hour_weekday,
+    "source_mix": trend_queries.source_mix,
+    "handling_time": trend_queries.handling_time,
 }
 
 

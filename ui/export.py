@@ -42,11 +42,9 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
                      kinds: dict[str, str] | None = None, key: str) -> None:
     """Two buttons side by side. `frame` must hold only what may be shown (masked already)."""
     stamp = datetime.now().strftime("%Y%m%d_%H%M")
-    left, right, _ = st.columns([1, 1, 6])
-    with left:
+    with st.container(horizontal=True, gap="small"):
         st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), f"{basename}_{stamp}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/table_view:", key=f"{key}_xlsx")
-    with right:
         st.download_button("下载 CSV", to_csv(frame), f"{basename}_{stamp}.csv", mime="text/csv",
                            icon=":material/download:", key=f"{key}_csv")

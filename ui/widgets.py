@@ -8,7 +8,7 @@ import streamlit as st
 
 from data.config import PROJECT_ROOT
 from queries.kpis import SET_LABELS, Kpi, format_value, kpi_value
-from ui.filters import URL_KEYS
+from ui.filters import FILTER_PARAMS as URL_KEYS
 
 EMPTY_TEXT = "所选范围内无数据"
 CASES_PAGE = "pages/cases.py"   # the case list; accepts ?set=<case_facts flag> plus the filter parameters

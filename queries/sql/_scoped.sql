@@ -36,6 +36,15 @@ scoped_units AS (
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 )
 ,
+-- Reference tables hold no records of people or cases, so they need no access predicate; query
+-- files still read them only through these relations (one rule: FROM names a relation defined here).
+ref_categories AS (
+    SELECT * FROM categories
+),
+ref_sources AS (
+    SELECT * FROM sources
+)
+,
 -- One row per scoped case with its membership in every KPI set for the window: the single
 -- definition used by KPI counts, area and unit tables, and the lists of cases behind a number.
 -- Holds the cases with a timestamp or deadline in the window, or open and overdue now (no other case

@@ -1,0 +1,25 @@
+-- The 小类 with most accepted cases in [$split, end), per kind (部件/事件), with their count in
+-- [start, $split) (the previous period of equal length; queries.trends sets the window so).
+-- Grain: one row per (kind, category) among the first $top_n of its kind; ties by category code.
+-- Parameters: the scope, $split, $top_n.
+WITH per_category AS (
+    SELECT kind, category_code,
+           count(*) FILTER (WHERE accepted_at >= $split::TIMESTAMP) AS case_count,
+           count(*) FILTER (WHERE accepted_at < $split::TIMESTAMP) AS previous_count
+    FROM case_facts
+    WHERE in_accepted
+    GROUP BY kind, category_code
+),
+ranked AS (
+    SELECT *, sum(case_count) OVER (PARTITION BY kind) AS kind_total,
+           row_number() OVER (PARTITION BY kind ORDER BY case_count DESC, category_code) AS rank
+    FROM per_category
+    WHERE case_count > 0
+)
+SELECT r.kind, r.rank, r.category_code, coalesce(c.major_name, '') AS major_name,
+       coalesce(c.minor_name, r.category_code) AS minor_name,
+       r.case_count, r.kind_total, r.case_count / r.kind_total AS share_rate, r.previous_count
+FROM ranked r
+LEFT JOIN ref_categories c ON c.category_code = r.category_code
+WHERE r.rank <= $top_n
+ORDER BY r.kind DESC, r.rank;

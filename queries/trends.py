@@ -1,0 +1,77 @@
+"""Typed functions over the trend query files: (source, scope, ...) -> DataFrame. No streamlit here.
+
+Comparisons (环比, 同比) need cases before the window. Rather than re-deriving set membership for other
+windows, these functions widen the Scope's window so that case_facts' flags (in_accepted, in_filed,
+in_closed) cover the comparison stretches too, and the SQL splits by time inside it.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from queries.runner import CursorSource, fetch
+from queries.scope import Scope
+
+GRAINS = {"day": "日", "week": "周", "month": "月"}
+TREND_MEASURES = {"accepted": "受理数", "filed": "立案数", "closed": "结案数"}
+# A year and a month plus slack: every 同比 / 环比 stretch of any grain starts after this.
+_LOOKBACK = timedelta(days=400)
+
+
+def auto_grain(scope: Scope) -> str:
+    """Days for up to ~6 weeks, weeks up to ~6 months, then months: tens of points, never thousands."""
+    if scope.days <= 45:
+        return "day"
+    if scope.days <= 190:
+        return "week"
+    return "month"
+
+
+def _check(grain: str, measure: str = "accepted") -> None:
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {sorted(GRAINS)}, got {grain!r}")
+    if measure not in TREND_MEASURES:
+        raise ValueError(f"measure must be one of {sorted(TREND_MEASURES)}, got {measure!r}")
+
+
+def trend_series(source: CursorSource, scope: Scope, grain: str, measure: str = "accepted",
+                 data_start: date | None = None) -> pd.DataFrame:
+    """One row per bucket: case_count, previous_count (环比 stretch), year_ago_count (同比 stretch;
+    NULL when it reaches before `data_start`), covered_from/covered_until, is_partial."""
+    _check(grain, measure)
+    wide = replace(scope, start_date=scope.start_date - _LOOKBACK)
+    return fetch(source, "trend_series", wide, grain=grain, measure=measure,
+                 series_start=datetime.combine(scope.start_date, time()), data_start=data_start)
+
+
+def period_counts(source: CursorSource, scope: Scope) -> pd.Series:
+    """Accepted / filed / closed counts of the window, of the previous period of equal length
+    (previous_*) and of the same window a year earlier (year_ago_*), in one query."""
+    prev, year = scope.previous_period(), scope.year_ago()
+    wide = replace(scope, start_date=min(prev.start_date, year.start_date))
+    at = lambda d: datetime.combine(d, time())  # noqa: E731
+    return fetch(source, "period_counts", wide, current_start=at(scope.start_date), previous_start=at(prev.start_date),
+                 year_start=at(year.start_date), year_end=at(year.end_date)).iloc[0]
+
+
+def top_categories(source: CursorSource, scope: Scope, top_n: int = 5) -> pd.DataFrame:
+    """The first `top_n` 小类 of each kind by accepted cases, with the previous period's count."""
+    wide = replace(scope, start_date=scope.previous_period().start_date)
+    return fetch(source, "top_categories", wide, split=datetime.combine(scope.start_date, time()), top_n=int(top_n))
+
+
+def hour_weekday(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    return fetch(source, "hour_weekday", scope)
+
+
+def source_mix(source: CursorSource, scope: Scope, grain: str) -> pd.DataFrame:
+    _check(grain)
+    return fetch(source, "source_mix", scope, grain=grain)
+
+
+def handling_time(source: CursorSource, scope: Scope, grain: str) -> pd.DataFrame:
+    """Per bucket of the closing day, plus one row with is_total: median and P90 working hours."""
+    _check(grain)
+    return fetch(source, "handling_time", scope, grain=grain)
