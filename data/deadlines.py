@@ -60,14 +60,26 @@ def case_deadlines(cal: WorkCalendar, limits: pd.DataFrame, policy: DeadlinePoli
     category: 小类 codes; the timestamps: naive local datetime64 arrays (NaT where the step has not
     happened); deferred_hours: approved 缓办 working hours per case; is_extended: 延期 approved.
     """
-    category = np.asarray(category, dtype=object)
-    n = len(category)
+    # Limits are looked up once per distinct category, then spread by index: per-row string
+    # lookups dominated at millions of rows.
+    if isinstance(category, pd.Categorical):
+        codes, distinct = category.codes, np.asarray(category.categories, dtype=object)
+    else:
+        codes, distinct = pd.factorize(np.asarray(category, dtype=object))
+        distinct = np.asarray(distinct, dtype=object)
+    n = len(codes)
+
+    def step_limits(step: str) -> tuple[np.ndarray, pd.Categorical]:
+        amount, unit = limits_for(limits, distinct, step)
+        names, unit_of_distinct = np.unique(unit.astype(str), return_inverse=True)
+        return amount[codes], pd.Categorical.from_codes(unit_of_distinct[codes], names)
+
     paused = np.broadcast_to(np.asarray(deferred_hours, dtype=float), (n,)) if policy.deferred == "pause" \
         else np.zeros(n)
     extended = np.broadcast_to(np.asarray(is_extended, dtype=bool), (n,))
     growth = policy.extension_limits if policy.extended == "move" else 0.0
     (a_amt, a_unit), (f_amt, f_unit), (d_amt, d_unit), (h_amt, h_unit), (v_amt, v_unit), (c_amt, c_unit) = (
-        limits_for(limits, category, step) for step in ("accept", "file", "dispatch", "handle", "verify", "close"))
+        step_limits(step) for step in ("accept", "file", "dispatch", "handle", "verify", "close"))
     handle_amt = h_amt * np.where(extended, 1.0 + growth, 1.0)
     closing = cal.add(filed, d_amt, d_unit)
     closing = cal.add(closing, handle_amt, h_unit, deferred_hours=paused)

@@ -219,7 +219,8 @@ def build_cases(
     closed = centre_time(verified + _lognormal_minutes(rng, 20, 0.7, n).astype("timedelta64[m]"))
 
     # Deadlines from the category's limits, in working time, with the city's 缓办 / 延期 policy.
-    deadlines = case_deadlines(cal, limits, policy, category=category, reported=reported, accepted=accepted,
+    deadlines = case_deadlines(cal, limits, policy, category=pd.Categorical.from_codes(cat_idx, cat_codes),
+                               reported=reported, accepted=accepted,
                                filed=filed, dispatched=dispatched, handled=handled,
                                deferred_hours=deferred_hours, is_extended=is_extended)
     accept_deadline, file_deadline = deadlines["accept_deadline_at"], deadlines["file_deadline_at"]
