@@ -44,6 +44,11 @@ MAJOR_HANDLERS = {
     "S09": ["市园林绿化中心", "street_office"],
 }
 SOURCE_SHARES = {"grid": 0.45, "hotline": 0.25, "app": 0.14, "whistle": 0.03, "supervision": 0.03, "video": 0.08, "media": 0.02}
+# Minutes the command centre takes for each of its steps: (median, lognormal sigma). The live
+# simulator (data/simulate.py) moves cases forward with the same timing.
+CENTRE_STEP_MINUTES = {"accept": (12, 0.8), "file": (15, 0.7), "dispatch": (18, 0.7), "self_handle": (25, 0.6),
+                       "verify": (50, 0.7), "close": (20, 0.7)}
+HANDLE_SHARE_SIGMA = 0.6
 HOUR_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.1, 0.1, 0.3, 1.0, 2.5, 5.0, 7.0, 7.5, 6.0, 3.5, 3.0, 5.5, 6.5, 6.5, 5.5,
                          3.5, 2.5, 2.0, 1.5, 1.0, 0.6])
 MINUTE = np.timedelta64(1, "m")
@@ -64,7 +69,7 @@ def build_units(areas: pd.DataFrame, district_names: dict[str, str], rng: np.ran
     return units
 
 
-def _handler_table(units: pd.DataFrame, majors: list[str], districts: list[str]) -> dict[tuple[str, str], np.ndarray]:
+def handler_table(units: pd.DataFrame, majors: list[str], districts: list[str]) -> dict[tuple[str, str], np.ndarray]:
     """(major_code, district_code) → candidate unit row indices."""
     table = {}
     for major in majors:
@@ -100,6 +105,45 @@ def _lognormal_minutes(rng, median_minutes: float, sigma: float, n: int) -> np.n
     return rng.lognormal(np.log(median_minutes), sigma, n)
 
 
+def _centre_minutes(rng, step: str, n: int) -> np.ndarray:
+    median, sigma = CENTRE_STEP_MINUTES[step]
+    return _lognormal_minutes(rng, median, sigma, n)
+
+
+def handle_share_median(quality: np.ndarray) -> np.ndarray:
+    """Median share of the handling time limit a unit of this quality (0..1) takes."""
+    return 0.22 + 0.6 * (1 - quality)
+
+
+def step_deadlines(cal: WorkCalendar, limits: pd.DataFrame, category: np.ndarray, *, reported: np.ndarray,
+                   accepted: np.ndarray, filed: np.ndarray, dispatched: np.ndarray, handled: np.ndarray,
+                   is_extended: np.ndarray, deferred_hours: np.ndarray) -> dict[str, np.ndarray]:
+    """Each step's deadline from the time its clock starts, in working time by the category's limits
+    (NaT in, NaT out). The closing deadline (应结案 clock) runs from filing through every later
+    step's limit; an approved extension doubles the handling limit, deferral pauses the clock."""
+    def limit(step: str) -> tuple[np.ndarray, np.ndarray]:
+        return limits_for(limits, category, step)
+
+    a_amt, a_unit = limit("accept")
+    f_amt, f_unit = limit("file")
+    d_amt, d_unit = limit("dispatch")
+    h_amount, h_unit = limit("handle")
+    v_amt, v_unit = limit("verify")
+    c_amt, c_unit = limit("close")
+    handle_limit = h_amount * np.where(is_extended, 2.0, 1.0)
+    close_deadline = cal.add(filed, d_amt, d_unit)
+    close_deadline = cal.add(close_deadline, handle_limit, h_unit, deferred_hours=deferred_hours)
+    close_deadline = cal.add(cal.add(close_deadline, v_amt, v_unit), c_amt, c_unit)
+    return {
+        "accept_deadline_at": cal.add(reported, a_amt, a_unit),
+        "file_deadline_at": cal.add(accepted, f_amt, f_unit),
+        "dispatch_deadline_at": cal.add(filed, d_amt, d_unit),
+        "handle_deadline_at": cal.add(dispatched, handle_limit, h_unit, deferred_hours=deferred_hours),
+        "verify_deadline_at": cal.add(handled, v_amt, v_unit),
+        "deadline_at": close_deadline,
+    }
+
+
 def build_cases(
     *,
     n_cases: int,
@@ -115,14 +159,21 @@ def build_cases(
     rng: np.random.Generator,
     first_case_id: int = 1,
     origin: str = "demo",
+    reported_at: np.ndarray | None = None,
 ) -> pa.Table:
     """One Arrow table with the columns of `cases` plus `first_unit_code` (the wrongly dispatched
-    unit of re-dispatched cases, for the step history). Rows are in reported_at order."""
-    day_starts, counts = daily_counts(cal, start, today, n_cases, rng)
-    n = int(counts.sum())
-    day = np.repeat(day_starts, counts)
-    hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
-    reported = day + (hour * 60 + rng.integers(0, 60, n)).astype("timedelta64[m]")
+    unit of re-dispatched cases, for the step history). Rows are in reported_at order.
+
+    reported_at, when given, are the report times (the live simulator's new cases); otherwise
+    n_cases report times are drawn over [start, today] with the daily and weekly rhythm."""
+    if reported_at is None:
+        day_starts, counts = daily_counts(cal, start, today, n_cases, rng)
+        n = int(counts.sum())
+        day = np.repeat(day_starts, counts)
+        hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
+        reported = day + (hour * 60 + rng.integers(0, 60, n)).astype("timedelta64[m]")
+    else:
+        reported = np.asarray(reported_at, dtype="datetime64[m]")
     reported = np.sort(reported)
     now64 = np.datetime64(now, "m")
     keep = reported <= now64
@@ -160,7 +211,7 @@ def build_cases(
     community = grids.community_code.to_numpy()[g_idx]
 
     # Who: a unit handling the major class in the district; quality drives speed.
-    handlers = _handler_table(units, sorted(set(major)), sorted(set(district)))
+    handlers = handler_table(units, sorted(set(major)), sorted(set(district)))
     unit_idx = np.empty(n, dtype=np.int64)
     key = pd.Series(major).str.cat(pd.Series(district), sep="|").to_numpy()
     for k in np.unique(key):
@@ -190,11 +241,11 @@ def build_cases(
     nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[m]")
     # The command centre is staffed every day from 07:00 to 22:00: it accepts, files, dispatches,
     # checks and closes then; the responsible units work office hours on working days.
-    accepted = centre_time(reported + (_lognormal_minutes(rng, 12, 0.8, n)).astype("timedelta64[m]"))
+    accepted = centre_time(reported + (_centre_minutes(rng, "accept", n)).astype("timedelta64[m]"))
     accepted = np.where(is_cancelled, nat, accepted)
-    filed = centre_time(accepted + _lognormal_minutes(rng, 15, 0.7, n).astype("timedelta64[m]"))
+    filed = centre_time(accepted + _centre_minutes(rng, "file", n).astype("timedelta64[m]"))
     filed = np.where(filed_ok, filed, nat)
-    dispatched = centre_time(filed + _lognormal_minutes(rng, 18, 0.7, n).astype("timedelta64[m]"))
+    dispatched = centre_time(filed + _centre_minutes(rng, "dispatch", n).astype("timedelta64[m]"))
     dispatched = np.where(dispatched_ok, dispatched, nat)
     # Handling takes a share of the limit: good units well inside it, slow units often over it.
     h_amount, h_unit = limit("handle")
@@ -202,7 +253,7 @@ def build_cases(
     # A month's workload (rainy season, campaigns) slows everyone a little: closing rates vary by month.
     month_index = (reported.astype("datetime64[M]").astype(np.int64))
     month_load = rng.lognormal(0.0, 0.18, month_index.max() - month_index.min() + 1)[month_index - month_index.min()]
-    share = rng.lognormal(np.log((0.22 + 0.6 * (1 - quality)) * month_load), 0.6, n)
+    share = rng.lognormal(np.log(handle_share_median(quality) * month_load), HANDLE_SHARE_SIGMA, n)
     share += np.where(redispatch, 0.25, 0.0)
     # A long tail needs coordination between units and runs far over its limit: it is what keeps a
     # month's closing rate near the published ~94% (late cases still open when the month ends).
@@ -210,27 +261,19 @@ def build_cases(
     coordination_hours = np.where(long_tail, rng.lognormal(np.log(110.0), 0.7, n), 0.0)
     handled = cal.add(dispatched, h_amount * share, h_unit, deferred_hours=deferred_hours + coordination_hours)
     handled = np.where(stuck, nat, handled)
-    quick = filed + _lognormal_minutes(rng, 25, 0.6, n).astype("timedelta64[m]")
+    quick = filed + _centre_minutes(rng, "self_handle", n).astype("timedelta64[m]")
     handled = np.where(self_handled, quick, handled)
-    verified = centre_time(handled + _lognormal_minutes(rng, 50, 0.7, n).astype("timedelta64[m]"))
+    verified = centre_time(handled + _centre_minutes(rng, "verify", n).astype("timedelta64[m]"))
     verified = np.where(rework, cal.add(verified, h_amount * 0.4, h_unit), verified)
-    closed = centre_time(verified + _lognormal_minutes(rng, 20, 0.7, n).astype("timedelta64[m]"))
+    closed = centre_time(verified + _centre_minutes(rng, "close", n).astype("timedelta64[m]"))
 
     # Deadlines from the category's limits, in working time.
-    a_amt, a_unit = limit("accept")
-    f_amt, f_unit = limit("file")
-    d_amt, d_unit = limit("dispatch")
-    v_amt, v_unit = limit("verify")
-    c_amt, c_unit = limit("close")
-    accept_deadline = cal.add(reported, a_amt, a_unit)
-    file_deadline = cal.add(accepted, f_amt, f_unit)
-    dispatch_deadline = cal.add(filed, d_amt, d_unit)
-    handle_limit = h_amount * np.where(is_extended, 2.0, 1.0)
-    handle_deadline = cal.add(dispatched, handle_limit, h_unit, deferred_hours=deferred_hours)
-    verify_deadline = cal.add(handled, v_amt, v_unit)
-    close_deadline = cal.add(filed, d_amt, d_unit)
-    close_deadline = cal.add(close_deadline, handle_limit, h_unit, deferred_hours=deferred_hours)
-    close_deadline = cal.add(cal.add(close_deadline, v_amt, v_unit), c_amt, c_unit)
+    deadlines = step_deadlines(cal, limits, category, reported=reported, accepted=accepted, filed=filed,
+                               dispatched=dispatched, handled=handled, is_extended=is_extended,
+                               deferred_hours=deferred_hours)
+    accept_deadline, file_deadline = deadlines["accept_deadline_at"], deadlines["file_deadline_at"]
+    dispatch_deadline, handle_deadline = deadlines["dispatch_deadline_at"], deadlines["handle_deadline_at"]
+    verify_deadline, close_deadline = deadlines["verify_deadline_at"], deadlines["deadline_at"]
     close_deadline = np.where(filed_ok & ~is_shelved, close_deadline, nat)
 
     # Nothing happens after now: later steps are simply not done yet.
