@@ -12,15 +12,30 @@ FONT = "Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif"
 RAMP = [(219, 234, 254), (147, 197, 253), (96, 165, 250), (37, 99, 235), (30, 64, 175), (23, 37, 84)]
 
 
-def ramp_color(value: float | None, lo: float, hi: float, alpha: int = 200) -> list[int]:
+# The command-hall wall (dark): navy ground, one accent, red/green for worse/better, amber for alarms.
+WALL_BG = "#061229"
+WALL_PANEL = "#0a1c3d"
+WALL_LINE = "#1d3a6b"
+WALL_TEXT = "#e8f0ff"
+WALL_MUTED = "#8fa6c8"
+WALL_ACCENT = "#38bdf8"
+WALL_GOOD = "#34d399"
+WALL_BAD = "#f87171"
+WALL_ALARM = "#fbbf24"
+# Sequential ramp for choropleths on the dark wall, deep navy → accent cyan (RGB).
+WALL_RAMP = [(17, 42, 84), (20, 66, 122), (23, 94, 160), (30, 126, 196), (46, 160, 226), (56, 189, 248)]
+
+
+def ramp_color(value: float | None, lo: float, hi: float, alpha: int = 200,
+               ramp: list[tuple[int, int, int]] = RAMP) -> list[int]:
     """RGBA for `value` on the ramp between lo and hi; grey when there is no value."""
     if value is None or value != value:
         return [203, 213, 225, alpha]
     t = 0.0 if hi <= lo else min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    pos = t * (len(RAMP) - 1)
-    i = min(int(pos), len(RAMP) - 2)
+    pos = t * (len(ramp) - 1)
+    i = min(int(pos), len(ramp) - 2)
     f = pos - i
-    rgb = [round(RAMP[i][k] + (RAMP[i + 1][k] - RAMP[i][k]) * f) for k in range(3)]
+    rgb = [round(ramp[i][k] + (ramp[i + 1][k] - ramp[i][k]) * f) for k in range(3)]
     return rgb + [alpha]
 
 

@@ -57,3 +57,15 @@ case_facts AS (
             AND c.status <> 'not_filed') AS is_overdue_open
     FROM scoped_cases c, win w
 )
+,
+-- People stream: every record is placed by its community, so scoped_communities carries access and
+-- the area filters. No names leave these relations' users: queries select counts and times only.
+scoped_checkins AS (
+    SELECT * FROM checkins WHERE community_code IN (SELECT community_code FROM scoped_communities)
+),
+scoped_whistles AS (
+    SELECT * FROM whistles WHERE community_code IN (SELECT community_code FROM scoped_communities)
+),
+scoped_whistle_calls AS (
+    SELECT * FROM whistle_calls WHERE whistle_id IN (SELECT whistle_id FROM scoped_whistles)
+)
