@@ -50,6 +50,7 @@ OPEN_STATUSES = ("reported", "accepted", "filed", "dispatched", "handled", "veri
 NEXT_STEP = {"reported": "accept", "accepted": "file", "filed": "dispatch", "dispatched": "handle",
              "handled": "verify", "verified": "close"}
 WEEKEND_FACTOR = 0.72   # the demo's weekly rhythm (data/demo_cases.py daily_counts)
+NOT_FILED_PER_10000 = 200  # 不予立案: 2% of accepted cases (data/demo_cases.py)
 CATCH_UP_HOURS = 24     # on start, cases arriving since the last one in the database (at most this far back)
 
 
@@ -187,11 +188,11 @@ def advance_open_cases(con: duckdb.DuckDBPyConnection, ref: Reference, cal: Work
 
     set_where(at("accept"), "accepted_at", t)
     set_where(at("accept"), "status", "accepted")
-    # Filing: a case generated as shelved is parked (挂账); one with no closing clock (not filed at
-    # generation: deadline_at NULL) is refused (不予立案); the rest are filed.
+    # Filing: a case generated as shelved is parked (挂账); about 2% are refused (不予立案), as in the
+    # demo, chosen by case id so a case's fate does not depend on the tick; the rest are filed.
     filing = at("file")
     shelved = filing & moved.is_shelved.to_numpy(bool)
-    refused = filing & ~shelved & moved.deadline_at.isna().to_numpy()
+    refused = filing & ~shelved & (moved.case_id.to_numpy(np.int64) * 2654435761 % 10_000 < NOT_FILED_PER_10000)
     set_where(filing & ~refused, "filed_at", t)
     set_where(filing & ~refused & ~shelved, "status", "filed")
     set_where(shelved, "status", "shelved")

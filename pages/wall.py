@@ -23,20 +23,20 @@ def main() -> None:
             return
         with st.container(key="wall-body"):
             left, centre, right = st.columns([23.5, 52, 24.5], gap="small")
-            with left, st.container(key="wall-panel-kpis"):
+            with left, st.container(key="wall-panel-kpis"), wall.region("指标"):
                 wall.render_kpis(data, city)
             with centre:
-                with st.container(key="wall-panel-map"):
+                with st.container(key="wall-panel-map"), wall.region("地图"):
                     wall.render_map(data, config)
-                with st.container(key="wall-panel-people"):
+                with st.container(key="wall-panel-people"), wall.region("党建引领"):
                     wall.render_people(data, config.min_cell_count)
-            with right, st.container(key="wall-panel-side"):
+            with right, st.container(key="wall-panel-side"), wall.region("排行"):
                 wall.render_side(data, city, config)
         with st.container(key="wall-bottom"):
             ticker, trend = st.columns([56, 44], gap="small")
-            with ticker, st.container(key="wall-panel-ticker"):
+            with ticker, st.container(key="wall-panel-ticker"), wall.region("最新案件"):
                 wall.render_ticker(data, now())
-            with trend, st.container(key="wall-panel-trend"):
+            with trend, st.container(key="wall-panel-trend"), wall.region("趋势"):
                 wall.render_trend(data)
         wall.render_heartbeat(data.version)
 

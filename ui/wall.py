@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -106,9 +107,9 @@ div[class*="st-key-wall-heading"] p span {{ color: var(--wall-muted) !important;
 /* KPI tiles */
 .st-key-wall-panel-kpis [data-testid="stColumn"] > [data-testid="stVerticalBlock"] {{ gap: 0.8vh !important; }}
 div[class*="st-key-wall-tile"] {{ background: rgba(18,52,110,0.55); border: 1px solid #21508f; border-radius: 0.4vh;
-    padding: 0.5vh 0.6vw !important; flex: 0 0 12vh !important; height: 12vh !important; overflow: hidden !important; gap: 0 !important; }}
-div[class*="st-key-wall-tile"] [data-testid="stMetricLabel"] p {{ font-size: 1.8vh !important; color: #b9cdea !important; }}
-div[class*="st-key-wall-tile"] [data-testid="stMetricValue"] {{ font-size: 4.6vh !important; font-weight: 800;
+    padding: 0.5vh 0.6vw !important; flex: 0 0 12.2vh !important; height: 12.2vh !important; overflow: hidden !important; gap: 0 !important; }}
+div[class*="st-key-wall-tile"] [data-testid="stMetricLabel"] p {{ font-size: 1.7vh !important; color: #b9cdea !important; }}
+div[class*="st-key-wall-tile"] [data-testid="stMetricValue"] {{ font-size: 4.3vh !important; font-weight: 800;
     color: #ffffff !important; line-height: 1.1; }}
 div[class*="st-key-wall-panel"] [data-testid="stMetric"] > div, div[class*="st-key-wall-panel"] [data-testid="stMetric"] {{ gap: 0 !important; }}
 div[class*="st-key-wall-panel"] [data-testid="stMetricDelta"] p {{ line-height: 1.25 !important; }}
@@ -229,7 +230,8 @@ def setup_wall() -> tuple[CityConfig, WallConfig]:
     st.set_page_config(page_title=f"指挥大屏 · {city.centre_name}", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed")
     st.html(WALL_CSS)
-    ensure_database()
+    if LAST_GOOD_KEY not in st.session_state:  # first run of this screen: build or publish the demo if missing
+        ensure_database()
     with st.container(key="wall-clock"):
         st.html(CLOCK_HTML, unsafe_allow_javascript=True)
     return city, load_wall()
@@ -324,6 +326,17 @@ def load_wall_data(city: CityConfig, config: WallConfig) -> tuple[WallData | Non
     st.session_state[LAST_GOOD_KEY] = data
     error = cache.reader().last_error
     return data, error
+
+
+@contextmanager
+def region(label: str):
+    """Draws one region of the wall; if it fails, the region says so and the rest stays up (the
+    cause goes to the server log). Streamlit's own rerun/stop signals are BaseExceptions and pass."""
+    try:
+        yield
+    except Exception:
+        LOG.exception("wall: region %s failed to draw", label)
+        st.caption(md_escape(f"{label}暂时无法显示，正在重试……"))
 
 
 def heartbeat_text(run: int, version: str) -> str:
