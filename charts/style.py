@@ -15,6 +15,18 @@ RAMP = [(219, 234, 254), (147, 197, 253), (96, 165, 250), (37, 99, 235), (30, 64
 # Density of case locations (hexagons), pale yellow → deep red: distinct from the area ramp above.
 HEAT_RAMP = [(254, 240, 138), (253, 186, 116), (249, 115, 22), (220, 38, 38), (153, 27, 27)]
 NO_VALUE_RGB = (203, 213, 225)
+# The command-hall wall (dark): navy ground, one accent, red/green for worse/better, amber for alarms.
+WALL_BG = "#061229"
+WALL_PANEL = "#0a1c3d"
+WALL_LINE = "#1d3a6b"
+WALL_TEXT = "#e8f0ff"
+WALL_MUTED = "#8fa6c8"
+WALL_ACCENT = "#38bdf8"
+WALL_GOOD = "#34d399"
+WALL_BAD = "#f87171"
+WALL_ALARM = "#fbbf24"
+# Sequential ramp for choropleths on the dark wall, deep navy → accent cyan (RGB).
+WALL_RAMP = [(17, 42, 84), (20, 66, 122), (23, 94, 160), (30, 126, 196), (46, 160, 226), (56, 189, 248)]
 
 
 def ramp_color(value: float | None, lo: float, hi: float, alpha: int = 200,

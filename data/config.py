@@ -92,3 +92,50 @@ def db_path() -> Path:
 def published_path(db: Path) -> Path:
     """The read-only snapshot the dashboard opens, published atomically by every writer."""
     return db.with_name(db.stem + ".published.duckdb")
+
+
+# Counts below this never reach the wall screen (security.md rule 6); configuration may only raise it.
+MIN_CELL_COUNT_FLOOR = 5
+WALL_PANELS = ("units", "categories", "districts")
+
+
+@dataclass(frozen=True)
+class WallConfig:
+    """The [wall] section of city.toml: the command-hall screen's refresh, alarms and panels."""
+
+    refresh_seconds: float = 5.0
+    stale_minutes: int = 10
+    carousel: tuple[str, ...] = WALL_PANELS
+    carousel_seconds: float = 20.0
+    hotspot_hours: int = 24
+    hotspot_cell_degrees: float = 0.05
+    min_cell_count: int = MIN_CELL_COUNT_FLOOR
+    ticker_rows: int = 6
+    league_days: int = 30
+
+
+@lru_cache(maxsize=4)
+def load_wall(path: Path | None = None) -> WallConfig:
+    """[wall] of the city configuration, validated; missing keys take the defaults above."""
+    path = Path(path) if path else _city_toml_path()
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("wall", {})
+    default = WallConfig()
+    carousel = tuple(raw.get("carousel", default.carousel)) or ("units",)
+    unknown = sorted(set(carousel) - set(WALL_PANELS))
+    if unknown:
+        raise ValueError(f"{path}: [wall] carousel names unknown panels {unknown}; known: {list(WALL_PANELS)}")
+    config = WallConfig(
+        refresh_seconds=float(raw.get("refresh_seconds", default.refresh_seconds)),
+        stale_minutes=int(raw.get("stale_minutes", default.stale_minutes)),
+        carousel=carousel,
+        carousel_seconds=float(raw.get("carousel_seconds", default.carousel_seconds)),
+        hotspot_hours=int(raw.get("hotspot_hours", default.hotspot_hours)),
+        hotspot_cell_degrees=float(raw.get("hotspot_cell_degrees", default.hotspot_cell_degrees)),
+        min_cell_count=max(MIN_CELL_COUNT_FLOOR, int(raw.get("min_cell_count", default.min_cell_count))),
+        ticker_rows=int(raw.get("ticker_rows", default.ticker_rows)),
+        league_days=int(raw.get("league_days", default.league_days)),
+    )
+    if config.refresh_seconds < 1 or config.carousel_seconds < config.refresh_seconds or config.stale_minutes < 1 \
+            or not 0 < config.hotspot_cell_degrees <= 1 or not 1 <= config.ticker_rows <= 20:
+        raise ValueError(f"{path}: [wall] values out of range: {config}")
+    return config

@@ -45,6 +45,11 @@ MAJOR_HANDLERS = {
     "S09": ["市园林绿化中心", "street_office"],
 }
 SOURCE_SHARES = {"grid": 0.45, "hotline": 0.25, "app": 0.14, "whistle": 0.03, "supervision": 0.03, "video": 0.08, "media": 0.02}
+# Minutes the command centre takes for each of its steps: (median, lognormal sigma). The live
+# simulator (data/simulate.py) moves cases forward with the same timing.
+CENTRE_STEP_MINUTES = {"accept": (12, 0.8), "file": (15, 0.7), "dispatch": (18, 0.7), "self_handle": (25, 0.6),
+                       "verify": (50, 0.7), "close": (20, 0.7)}
+HANDLE_SHARE_SIGMA = 0.6
 HOUR_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.1, 0.1, 0.3, 1.0, 2.5, 5.0, 7.0, 7.5, 6.0, 3.5, 3.0, 5.5, 6.5, 6.5, 5.5,
                          3.5, 2.5, 2.0, 1.5, 1.0, 0.6])
 MINUTE = np.timedelta64(1, "m")
@@ -65,7 +70,7 @@ def build_units(areas: pd.DataFrame, district_names: dict[str, str], rng: np.ran
     return units
 
 
-def _handler_table(units: pd.DataFrame, majors: list[str], districts: list[str]) -> dict[tuple[str, str], np.ndarray]:
+def handler_table(units: pd.DataFrame, majors: list[str], districts: list[str]) -> dict[tuple[str, str], np.ndarray]:
     """(major_code, district_code) → candidate unit row indices."""
     table = {}
     for major in majors:
@@ -101,6 +106,16 @@ def _lognormal_minutes(rng, median_minutes: float, sigma: float, n: int) -> np.n
     return rng.lognormal(np.log(median_minutes), sigma, n)
 
 
+def _centre_minutes(rng, step: str, n: int) -> np.ndarray:
+    median, sigma = CENTRE_STEP_MINUTES[step]
+    return _lognormal_minutes(rng, median, sigma, n)
+
+
+def handle_share_median(quality: np.ndarray) -> np.ndarray:
+    """Median share of the handling time limit a unit of this quality (0..1) takes."""
+    return 0.22 + 0.6 * (1 - quality)
+
+
 def build_cases(
     *,
     n_cases: int,
@@ -117,14 +132,21 @@ def build_cases(
     first_case_id: int = 1,
     origin: str = "demo",
     policy: DeadlinePolicy = DeadlinePolicy(),
+    reported_at: np.ndarray | None = None,
 ) -> pa.Table:
     """One Arrow table with the columns of `cases` plus `first_unit_code` (the wrongly dispatched
-    unit of re-dispatched cases, for the step history). Rows are in reported_at order."""
-    day_starts, counts = daily_counts(cal, start, today, n_cases, rng)
-    n = int(counts.sum())
-    day = np.repeat(day_starts, counts)
-    hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
-    reported = day + (hour * 60 + rng.integers(0, 60, n)).astype("timedelta64[m]")
+    unit of re-dispatched cases, for the step history). Rows are in reported_at order.
+
+    reported_at, when given, are the report times (the live simulator's new cases); otherwise
+    n_cases report times are drawn over [start, today] with the daily and weekly rhythm."""
+    if reported_at is None:
+        day_starts, counts = daily_counts(cal, start, today, n_cases, rng)
+        n = int(counts.sum())
+        day = np.repeat(day_starts, counts)
+        hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
+        reported = day + (hour * 60 + rng.integers(0, 60, n)).astype("timedelta64[m]")
+    else:
+        reported = np.asarray(reported_at, dtype="datetime64[m]")
     reported = np.sort(reported)
     now64 = np.datetime64(now, "m")
     keep = reported <= now64
@@ -156,7 +178,7 @@ def build_cases(
     districts, grid_district_idx = np.unique(grids.district_code.to_numpy(), return_inverse=True)
 
     # Who: a unit handling the major class in the district; quality drives speed.
-    handlers = _handler_table(units, list(majors), list(districts))
+    handlers = handler_table(units, list(majors), list(districts))
     unit_idx = np.empty(n, dtype=np.int64)
     key = cat_major_idx[cat_idx] * len(districts) + grid_district_idx[g_idx]
     for k, rows in _groups(key, len(majors) * len(districts)):
@@ -187,11 +209,11 @@ def build_cases(
     nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[m]")
     # The command centre is staffed every day from 07:00 to 22:00: it accepts, files, dispatches,
     # checks and closes then; the responsible units work office hours on working days.
-    accepted = centre_time(reported + (_lognormal_minutes(rng, 12, 0.8, n)).astype("timedelta64[m]"))
+    accepted = centre_time(reported + (_centre_minutes(rng, "accept", n)).astype("timedelta64[m]"))
     accepted = np.where(is_cancelled, nat, accepted)
-    filed = centre_time(accepted + _lognormal_minutes(rng, 15, 0.7, n).astype("timedelta64[m]"))
+    filed = centre_time(accepted + _centre_minutes(rng, "file", n).astype("timedelta64[m]"))
     filed = np.where(filed_ok, filed, nat)
-    dispatched = centre_time(filed + _lognormal_minutes(rng, 18, 0.7, n).astype("timedelta64[m]"))
+    dispatched = centre_time(filed + _centre_minutes(rng, "dispatch", n).astype("timedelta64[m]"))
     dispatched = np.where(dispatched_ok, dispatched, nat)
     # Handling takes a share of the limit: good units well inside it, slow units often over it.
     h_amount, h_unit = limit("handle")
@@ -199,7 +221,7 @@ def build_cases(
     # A month's workload (rainy season, campaigns) slows everyone a little: closing rates vary by month.
     month_index = (reported.astype("datetime64[M]").astype(np.int64))
     month_load = rng.lognormal(0.0, 0.18, month_index.max() - month_index.min() + 1)[month_index - month_index.min()]
-    share = rng.lognormal(np.log((0.22 + 0.6 * (1 - quality)) * month_load), 0.6, n)
+    share = rng.lognormal(np.log(handle_share_median(quality) * month_load), HANDLE_SHARE_SIGMA, n)
     share += np.where(redispatch, 0.25, 0.0)
     # A long tail needs coordination between units and runs far over its limit: it is what keeps a
     # month's closing rate near the published ~94% (late cases still open when the month ends).
@@ -212,11 +234,11 @@ def build_cases(
     earliest = dispatched + np.timedelta64(60, "m")
     handled = np.where(slowed & (handled < earliest), earliest, handled)
     handled = np.where(stuck, nat, handled)
-    quick = filed + _lognormal_minutes(rng, 25, 0.6, n).astype("timedelta64[m]")
+    quick = filed + _centre_minutes(rng, "self_handle", n).astype("timedelta64[m]")
     handled = np.where(self_handled, quick, handled)
-    verified = centre_time(handled + _lognormal_minutes(rng, 50, 0.7, n).astype("timedelta64[m]"))
+    verified = centre_time(handled + _centre_minutes(rng, "verify", n).astype("timedelta64[m]"))
     verified = np.where(rework, cal.add(verified, h_amount * 0.4, h_unit), verified)
-    closed = centre_time(verified + _lognormal_minutes(rng, 20, 0.7, n).astype("timedelta64[m]"))
+    closed = centre_time(verified + _centre_minutes(rng, "close", n).astype("timedelta64[m]"))
 
     # Deadlines from the category's limits, in working time, with the city's 缓办 / 延期 policy.
     deadlines = case_deadlines(cal, limits, policy, category=pd.Categorical.from_codes(cat_idx, cat_codes),

@@ -94,8 +94,10 @@ def writer_lock(db: Path, *, wait_seconds: float = 120.0) -> Iterator[None]:
 
 
 @contextmanager
-def writer(db: Path, *, wait_seconds: float = 120.0, touch_meta: str | None = "last_write_at") -> Iterator[duckdb.DuckDBPyConnection]:
-    """Exclusive read-write connection to `db`; publishes a snapshot when the block ends normally."""
+def writer(db: Path, *, wait_seconds: float = 120.0, touch_meta: str | None = "last_write_at",
+           keep: int = 3, grace_seconds: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Exclusive read-write connection to `db`; publishes a snapshot when the block ends normally.
+    keep / grace_seconds: how many old versions survive pruning, and for how long (see publish)."""
     with writer_lock(db, wait_seconds=wait_seconds):
         con = duckdb.connect(str(db))
         try:
@@ -103,6 +105,6 @@ def writer(db: Path, *, wait_seconds: float = 120.0, touch_meta: str | None = "l
             yield con
             if touch_meta:
                 set_meta(con, touch_meta, datetime.now().isoformat(timespec="seconds"))
-            publish(con, db)
+            publish(con, db, keep=keep, grace_seconds=grace_seconds)
         finally:
             con.close()

@@ -67,17 +67,19 @@ def current_access() -> Access:
     return Access.demo()
 
 
-def freshness_text(meta: dict[str, str], moment: datetime) -> tuple[str, bool]:
-    """('数据更新于 N 分钟前', is_stale) from the last write time of any writer."""
-    stamp = meta.get("last_write_at")
-    if not stamp:
+def freshness_text(meta: dict[str, str], moment: datetime, stale_minutes: int = 30) -> tuple[str, bool]:
+    """('数据更新于 N 分钟前', is_stale) from the last write time of any writer; stale past
+    `stale_minutes` (the wall uses its own, shorter threshold)."""
+    try:
+        written_at = datetime.fromisoformat(meta.get("last_write_at") or "")
+    except ValueError:
         return "数据更新时间未知", True
-    minutes = max(0, int((moment - datetime.fromisoformat(stamp)).total_seconds() // 60))
+    minutes = max(0, int((moment - written_at).total_seconds() // 60))
     if minutes < 1:
         return "数据更新于 1 分钟内", False
     if minutes < 120:
-        return f"数据更新于 {minutes} 分钟前", minutes > 30
-    return f"数据更新于 {datetime.fromisoformat(stamp):%m月%d日 %H:%M}", True
+        return f"数据更新于 {minutes} 分钟前", minutes > stale_minutes
+    return f"数据更新于 {written_at:%m月%d日 %H:%M}", True
 
 
 def render_menu(current: str, query_params: dict[str, str] | None = None) -> None:

@@ -15,6 +15,7 @@ from data.worktime import WorkCalendar, read_overrides
 from queries import cases as case_queries
 from queries import maps as map_queries
 from queries import trends as trend_queries
+from queries import wall as wall_queries
 from queries.db import SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
@@ -42,6 +43,13 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "hour_weekday": trend_queries.hour_weekday,
     "source_mix": trend_queries.source_mix,
     "handling_time": trend_queries.handling_time,
+    "wall_day_pace": wall_queries.day_pace,
+    "wall_hourly": wall_queries.hourly,
+    "wall_hotspots": wall_queries.hotspots,
+    "wall_latest_cases": wall_queries.latest_cases,
+    "wall_people": wall_queries.people_today,
+    "wall_categories": wall_queries.top_categories,
+    "wall_districts": wall_queries.district_today,
 }
 
 
@@ -72,6 +80,19 @@ def _run(name: str, scope: Scope, version: str, args: tuple) -> Any:
 def get(name: str, scope: Scope, *args: Any) -> Any:
     """Cached result of query `name` for `scope` on the current snapshot."""
     return _run(name, scope, reader().version, args)
+
+
+@st.cache_data(ttl=3600, max_entries=50, show_spinner=False)
+def _run_reference(name: str, scope: Scope, args: tuple) -> Any:
+    return QUERIES[name](reader(), scope, *args)
+
+
+def get_reference(name: str, scope: Scope, *args: Any) -> Any:
+    """Cached result of a query over reference data that the live feed never changes (area
+    polygons), NOT keyed on the data version: a feed publishing every few seconds would otherwise
+    refetch and re-cache it each time. Changes by a re-seed show within the hour. Callers pass a
+    scope whose now_at does not tick (e.g. midnight), or every minute makes a new entry."""
+    return _run_reference(name, scope, args)
 
 
 @st.cache_data(ttl=30, show_spinner=False)

@@ -13,3 +13,13 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def now_exact() -> datetime:
+    """now() with seconds: what the wall's clock shows (DASHBOARD_NOW pins it like now())."""
+    pinned = os.environ.get("DASHBOARD_NOW")
+    return datetime.fromisoformat(pinned) if pinned else datetime.now().replace(microsecond=0)
+
+
+def is_pinned() -> bool:
+    return bool(os.environ.get("DASHBOARD_NOW"))

@@ -116,3 +116,15 @@ case_facts AS (
                         c.closed_at, c.callback_at, c.deadline_at, c.handle_deadline_at) >= w.start_at)
        OR (c.closed_at IS NULL AND c.deadline_at < w.now_at)
 )
+,
+-- People stream: every record is placed by its community, so scoped_communities carries access and
+-- the area filters. No names leave these relations' users: queries select counts and times only.
+scoped_checkins AS (
+    SELECT * FROM checkins WHERE community_code IN (SELECT community_code FROM scoped_communities)
+),
+scoped_whistles AS (
+    SELECT * FROM whistles WHERE community_code IN (SELECT community_code FROM scoped_communities)
+),
+scoped_whistle_calls AS (
+    SELECT * FROM whistle_calls WHERE whistle_id IN (SELECT whistle_id FROM scoped_whistles)
+)

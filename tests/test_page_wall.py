@@ -1,0 +1,158 @@
+"""Page tests for the wall screen (pages/wall.py): exact figures of a small known database, the
+stale-data alarm and its recovery, the last good data kept when the database cannot be read, and a
+failing region that does not take the rest of the wall down."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.config import WallConfig, published_path
+from data.store import publish, set_meta
+from tests.builders import add_case, new_db
+from tests.pagetools import clear_caches, metric_values, publish_test_db
+
+NOW = "2026-11-23T15:30:00"
+COMMUNITY = "430902001001"
+
+
+def known_database(con: duckdb.DuckDBPyConnection) -> None:
+    con.executemany("INSERT INTO steps VALUES (?, ?, ?, NULL, ?, NULL)", [
+        ("report", 1, "上报", "reported_at"), ("accept", 2, "受理", "accepted_at"), ("file", 3, "立案", "filed_at"),
+        ("dispatch", 4, "派遣", "dispatched_at"), ("handle", 5, "处置", "handled_at"),
+        ("verify", 6, "核查", "verified_at"), ("close", 7, "结案", "closed_at")])
+    # Today: three accepted (one filed), one closed; yesterday by 15:30: one accepted.
+    for hour in (9, 10, 11):
+        add_case(con, reported_at=datetime(2026, 11, 23, hour), accepted_at=datetime(2026, 11, 23, hour),
+                 status="accepted")
+    add_case(con, reported_at=datetime(2026, 11, 23, 14, 50), accepted_at=datetime(2026, 11, 23, 15),
+             filed_at=datetime(2026, 11, 23, 15, 10), status="filed", case_no="S01012026112300099",
+             description="王五 13900001111 请回电")
+    con.execute("INSERT INTO case_private SELECT max(case_id), '王五', '13900001111', NULL, '汽车路8号' FROM cases")
+    add_case(con, reported_at=datetime(2026, 11, 22, 9), accepted_at=datetime(2026, 11, 22, 9), status="accepted")
+    # This month: 4 filed and dispatched, 3 closed (处置率 3/4), due 4 with 2 on time (按期结案率 2/4).
+    for day, closed_day in ((2, 3), (3, 6), (4, 5)):
+        add_case(con, reported_at=datetime(2026, 11, day, 9), accepted_at=datetime(2026, 11, day, 9),
+                 filed_at=datetime(2026, 11, day, 9), dispatched_at=datetime(2026, 11, day, 10),
+                 handled_at=datetime(2026, 11, closed_day, 9), verified_at=datetime(2026, 11, closed_day, 9),
+                 closed_at=datetime(2026, 11, closed_day, 9), deadline_at=datetime(2026, 11, day + 2, 17),
+                 status="closed")
+    add_case(con, reported_at=datetime(2026, 11, 10, 9), accepted_at=datetime(2026, 11, 10, 9),
+             filed_at=datetime(2026, 11, 10, 9), dispatched_at=datetime(2026, 11, 10, 10),
+             deadline_at=datetime(2026, 11, 12, 17), status="dispatched", district="430903")      # overdue open
+    con.executemany("INSERT INTO checkins VALUES (?, ?, ?, ?, ?, ?)", [
+        (i, 100 + i, COMMUNITY, datetime(2026, 11, 23, 9, i), date(2026, 11, 23), "service") for i in range(1, 8)])
+    con.execute("INSERT INTO whistles VALUES (1, $c, $at, '排水不畅', '基础设施', 1, NULL)",
+                {"c": COMMUNITY, "at": datetime(2026, 11, 23, 11, 30)})
+
+
+@pytest.fixture
+def wall_db(tmp_path, monkeypatch):
+    con = new_db()
+    known_database(con)
+    con.execute("UPDATE meta SET value = '2026-11-23T15:29:10' WHERE key = 'last_write_at'")
+    db = tmp_path / "wall.duckdb"
+    publish_test_db(con, db)
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    monkeypatch.setenv("DASHBOARD_NOW", NOW)
+    clear_caches()
+    yield db
+    clear_caches()
+
+
+def run_wall() -> AppTest:
+    at = AppTest.from_file("../pages/wall.py", default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def markdown_text(at: AppTest) -> str:
+    """All Markdown and caption sources, with the wall's escaping backslashes removed."""
+    text = "\n".join(m.value for m in at.markdown) + "\n" + "\n".join(c.value for c in at.caption)
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_wall_shows_the_exact_figures_of_the_known_database(wall_db):
+    at = run_wall()
+    values = metric_values(at)
+    assert values["今日受理"] == "4"
+    assert values["今日立案"] == "1"
+    assert values["超期未处置"] == "1"
+    assert values["本月处置率"] == "75.0%"
+    assert values["本月按期结案率"] == "50.0%"
+    assert values["本月受理"] == "9"
+    assert values["在岗志愿者"] == "7"
+    assert values["吹哨未解决"] == "1"
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["今日受理"] == "+3"                       # against 1 yesterday by 15:30
+    text = markdown_text(at)
+    assert "3 / 4 件" in text and "2 / 4 件" in text        # numerator and denominator beside each rate
+    assert "S01012026112300099" in text                   # the ticker shows case numbers ...
+    for personal in ("王五", "13900001111", "汽车路8号", "请回电"):
+        assert personal not in text                       # ... and never a person, phone, address or free text
+    assert ":green[●]" in text and "数据更新于 1 分钟内" in text
+
+
+def test_a_stale_feed_turns_the_freshness_red_and_it_clears_when_writes_resume(wall_db):
+    writer = duckdb.connect(str(wall_db))
+    set_meta(writer, "last_write_at", "2026-11-23T15:17:00")
+    publish(writer, wall_db)
+    at = run_wall()
+    text = markdown_text(at)
+    assert ":red[●]" in text and "数据更新于 13 分钟前" in text and "数据源可能已中断" in text
+    set_meta(writer, "last_write_at", "2026-11-23T15:29:40")
+    publish(writer, wall_db)
+    writer.close()
+    at.run()
+    text = markdown_text(at)
+    assert ":green[●]" in text and ":red[●]" not in text
+
+
+def test_the_wall_keeps_the_last_good_data_and_says_so_when_the_database_is_unavailable(wall_db, monkeypatch):
+    at = run_wall()
+    published_path(wall_db).unlink()                      # the snapshot disappears for a moment
+    at.run()
+    assert not at.exception
+    assert metric_values(at)["今日受理"] == "4"
+    assert "数据库文件暂时不可用" in markdown_text(at)
+
+    # and if reading fails outright (a cold cache and a broken connection): the session's last good data
+    from queries.db import SnapshotReader
+
+    def broken(self):
+        raise duckdb.IOException("disk unavailable")
+
+    monkeypatch.setattr(SnapshotReader, "cursor", broken)
+    clear_caches()
+    at.run()
+    assert not at.exception
+    assert metric_values(at)["今日受理"] == "4"
+    assert "显示的是 15:30 的数据" in markdown_text(at)
+
+
+def test_a_region_that_fails_to_draw_says_so_and_the_rest_of_the_wall_stays(wall_db, monkeypatch):
+    import charts.wall
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("chart bug")
+
+    monkeypatch.setattr(charts.wall, "hourly_trend", broken)
+    at = run_wall()
+    assert "趋势暂时无法显示" in markdown_text(at)
+    assert metric_values(at)["今日受理"] == "4"
+
+
+def test_the_carousel_shows_one_configured_panel_at_a_time_by_wall_clock(monkeypatch):
+    from ui import wall
+
+    config = WallConfig(carousel=("units", "categories", "districts"), carousel_seconds=20)
+    monkeypatch.setattr(wall.time, "time", lambda: 20 * 7 + 3)
+    assert wall.panel_now(config) == ("categories", 1)
+    monkeypatch.setattr(wall.time, "time", lambda: 20 * 8)
+    assert wall.panel_now(config) == ("districts", 2)
+    assert wall.panel_now(WallConfig(carousel=("units",))) == ("units", 0)
