@@ -12,6 +12,7 @@ import streamlit as st
 
 from data.config import db_path, published_path
 from queries import cases as case_queries
+from queries import imports as import_queries
 from queries.db import SnapshotReader
 from queries.scope import Scope
 
@@ -24,6 +25,9 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "unit_league": case_queries.unit_league,
     "area_options": case_queries.area_options,
     "unit_options": case_queries.unit_options,
+    "import_ledger": import_queries.import_ledger,
+    "import_rejects": import_queries.import_rejects,
+    "import_flags": import_queries.import_flags,
 }
 
 
