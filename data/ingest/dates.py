@@ -70,9 +70,8 @@ def parse_datetimes(values: pd.Series, formats: tuple[str, ...] | list[str], *, 
         if not cand.empty:
             days = cand.astype(float)
             ok = days > 0
-            us = np.rint(days[ok].to_numpy() * 86_400_000_000).astype("int64").astype("timedelta64[us]")
-            rounded = (EXCEL_EPOCH + us).astype("datetime64[s]").astype("datetime64[us]")  # to the second
-            out.loc[days.index[ok]] = rounded
+            seconds = np.rint(days[ok].to_numpy() * 86_400).astype("int64").astype("timedelta64[s]")  # nearest second
+            out.loc[days.index[ok]] = (EXCEL_EPOCH + seconds).astype("datetime64[us]")
             todo.loc[days.index[ok]] = False
     problem = pd.Series("", index=s.index, dtype=object)
     if todo.any():

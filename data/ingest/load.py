@@ -121,10 +121,10 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
         con.execute("""
             INSERT INTO import_flags
             SELECT $batch, line, case_no,
-                   CASE WHEN action = 'stale' THEN 'stale' ELSE 'same_time_conflict' END,
-                   CASE WHEN action = 'stale'
-                        THEN '数据库中已有更新的版本（更新时间 ' || strftime(stored_updated_at, '%Y-%m-%d %H:%M:%S') || '），本行未覆盖'
-                        ELSE '与已存记录更新时间相同但内容不同，按内容指纹确定取舍' END
+                   CASE WHEN same_time_conflict THEN 'same_time_conflict' ELSE 'stale' END,
+                   CASE WHEN same_time_conflict THEN '与已存记录更新时间相同但内容不同，按内容指纹确定取舍'
+                        ELSE '数据库中已有更新的版本（更新时间 ' || strftime(stored_updated_at, '%Y-%m-%d %H:%M:%S')
+                             || '），本行未覆盖' END
             FROM import_plan WHERE action = 'stale' OR same_time_conflict""", {"batch": batch_id})
         con.execute("DROP TABLE import_plan")
         flagged = con.execute("""

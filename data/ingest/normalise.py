@@ -34,11 +34,13 @@ def clean_value(value: str) -> str:
 
 def as_text(values: pd.Series) -> pd.Series:
     """A column as pandas' string dtype with missing values as ''."""
-    return (values if values.dtype == "str" else values.astype("str")).fillna("")
+    values = values if values.dtype == "str" else values.astype("str")
+    return values.fillna("") if values.hasnans else values
 
 
 def to_arrow(values: pd.Series) -> pa.Array:
-    arr = pa.array(as_text(values), type=pa.string())
+    """The column's strings as one Arrow array (zero-copy for pandas' Arrow-backed strings)."""
+    arr = pa.array(as_text(values))
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
@@ -49,6 +51,16 @@ def clean_series(values: pd.Series) -> pd.Series:
         out = pc.utf8_trim_whitespace(arr)
     else:
         encoded = arr.dictionary_encode()
-        cleaned = pa.array([clean_value(v) for v in encoded.dictionary.to_pylist()], type=pa.string())
+        cleaned = pa.array([clean_value(v) for v in encoded.dictionary.to_pylist()], type=arr.type)
         out = cleaned.take(encoded.indices)
     return pd.Series(out, index=values.index, dtype="str") if len(out) else pd.Series([], dtype="str")
+
+
+def per_unique(values: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct value (object Series in the same order): for parsers of
+    columns with few distinct values over many rows."""
+    encoded = to_arrow(values).dictionary_encode()
+    results = [fn(v) for v in encoded.dictionary.to_pylist()]
+    lookup = pd.Series(results + [None], dtype=object).to_numpy()
+    idx = encoded.indices.to_numpy(zero_copy_only=False)
+    return pd.Series(lookup[idx], index=values.index, dtype=object)

@@ -98,12 +98,17 @@ def read_source(data: bytes, mapping_arg: str | Path | None) -> Source:
 
 
 def _choose(table: RawTable, fmt: str) -> Mapping:
+    """The mapping whose identifying columns are all in the header; else the one naming most of
+    the header's columns (at least three), so a file missing a required column is told which."""
     header = set(table.header)
-    candidates = [m for m in all_mappings() if m.detect_columns and set(m.detect_columns) <= header
-                  and (m.reader == "open311") == (fmt in ("json", "xml"))]
-    if not candidates:
-        raise FileRejected("unknown_layout", header="、".join(table.header[:12]) or "（无）")
-    return max(candidates, key=lambda m: (len(m.detect_columns), len(m.source_columns() & header)))
+    kinds = [m for m in all_mappings() if (m.reader == "open311") == (fmt in ("json", "xml"))]
+    full = [m for m in kinds if m.detect_columns and set(m.detect_columns) <= header]
+    if full:
+        return max(full, key=lambda m: (len(m.detect_columns), len(m.source_columns() & header)))
+    near = [m for m in kinds if len(m.source_columns() & header) >= 3]
+    if near:
+        return max(near, key=lambda m: len(m.source_columns() & header))
+    raise FileRejected("unknown_layout", header="、".join(table.header[:12]) or "（无）")
 
 
 def _now_for(mapping: Mapping) -> datetime:

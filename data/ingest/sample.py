@@ -37,7 +37,7 @@ FMT = "%Y-%m-%d %H:%M:%S"
 
 
 def build_frame(rows: int, *, seed: int = 7, end: datetime = datetime(2026, 10, 31, 18, 0),
-                days: int = 60, prefix: str = "SJ") -> pd.DataFrame:
+                days: int = 60, prefix: str = "SJ", closed_share: float = 0.75) -> pd.DataFrame:
     """The export as a DataFrame of strings (HEADER columns) plus truth_lat/truth_lon (WGS84)."""
     rng = np.random.default_rng(seed)
     cats = read_reference("categories.csv")
@@ -45,7 +45,8 @@ def build_frame(rows: int, *, seed: int = 7, end: datetime = datetime(2026, 10, 
     area = rng.integers(0, len(AREAS), rows)
     start = np.datetime64(end, "s") - np.timedelta64(days, "D")
     reported = start + rng.integers(0, days * 86400 - 4 * 86400, rows).astype("timedelta64[s]")
-    stage = rng.choice(7, rows, p=[0.02, 0.02, 0.03, 0.08, 0.05, 0.05, 0.75])  # last step reached
+    open_shares = np.array([0.02, 0.02, 0.03, 0.08, 0.05, 0.05]) * (1 - closed_share) / 0.25
+    stage = rng.choice(7, rows, p=[*open_shares, closed_share])  # last step reached
     mins = lambda lo, hi: rng.integers(lo * 60, hi * 60, rows).astype("timedelta64[s]")  # noqa: E731
     accepted = reported + mins(3, 30)
     filed = accepted + mins(5, 40)

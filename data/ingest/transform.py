@@ -24,7 +24,7 @@ from data.ingest.formats.chinese_export import resolve_area_names
 from data.ingest.formats.nyc311 import resolve_boro_cd
 from data.ingest.mapping import FREE_TEXT_FIELDS, TIME_FIELDS, Mapping
 from data.ingest.mask import PERSONAL_FIELDS, mask_record
-from data.ingest.normalise import as_text, clean_series, to_arrow
+from data.ingest.normalise import as_text, clean_series, per_unique, to_arrow
 from data.ingest.reasons import message
 from data.ingest.refs import CATEGORY_COLUMNS, UNIT_COLUMNS, resolve_categories, resolve_sources, resolve_units
 from data.ingest.tables import RawTable
@@ -180,6 +180,12 @@ def _codes(values: pd.Series, mapping: Mapping, table: str) -> tuple[pd.Series, 
     return mapped, unknown
 
 
+def _hashable(values: pd.Series) -> pa.Array:
+    if values.dtype.kind in "Mfib":
+        return pa.array(values.to_numpy(), from_pandas=True)
+    return to_arrow(values.astype(object).where(values.notna(), ""))
+
+
 def record_hashes(frame: pd.DataFrame) -> np.ndarray:
     """A 64-bit fingerprint of each row's mapped values (DuckDB's hash of all columns: fast and
     deterministic; after a DuckDB upgrade an unchanged row may count once as updated)."""
@@ -187,7 +193,7 @@ def record_hashes(frame: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(frame), dtype=np.uint64)
     con = duckdb.connect()
     try:
-        table = pa.table({f"c{i}": to_arrow(frame[c]) for i, c in enumerate(frame.columns)})
+        table = pa.table({f"c{i}": _hashable(frame[c]) for i, c in enumerate(frame.columns)})
         con.register("rows", table)
         expr = ", ".join(f"c{i}" for i in range(len(frame.columns)))
         return con.sql(f"SELECT hash({expr}) AS h FROM rows").to_arrow_table().column(0).to_numpy()  # noqa: S608
@@ -249,7 +255,8 @@ def stage(table: RawTable, mapping: Mapping, ctx: Context) -> Staged:
 
     # 处置时限: a timestamp (the deadline) or a duration from dispatch.
     hd_raw = f.get("handle_deadline")
-    hd_dur = hd_raw.str.extract(_DURATION)
+    hd_dur = per_unique(hd_raw, lambda v: (m.groups() if (m := _DURATION.match(v)) else (None, None)))
+    hd_dur = pd.DataFrame(hd_dur.tolist(), columns=[0, 1], index=hd_raw.index, dtype=object)
     hd = parse_datetimes(hd_raw.where(hd_dur[0].isna(), ""), mapping.date_formats,
                          allow_serial=mapping.excel_serial_dates)
     hd_bad = (hd_raw != "") & hd.values.isna() & hd_dur[0].isna()
@@ -335,7 +342,14 @@ def stage(table: RawTable, mapping: Mapping, ctx: Context) -> Staged:
 
     # ── duplicates among valid rows ──
     valid = ~p.bad
-    hash_frame = pd.DataFrame({name: f.get(name) for name in sorted(set(mapping.columns) | set(mapping.constants))})
+    # The fingerprint is taken over values as understood (parsed times, translated codes, numbers),
+    # so one record written two ways (an Excel serial and a text date, 已结案 and 结案) is the same.
+    understood = {name: times[name] for name in date_fields}
+    understood |= {"status": status, "kind": kind, "satisfaction": satisfaction.astype(float), "lat": lat, "lon": lon,
+                   "crs": crs, "handle_deadline": hd.values.where(hd.values.notna(), hd_raw),
+                   **{k: pd.Series(v) for k, v in flags_bool.items()}, **{k: v.astype(float) for k, v in counts.items()}}
+    hash_frame = pd.DataFrame({name: understood[name] if name in understood else f.get(name)
+                               for name in sorted(set(mapping.columns) | set(mapping.constants))})
     record_hash = record_hashes(hash_frame)
     updated = times["updated_at"].copy()
     for name in TIME_FIELDS:
@@ -374,7 +388,7 @@ def stage(table: RawTable, mapping: Mapping, ctx: Context) -> Staged:
         m = crs_k == name
         if m.any():
             lat_k[m], lon_k[m] = fn(lat_k[m], lon_k[m])
-    out["lat"], out["lon"] = np.round(lat_k, 7), np.round(lon_k, 7)
+    out["lat"], out["lon"] = lat_k, lon_k
     if zero_k.any():
         flag_parts.append(pd.DataFrame({"pos": k[zero_k], "flag_code": "coord_zero", "value": ""}))
 
@@ -484,9 +498,8 @@ def _deadlines(out: pd.DataFrame, mapping: Mapping, ctx: Context, deadline_given
     out["close_work_hours"] = np.nan
     cal = ctx.calendar if mapping.working_time else None
     dur_amount = pd.to_numeric(handle_duration[0], errors="coerce")
-    dur_unit = handle_duration[1].map(lambda u: _DURATION_UNITS.get(u, (None, 1.0)) if isinstance(u, str) else (None, 1.0))
-    dur_scale = dur_unit.map(lambda t: t[1]).astype(float)
-    dur_unit = dur_unit.map(lambda t: t[0])
+    dur_scale = handle_duration[1].map(lambda u: _DURATION_UNITS.get(u, (None, 1.0))[1]).astype(float)
+    dur_unit = handle_duration[1].map(lambda u: _DURATION_UNITS.get(u, (None, 1.0))[0])
     handle = handle_given.astype("datetime64[us]")
     if cal is not None and len(out):
         has_dur = dur_amount.notna() & out.dispatched_at.notna()
