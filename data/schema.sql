@@ -135,7 +135,7 @@ CREATE TABLE IF NOT EXISTS cases (
     reported_month       DATE NOT NULL,
     reported_hour        SMALLINT NOT NULL,
     updated_at           TIMESTAMP NOT NULL, -- last change in the source system; newer wins on import
-    origin               VARCHAR NOT NULL  -- demo | simulate | import:<batch id>
+    origin               VARCHAR NOT NULL  -- demo | simulate | import:<source system> (import_records says which batch)
 );
 
 -- One row per case: personal data of the reporter. Only the masked case-detail query reads it.
@@ -156,6 +156,70 @@ CREATE TABLE IF NOT EXISTS case_steps (
     step_at     TIMESTAMP NOT NULL,
     deadline_at TIMESTAMP,                 -- the step's deadline where the rules give one
     opinion     VARCHAR                    -- 处理意见, free text
+);
+
+-- ───────────────────────── imports (data/ingest) ─────────────────────────
+
+-- One row per attempt to import one file. A row left at status 'started' is an import that was
+-- killed or crashed: its data were never committed, and importing the same file again completes it.
+CREATE TABLE IF NOT EXISTS import_ledger (
+    batch_id      BIGINT PRIMARY KEY,
+    file_name     VARCHAR NOT NULL,         -- name as given by the user (no directory)
+    sha256        VARCHAR NOT NULL,         -- of the raw bytes; the landing copy is <landing>/<sha256>.<ext>
+    size_bytes    BIGINT NOT NULL,
+    format        VARCHAR,                  -- csv | xlsx | xls | json | xml (detected from content)
+    mapping       VARCHAR,                  -- mapping name, e.g. cn_case_export | nyc311 | open311_requests
+    encoding      VARCHAR,                  -- utf-8 | utf-8-sig | gb18030 (text files)
+    invoked_by    VARCHAR NOT NULL,         -- cli | page | rebuild
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP,
+    status        VARCHAR NOT NULL,         -- started | complete | failed
+    rows_read     INTEGER,                  -- = accepted + rejected + duplicates, always
+    accepted      INTEGER,                  -- = inserted + updated + unchanged + stale
+    inserted      INTEGER,
+    updated       INTEGER,
+    unchanged     INTEGER,                  -- same key, same content as stored
+    stale         INTEGER,                  -- same key, older than stored: not applied
+    rejected      INTEGER,
+    duplicates    INTEGER,                  -- further rows of a key already in the same file
+    flagged       INTEGER,                  -- accepted rows with a warning (import_flags)
+    reason_code   VARCHAR,                  -- why a file failed as a whole
+    message_zh    VARCHAR,                  -- that reason, or notes (repairs made, unused columns)
+    same_as_batch BIGINT                    -- an earlier complete import of the same bytes
+);
+
+-- One row per rejected source row: nothing is dropped without its reason.
+CREATE TABLE IF NOT EXISTS import_rejects (
+    batch_id    BIGINT NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    line        INTEGER NOT NULL,           -- line of the record in the file (Excel: row number)
+    raw_record  VARCHAR NOT NULL,           -- the record as it came (may hold personal data: never shown)
+    raw_masked  VARCHAR NOT NULL,           -- the same with personal data masked: what the page shows
+    reason_code VARCHAR NOT NULL,           -- first problem found (data/ingest/reasons.py)
+    column_name VARCHAR,                    -- source column of that problem
+    message_zh  VARCHAR NOT NULL            -- every problem of the row, in Chinese
+);
+
+-- One row per accepted source row that carries a warning (unknown area, duplicate within the
+-- file, older than the stored record...).
+CREATE TABLE IF NOT EXISTS import_flags (
+    batch_id   BIGINT NOT NULL,
+    line       INTEGER NOT NULL,
+    case_no    VARCHAR,
+    flag_code  VARCHAR NOT NULL,
+    message_zh VARCHAR NOT NULL
+);
+
+-- One row per imported case: its source key, the version stored and where it came from. The
+-- importer's key registry: updates apply only when (updated_at, record_hash) is greater.
+CREATE TABLE IF NOT EXISTS import_records (
+    origin      VARCHAR NOT NULL,           -- cases.origin, import:<source system>
+    case_no     VARCHAR NOT NULL,
+    case_id     BIGINT NOT NULL,
+    updated_at  TIMESTAMP NOT NULL,
+    record_hash UBIGINT NOT NULL,           -- content fingerprint: deterministic tie-break
+    batch_id    BIGINT NOT NULL,            -- last batch that wrote it
+    line        INTEGER NOT NULL
 );
 
 -- ───────────────────────── people stream (党建引领) ─────────────────────────

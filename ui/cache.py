@@ -16,6 +16,7 @@ from queries import cases as case_queries
 from queries import maps as map_queries
 from queries import trends as trend_queries
 from queries import wall as wall_queries
+from queries import imports as import_queries
 from queries.db import SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
@@ -50,6 +51,9 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "wall_people": wall_queries.people_today,
     "wall_categories": wall_queries.top_categories,
     "wall_districts": wall_queries.district_today,
+    "import_ledger": import_queries.import_ledger,
+    "import_rejects": import_queries.import_rejects,
+    "import_flags": import_queries.import_flags,
 }
 
 

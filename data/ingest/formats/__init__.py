@@ -1,0 +1,1 @@
+"""Source-specific parts of the importer: Open311 documents, NYC 311 areas, Chinese area names."""

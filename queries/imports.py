@@ -1,0 +1,26 @@
+"""Typed functions over the import query files (the 数据导入 page). No streamlit here.
+
+The ledger, rejects and flags are not case data scoped by district: they describe whole files,
+so only an identity that may see every district (an administrator) gets rows; everyone else
+gets none (the SQL says `WHERE $access_all`).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from queries.runner import CursorSource, fetch
+from queries.scope import Scope
+
+MAX_ROWS = 100_000
+
+
+def import_ledger(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    return fetch(source, "import_ledger", scope.unfiltered())
+
+
+def import_rejects(source: CursorSource, scope: Scope, batch_id: int, limit: int = MAX_ROWS) -> pd.DataFrame:
+    return fetch(source, "import_rejects", scope.unfiltered(), batch_id=int(batch_id), limit=int(limit))
+
+
+def import_flags(source: CursorSource, scope: Scope, batch_id: int, limit: int = MAX_ROWS) -> pd.DataFrame:
+    return fetch(source, "import_flags", scope.unfiltered(), batch_id=int(batch_id), limit=int(limit))
