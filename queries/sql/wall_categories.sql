@@ -3,7 +3,7 @@
 SELECT f.category_code, cat.minor_name AS category_name, cat.major_name, count(*) AS case_count
 FROM case_facts f
 CROSS JOIN win w
-LEFT JOIN categories cat ON cat.category_code = f.category_code
+LEFT JOIN ref_categories cat ON cat.category_code = f.category_code
 WHERE f.in_accepted AND f.accepted_at <= w.now_at
 GROUP BY ALL
 ORDER BY case_count DESC, f.category_code

@@ -24,7 +24,7 @@ WITH latest AS (
 SELECT l.case_no, l.reported_at, cat.minor_name AS category_name, d.name AS district_name,
        s.name AS street_name, l.step, st.name_zh AS step_name, l.elapsed_minutes
 FROM latest l
-LEFT JOIN categories cat ON cat.category_code = l.category_code
+LEFT JOIN ref_categories cat ON cat.category_code = l.category_code
 LEFT JOIN scoped_areas d ON d.area_code = l.district_code
 LEFT JOIN scoped_areas s ON s.area_code = l.street_code
 LEFT JOIN steps st ON st.step = l.step
