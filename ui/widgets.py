@@ -95,7 +95,7 @@ def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None,
     delta = delta_text(kpi, value, kpi_value(previous, kpi)) if previous is not None else None
     label, text = kpi.label, format_value(value, kpi.fmt)
     if kpi.fmt == "hours":  # the unit goes into the label so the figure stays one short line
-        label, text = f"{kpi.label}（中位数·工作时）", ("—" if value is None else f"{value:,.1f}")
+        label, text = f"{kpi.label}（中位·工作时）", ("—" if value is None else f"{value:,.1f}")
     with st.container(border=True, key=key):
         st.metric(label, text, delta=delta,
                   delta_color="normal" if kpi.higher_is_better else "inverse",

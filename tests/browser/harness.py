@@ -122,13 +122,21 @@ def browser_page(*, width: int = 1920, height: int = 1080, scale: float = 1.0):
             browser.close()
 
 
-def wait_for_app(page, *, timeout_ms: int = 60000) -> None:
-    """Waits until Streamlit has finished running the script (no running indicator, main block present)."""
+def wait_for_app(page, *, timeout_ms: int = 60000, quiet_ms: int = 2000) -> None:
+    """Waits until Streamlit has finished running the script: the main block shows elements and no
+    run indicator has been seen for `quiet_ms`. While a script runs, Streamlit 1.67's status widget
+    may show only its "Stop" button, and right after the page loads it is not there yet at all, so
+    a single look can report "finished" before the first run has even started."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
     page.wait_for_function(
-        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
-                   return !s || !s.innerText.includes('Running'); }""", timeout=timeout_ms)
-    page.wait_for_timeout(1500)
+        """(quietMs) => {
+             const s = document.querySelector('[data-testid="stStatusWidget"]');
+             const running = s && /Running|Stop/.test(s.innerText);
+             const shown = document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]').length > 0;
+             if (running || !shown) { window.__appIdleSince = null; return false; }
+             window.__appIdleSince = window.__appIdleSince || Date.now();
+             return Date.now() - window.__appIdleSince >= quietMs;
+           }""", arg=quiet_ms, polling=250, timeout=timeout_ms)
 
 
 def full_screenshot(page, path: Path) -> None:
