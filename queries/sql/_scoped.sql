@@ -43,6 +43,9 @@ ref_categories AS (
 ),
 ref_sources AS (
     SELECT * FROM sources
+),
+ref_steps AS (
+    SELECT * FROM steps
 )
 ,
 -- One row per scoped case with its membership in every KPI set for the window: the single

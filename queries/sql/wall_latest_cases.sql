@@ -27,5 +27,5 @@ FROM latest l
 LEFT JOIN ref_categories cat ON cat.category_code = l.category_code
 LEFT JOIN scoped_areas d ON d.area_code = l.district_code
 LEFT JOIN scoped_areas s ON s.area_code = l.street_code
-LEFT JOIN steps st ON st.step = l.step
+LEFT JOIN ref_steps st ON st.step = l.step
 ORDER BY l.reported_at DESC, l.case_id DESC;
