@@ -135,8 +135,32 @@ def build(db: Path, *, n_cases: int | None, seed: int, today: date, progress=pri
             publish(con, db)
         finally:
             con.close()
+    progress("示例导入：用真实导入程序导入一份网格化系统导出文件（含 3 行错误示例）")
+    counts.update(import_sample(db, now=now, seed=seed))
     counts["_seconds"] = round(time.perf_counter() - t0, 1)
     return counts
+
+
+def import_sample(db: Path, *, now: datetime, seed: int) -> dict[str, int]:
+    """Runs a small export of the demo city through the importer (see data/demo_import.py) and
+    returns the import tables' row counts."""
+    from data.demo_import import SAMPLE_FILE_NAME, sample_export
+    from data.ingest.run import import_file
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        data = sample_export(con, now=now, seed=seed)
+    finally:
+        con.close()
+    result = import_file(data, db=db, file_name=SAMPLE_FILE_NAME, invoked_by="seed", now=now)
+    if not result.ok:
+        raise RuntimeError(f"示例导入失败：{result.message_zh}")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.table(t).aggregate("count(*)").fetchall()[0][0]
+                for t in ("cases", "import_ledger", "import_records", "import_rejects", "import_flags")}
+    finally:
+        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,7 +56,7 @@ def test_step_history_follows_time_within_every_case(demo):
                               FROM case_steps) WHERE step_at < prev
     """).fetchone()[0]
     assert backwards == 0
-    bounced = con.execute("SELECT count(*) FROM cases WHERE dispatch_count > 1").fetchone()[0]
+    bounced = con.execute("SELECT count(*) FROM cases WHERE dispatch_count > 1 AND origin = 'demo'").fetchone()[0]
     redispatch_rows = con.execute("SELECT count(*) FROM case_steps WHERE step = 'redispatch'").fetchone()[0]
     assert bounced == redispatch_rows > 0
 
@@ -65,7 +65,8 @@ def test_case_numbers_are_unique_and_in_the_standard_form(demo):
     con, _, _ = demo
     n, distinct, bad = con.execute(
         "SELECT count(*), count(DISTINCT case_no), "
-        "count(*) FILTER (WHERE NOT regexp_matches(case_no, '^[BS][0-9]{4}[0-9]{8}[0-9]{5}$')) FROM cases"
+        "count(*) FILTER (WHERE NOT regexp_matches(case_no, '^[BS][0-9]{4}[0-9]{8}[0-9]{5}$')) FROM cases "
+        "WHERE origin = 'demo'"
     ).fetchone()
     assert n == distinct and bad == 0
 
@@ -91,3 +92,13 @@ def test_the_published_snapshot_is_what_readers_open(demo):
     _, _, db = demo
     link = published_path(db)
     assert link.is_symlink() and link.resolve().parent.name.endswith(".published.d")
+
+
+def test_the_demo_shows_a_real_import_with_rejected_and_flagged_rows(demo):
+    con, _, _ = demo
+    status, read, accepted, rejected = con.execute(
+        "SELECT status, rows_read, accepted, rejected FROM import_ledger").fetchone()
+    assert (status, read, accepted, rejected) == ("complete", 44, 41, 3)
+    reasons = {r for (r,) in con.execute("SELECT reason_code FROM import_rejects").fetchall()}
+    assert reasons == {"date_unparseable", "phone_digits_lost", "date_future"}
+    assert con.execute("SELECT count(*) FROM import_flags").fetchone()[0] >= 1
