@@ -37,3 +37,34 @@ def chart_specs(at) -> list[dict]:
     for el in at.get("plotly_chart"):
         specs.append(json.loads(el.proto.spec))
     return specs
+
+
+def _strings(message, out: list[str]) -> None:
+    """Every string (and bytes, decoded) held anywhere in a protobuf message, unescaped."""
+    for field, value in message.ListFields():
+        values = value if field.is_repeated else [value]
+        for item in values:
+            if isinstance(item, str):
+                out.append(item)
+            elif isinstance(item, bytes):
+                out.append(item.decode("utf-8", errors="ignore"))
+            elif hasattr(item, "ListFields"):
+                _strings(item, out)
+
+
+def page_text(at) -> str:
+    """Everything the app sent for the page as text (every element, table data included), to
+    assert that something is NOT shown anywhere."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            _strings(proto, parts)
+        if getattr(node, "type", "") in ("dataframe", "table"):
+            parts.append(node.value.to_string())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)

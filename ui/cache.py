@@ -11,7 +11,9 @@ from typing import Any, Callable
 import streamlit as st
 
 from data.config import db_path, published_path
+from queries import case_records
 from queries import cases as case_queries
+from queries import party
 from queries.db import SnapshotReader
 from queries.scope import Scope
 
@@ -24,6 +26,20 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "unit_league": case_queries.unit_league,
     "area_options": case_queries.area_options,
     "unit_options": case_queries.unit_options,
+    # case records (pages/cases.py): a bounded page, one case, one timeline; masked in SQL / scrubbed
+    "case_list": case_records.case_list,
+    "case_detail": case_records.case_detail,
+    "case_timeline": case_records.case_timeline,
+    # people stream (pages/party.py)
+    "party_checkin_trend": party.checkin_trend,
+    "party_service_by_community": party.service_by_community,
+    "party_service_by_unit": party.service_by_unit,
+    "party_pairing_scorecard": party.pairing_scorecard,
+    "party_whistles": party.whistles,
+    "party_wishes": party.wishes,
+    "party_three_lists": party.three_lists,
+    "party_supervision": party.supervision,
+    "party_secretary_visits": party.secretary_visits,
 }
 
 

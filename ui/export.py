@@ -27,7 +27,7 @@ def to_xlsx(frame: pd.DataFrame, sheet_name: str, kinds: dict[str, str] | None =
             ws.write(0, i, str(col), header)
             fmt = book.add_format({"num_format": EXCEL_FORMATS[kinds[col]]}) if col in kinds else None
             width = min(40, max(8, len(str(col)) * 2 + 2,
-                                int(frame[col].astype(str).str.len().quantile(0.9) if len(frame) else 0) + 2))
+                                int(frame[col].astype(str).str.len().fillna(0).quantile(0.9) if len(frame) else 0) + 2))
             ws.set_column(i, i, width, fmt)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
@@ -42,11 +42,10 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
                      kinds: dict[str, str] | None = None, key: str) -> None:
     """Two buttons side by side. `frame` must hold only what may be shown (masked already)."""
     stamp = datetime.now().strftime("%Y%m%d_%H%M")
-    left, right, _ = st.columns([1, 1, 6])
-    with left:
+    # A horizontal container keeps both buttons at their natural width in narrow columns too.
+    with st.container(horizontal=True, gap="small"):
         st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), f"{basename}_{stamp}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/table_view:", key=f"{key}_xlsx")
-    with right:
         st.download_button("下载 CSV", to_csv(frame), f"{basename}_{stamp}.csv", mime="text/csv",
                            icon=":material/download:", key=f"{key}_csv")

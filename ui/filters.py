@@ -27,6 +27,8 @@ PRESETS = {
 }
 DEFAULT_PRESET = "last30"
 AREA_KEYS = ("district", "street", "community", "grid")
+# The query-string keys the filters own; every other key belongs to the page (e.g. q, sort, case).
+FILTER_KEYS = frozenset({"range", "start", "end", *AREA_KEYS})
 ALL = "__all__"
 
 
@@ -147,8 +149,10 @@ def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: b
     if preset == "custom":
         params |= {"start": start.isoformat(), "end": (end - timedelta(days=1)).isoformat()}
     params |= {k: v for k, v in chosen.items() if v}
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    current = st.query_params.to_dict()
+    merged = {k: v for k, v in current.items() if k not in FILTER_KEYS} | params
+    if current != merged:
+        st.query_params.from_dict(merged)
     return scope
 
 
