@@ -27,10 +27,10 @@ from ui.widgets import render_empty
 PAGE = "pages/cases.py"
 PAGE_CSS = """
 <style>
-[class*="st-key-tl_"] { border-left: 3px solid #cbd5e1; padding: 0.2rem 0 0.5rem 0.9rem; margin-left: 0.4rem; }
+[class*="st-key-tl_"] { border-left: 3px solid #cbd5e1; padding: 0.3rem 0 0.4rem 0.9rem; margin-left: 0.4rem; }
+[class*="st-key-tl_"] [data-testid="stVerticalBlock"] { gap: 0.25rem; }
 [class*="st-key-tl_over_"] { border-left-color: #dc2626; background: #fef2f2; }
 [class*="st-key-tl_pending"] { border-left: 3px dashed #f59e0b; background: #fffbeb; }
-[class*="st-key-tl_"] p { margin-bottom: 0.1rem; }
 [class*="st-key-set_chip"] { background: #eef4ff; }
 </style>
 """
@@ -247,7 +247,9 @@ def render_timeline(case: dict, steps: pd.DataFrame) -> None:
 
 
 def render_detail(scope, case_id: int) -> None:
-    st.button("返回案件列表", icon=":material/arrow_back:", on_click=write_param, args=("case", None), key="back")
+    title, back = st.columns([8, 1.4], vertical_alignment="bottom")
+    back.button("返回案件列表", icon=":material/arrow_back:", on_click=write_param, args=("case", None), key="back",
+                width="stretch")
     if not record_case_view(scope, PAGE, case_id):
         st.error("无法写入审计日志，暂不能查看案件详情。请联系系统管理员。", icon=":material/gpp_bad:")
         return
@@ -256,7 +258,7 @@ def render_detail(scope, case_id: int) -> None:
         st.warning("未找到该案件：它不存在、不在您的数据权限内，或不在当前筛选的区域内。", icon=":material/search_off:")
         return
     steps = cache.get("case_timeline", scope, case_id)
-    st.title(f"案件 {md_escape(case['case_no'])}")
+    title.title(f"案件 {md_escape(case['case_no'])}")
     st.caption(f"{md_escape(case['major_name'])} › {md_escape(case['minor_name'])} · "
                f"{md_escape(case['source_name'])} · 上报于 {format_at(case['reported_at'])}")
     _badges(case)

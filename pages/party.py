@@ -22,6 +22,7 @@ from ui.text import format_days, format_hours
 from ui.widgets import render_empty, render_kpi_card
 
 PAGE = "pages/party.py"
+PAGE_CSS = "<style>[class*='st-key-pkpi_'] { min-height: 9.2rem; }</style>"
 PLOTLY = {"displaylogo": False}
 KPI_ROWS = [
     ["report_in_rate", "checkins", "activities", "service_hours", "whistle_solve_rate", "whistle_response"],
@@ -30,16 +31,20 @@ KPI_ROWS = [
 ]
 
 SCORECARD = {
-    "unit_name": Col("结对单位", width="medium"), "community_count": Col("结对社区数", "count"), "community_names": Col("结对社区", width="medium"),
-    "assigned_count": Col("应报到（人）", "count"), "reported_in_count": Col("已报到（人）", "count"),
+    "unit_name": Col("结对单位", width="medium"), "community_count": Col("结对社区", "count", width="small"),
+    "assigned_count": Col("应报到", "count", width="small", help="须到结对社区报到的在职党员干部（人）"),
+    "reported_in_count": Col("已报到", "count", width="small", help="统计期末前已报到（人）"),
     "report_in_rate": Col("报到率", "progress", help="已报到 ÷ 应报到，累计到统计期末"),
-    "checkin_count": Col("签到（次）", "count"), "activity_count": Col("志愿活动（场）", "count"),
-    "service_hours": Col("服务时长（小时）", "hours"),
-    "wish_claimed_count": Col("认领心愿（个）", "count"), "wish_completed_count": Col("完成心愿（个）", "count"),
-    "due_count": Col("社区应结案（件）", "count", help="结对社区的案件：结案时限落在统计期内"),
+    "checkin_count": Col("签到（次）", "count", width="small"),
+    "activity_count": Col("活动（场）", "count", width="small"),
+    "service_hours": Col("服务（小时）", "hours"),
+    "wish_claimed_count": Col("认领心愿", "count", width="small", help="统计期内认领的微心愿（个）"),
+    "wish_completed_count": Col("完成心愿", "count", width="small", help="其中已完成（个）"),
+    "due_count": Col("社区应结案", "count", width="small", help="结对社区的案件：结案时限落在统计期内（件）"),
     "on_time_rate": Col("社区按期结案率", "progress", help="结对社区按期结案数 ÷ 应结案数"),
     "closing_rate": Col("社区结案率", "rate", help="结对社区应结案中已结案数 ÷ 应结案数"),
-    "overdue_open_count": Col("社区超期未处置（件）", "count", help="此刻已超期仍未结案"),
+    "overdue_open_count": Col("超期未处置", "count", help="结对社区此刻已超期仍未结案的案件（件）"),
+    "community_names": Col("结对社区名称", width="large"),
 }
 BY_COMMUNITY = {
     "district_name": Col("区县", width="small"), "street_name": Col("街道(乡镇)"), "community_name": Col("社区(村)"),
@@ -79,6 +84,7 @@ def _secretary_columns(summary) -> dict[str, Col]:
 
 def main() -> None:
     scope = setup_page("党建·志愿", PAGE)
+    st.html(PAGE_CSS)
     kpis = people_registry()
     grain = trend_grain(scope)
     trend = cache.get("party_checkin_trend", scope, grain)

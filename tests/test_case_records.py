@@ -58,11 +58,14 @@ def test_sort_by_an_allowed_column_in_either_direction_with_nulls_last(con):
     case(con, 1, datetime(2026, 11, 2, 9), unit_code="D43090201")
     case(con, 2, datetime(2026, 11, 3, 9), unit_code="C001")
     case(con, 3, datetime(2026, 11, 4, 9), unit_code=None)
-    assert page(con, sort="unit_name", descending=False).rows.unit_name.tolist()[:2] == ["市城管局", "资阳区城管局"]
-    assert page(con, sort="unit_name", descending=True).rows.case_id.tolist() == [1, 2, 3]
+    assert page(con, sort="unit_code", descending=False).rows.unit_name.tolist()[:2] == ["市城管局", "资阳区城管局"]
+    assert page(con, sort="unit_code", descending=False).rows.case_id.tolist() == [2, 1, 3]
+    assert page(con, sort="unit_code", descending=True).rows.case_id.tolist() == [1, 2, 3]
     assert page(con, sort="reported_at", descending=False).rows.case_id.tolist() == [1, 2, 3]
     with pytest.raises(ValueError):
         page(con, sort="description")
+    with pytest.raises(ValueError):
+        page(con, sort="unit_name")
     with pytest.raises(ValueError):
         page(con, page_size=5000)
 
@@ -198,3 +201,12 @@ def test_url_state_is_validated_against_the_allow_lists():
     assert len(bad.notices) == 3
     assert r.parse_list_params({"sort": "reported_at"}, sets).sort_param() == "reported_at"
     assert r.parse_list_params({}, sets).sort_param() is None
+
+
+def test_a_drill_down_link_carries_the_filters_and_the_set_but_not_the_page_state():
+    from ui.urlstate import drilldown_params
+
+    current = {"range": "custom", "start": "2026-11-01", "end": "2026-11-22", "district": "430902",
+               "q": "垃圾", "case": "7", "set": "in_due"}
+    assert drilldown_params(current, "in_due_on_time") == {
+        "range": "custom", "start": "2026-11-01", "end": "2026-11-22", "district": "430902", "set": "in_due_on_time"}

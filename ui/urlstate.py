@@ -25,3 +25,12 @@ def init_widget(key: str, value) -> None:
     """Seeds a widget's value from the URL the first time it is drawn (or after it was not drawn)."""
     if key not in st.session_state:
         st.session_state[key] = value
+
+
+def drilldown_params(current: dict[str, str], set_flag: str) -> dict[str, str]:
+    """Query parameters for a link from a KPI number to the cases behind it (pages/cases.py): the
+    current filters plus `set`. Use: st.page_link("pages/cases.py", label="查看案件",
+    query_params=drilldown_params(st.query_params.to_dict(), kpi.numerator_set))."""
+    from ui.filters import FILTER_KEYS
+
+    return {k: v for k, v in current.items() if k in FILTER_KEYS} | {"set": set_flag}

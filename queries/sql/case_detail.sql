@@ -1,6 +1,7 @@
 -- One case for the detail view: what, where, who (masked), every step time and deadline, side states.
 -- Grain: one row, or none when the case is outside the identity's access or the filters.
--- Parameters: the scope, $case_id. The reporter comes masked from scoped_case_reporters.
+-- Parameters: the scope, $case_id (bound in every subquery: a correlated one scanned all steps).
+-- The reporter comes masked from scoped_case_reporters.
 SELECT c.case_id, c.case_no, c.status, c.source, coalesce(src.name_zh, c.source) AS source_name, c.kind,
        cat.major_name, cat.minor_name,
        d.name AS district_name, s.name AS street_name, cm.name AS community_name, g.name AS grid_name,
@@ -11,7 +12,7 @@ SELECT c.case_id, c.case_no, c.status, c.source, coalesce(src.name_zh, c.source)
        c.is_cancelled, c.is_shelved, c.is_deferred, c.is_extended, c.is_self_handled, c.deferred_hours,
        c.rework_count, c.dispatch_count, c.satisfaction, c.callback_at, c.handle_work_hours, c.close_work_hours,
        c.description,
-       (SELECT count(*) FROM scoped_case_steps st WHERE st.case_id = c.case_id AND st.step = 'redispatch') AS redispatch_count,
+       (SELECT count(*) FROM scoped_case_steps st WHERE st.case_id = $case_id AND st.step = 'redispatch') AS redispatch_count,
        r.case_id IS NOT NULL AS has_reporter,
        coalesce(r.is_confidential, coalesce(src.is_confidential, false)) AS is_confidential,
        r.reporter_name_masked, r.reporter_phone_masked, r.reporter_id_masked
@@ -23,5 +24,5 @@ LEFT JOIN scoped_areas s ON s.area_code = c.street_code
 LEFT JOIN scoped_areas cm ON cm.area_code = c.community_code
 LEFT JOIN scoped_areas g ON g.area_code = c.grid_code
 LEFT JOIN scoped_units u ON u.unit_code = c.unit_code
-LEFT JOIN scoped_case_reporters r ON r.case_id = c.case_id
+LEFT JOIN (SELECT * FROM scoped_case_reporters WHERE case_id = $case_id) r ON r.case_id = c.case_id
 WHERE c.case_id = $case_id;

@@ -122,13 +122,23 @@ def browser_page(*, width: int = 1920, height: int = 1080, scale: float = 1.0):
             browser.close()
 
 
+_IDLE = """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+                   return (!s || !/Running|Stop/.test(s.innerText))
+                          && !document.querySelector('[data-testid="stSkeleton"]'); }"""
+
+
 def wait_for_app(page, *, timeout_ms: int = 60000) -> None:
-    """Waits until Streamlit has finished running the script (no running indicator, main block present)."""
-    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
-    page.wait_for_function(
-        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
-                   return !s || !s.innerText.includes('Running'); }""", timeout=timeout_ms)
-    page.wait_for_timeout(1500)
+    """Waits until Streamlit has finished running the script: some element drawn in the main block,
+    no running indicator (streamlit 1.67 shows "Stop" while running, older ones "Running") and no
+    element still a loading skeleton, twice in a row (before the first run starts, the page is
+    idle too)."""
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=timeout_ms)
+    for _ in range(20):
+        page.wait_for_function(_IDLE, timeout=timeout_ms)
+        page.wait_for_timeout(800)
+        if page.evaluate(_IDLE):
+            break
+    page.wait_for_timeout(700)
 
 
 def full_screenshot(page, path: Path) -> None:
