@@ -1,6 +1,8 @@
 """People-stream charts (党建引领): DataFrame in, plotly Figure out. No streamlit here."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -39,7 +41,9 @@ def top_bars(frame: pd.DataFrame, label_col: str, value_col: str, *, value_title
              hover: dict[str, str] | None = None, top: int = 15, height: int = 420, color: str = PRIMARY) -> go.Figure:
     """Horizontal bars of the `top` largest values, largest at the top, so a long list stays readable.
     hover: column -> Chinese label shown in the tooltip (counts)."""
-    data = frame.nlargest(top, value_col)
+    data = frame.nlargest(top, value_col).copy()
+    # plotly reads <b>, <a href=...> in text as markup: names from data are escaped (shown as typed)
+    data[label_col] = data[label_col].astype(str).map(html.escape)
     hover = hover or {}
     custom = data[list(hover)].to_numpy() if hover else None
     extra = "".join(f"<br>{label} %{{customdata[{i}]:,}}" for i, label in enumerate(hover.values()))

@@ -136,7 +136,7 @@ def render_list(scope, state, sets: dict[str, str]) -> None:
         st.caption(":material/shield: 搜索内容像电话或证件号码：只按案件编号匹配，不检索问题描述（防止按个人信息查找案件）")
 
     if result.total == 0:
-        render_empty("所选范围内无数据" if not state.query else f"没有找到与“{state.query}”匹配的案件")
+        render_empty("所选范围内无数据" if not state.query else f"没有找到与“{md_escape(state.query)}”匹配的案件")
         return
     first = (result.page - 1) * result.page_size + 1
     st.caption(f"共 **{result.total:,}** 件 · 第 {result.page}/{result.pages} 页（第 {first:,}–"
@@ -182,7 +182,7 @@ def _badges(case: dict) -> None:
         marks.append((f"单位间回退 {case['bounce_count']} 次", "orange", ":material/undo:"))
     if case["rework_count"]:
         marks.append((f"返工 {case['rework_count']} 次", "orange", ":material/replay:"))
-    st.markdown(" ".join(f":{colour}-badge[{icon + ' ' if icon else ''}{label}]" for label, colour, icon in marks))
+    st.markdown(" ".join(f":{colour}-badge[{icon + ' ' if icon else ''}{md_escape(label)}]" for label, colour, icon in marks))
 
 
 def _field(label: str, value) -> None:
@@ -307,8 +307,8 @@ def main() -> None:
     st.html(PAGE_CSS)
     sets = list_sets()
     state = parse_list_params(st.query_params.to_dict(), sets)
-    for notice in state.notices:
-        st.warning(notice, icon=":material/link_off:")
+    for notice in state.notices:           # notices quote URL text: escaped so it cannot become a link
+        st.warning(md_escape(notice), icon=":material/link_off:")
     if read_param("set") and state.set_flag == REPORTED_SET:
         write_param("set", None)
     if state.case_id is not None:

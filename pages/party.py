@@ -50,6 +50,7 @@ BY_COMMUNITY = {
     "district_name": Col("区县", width="small"), "street_name": Col("街道(乡镇)"), "community_name": Col("社区(村)"),
     "activity_count": Col("志愿活动（场）", "count"), "participation_count": Col("参与（人次）", "count"),
     "volunteer_count": Col("参与人数（人）", "count"), "service_hours": Col("服务时长（小时）", "hours"),
+    "hours_per_volunteer": Col("人均时长（小时）", "hours", help="服务时长 ÷ 参与人数"),
     "checkin_count": Col("签到（次）", "count"),
 }
 BY_UNIT = {
@@ -57,6 +58,7 @@ BY_UNIT = {
     "activity_count": Col("志愿活动（场）", "count"), "community_count": Col("服务社区数", "count"),
     "participation_count": Col("参与（人次）", "count"), "volunteer_count": Col("参与人数（人）", "count"),
     "service_hours": Col("服务时长（小时）", "hours"),
+    "hours_per_volunteer": Col("人均时长（小时）", "hours", help="服务时长 ÷ 参与人数"),
 }
 WHISTLES = {
     "category": Col("问题类型"), "whistle_count": Col("吹哨（次）", "count"), "problem_count": Col("问题（个）", "count"),

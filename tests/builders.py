@@ -48,6 +48,16 @@ def new_db(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
+def window_scope(**kw):
+    """A Scope for SQL tests: demo access, window 2026-11-01 .. 2026-11-23 (exclusive), now
+    2026-11-23 10:00; keyword arguments override any field."""
+    from queries.scope import Access, Scope
+
+    base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(),
+                now_at=datetime(2026, 11, 23, 10, 0))
+    return Scope(**(base | kw))
+
+
 _case_seq = [0]
 
 

@@ -22,6 +22,33 @@ def publish_test_db(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         writer.close()
 
 
+def use_test_db(con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch, *,
+                now: str = "2026-11-23T10:00:00") -> Path:
+    """Publishes `con` as the app's database under tmp_path, pins now, sends audit records to
+    tmp_path/audit and clears the caches; returns the audit folder. Call clear_caches() after."""
+    db = tmp_path / "page.duckdb"
+    publish_test_db(con, db)
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    monkeypatch.setenv("DASHBOARD_NOW", now)
+    monkeypatch.setenv("DASHBOARD_AUDIT_DIR", str(tmp_path / "audit"))
+    clear_caches()
+    return tmp_path / "audit"
+
+
+def run_page(page: str, params: dict[str, str] | None = None):
+    """Runs `page` (e.g. "pages/cases.py") through the entry script, as the menu would open it,
+    with `params` in the URL; fails on an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.switch_page(page)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -1,23 +1,17 @@
 """SQL tests for the case list, the masked case detail and the timeline (queries/case_records.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
+from data.config import load_city
 from queries import case_records as r
 from queries.kpis import case_sets
-from data.config import load_city
-from queries.scope import Access, Scope
-from tests.builders import add_case, add_private, add_step, new_db
+from queries.scope import Access
+from tests.builders import add_case, add_private, add_step, new_db, window_scope
 
-NOW = datetime(2026, 11, 23, 10, 0)
-
-
-def scope(**kw) -> Scope:
-    base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(), now_at=NOW)
-    base.update(kw)
-    return Scope(**base)
+scope = window_scope
 
 
 @pytest.fixture
@@ -210,3 +204,19 @@ def test_a_drill_down_link_carries_the_filters_and_the_set_but_not_the_page_stat
                "q": "垃圾", "case": "7", "set": "in_due"}
     assert drilldown_params(current, "in_due_on_time") == {
         "range": "custom", "start": "2026-11-01", "end": "2026-11-22", "district": "430902", "set": "in_due_on_time"}
+
+
+def test_the_scope_prefix_exposes_no_raw_personal_column(con):
+    from queries.runner import load_sql
+    from tests.builders import add_person
+
+    case(con, 1, datetime(2026, 11, 2, 9), source="hotline")
+    add_private(con, 1, name="张三", phone="13812345678", id_no="430902199001011234", address="汽车路12号")
+    add_person(con, 1, "王小明")
+    prefix = load_sql("_scoped").rstrip()
+    for relation in ("scoped_case_reporters", "scoped_people"):
+        cur = con.execute(prefix + f"\nSELECT * FROM {relation}", scope().params())  # noqa: S608 - constant names
+        columns = [d[0] for d in cur.description]
+        values = " ".join(str(v) for row in cur.fetchall() for v in row)
+        assert not {"name", "reporter_name", "reporter_phone", "reporter_id_no", "address"} & set(columns)
+        assert "张三" not in values and "13812345678" not in values and "王小明" not in values and "汽车路" not in values

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.audit import AuditLog
 from tests.builders import add_case, add_private, add_step, new_db
-from tests.pagetools import clear_caches, page_text, publish_test_db
+from tests.pagetools import clear_caches, page_text, run_page, use_test_db
 from ui.text import md_escape
 
 RAW = ("13812345678", "1234-5678", "13912345678", "张三丰", "430902199001011234")
@@ -45,24 +45,12 @@ def app_env(tmp_path, monkeypatch):
     add_case(con, case_id=201, case_no="S0101202611050001", district="430903", reported_at=d(5), accepted_at=d(5),
              filed_at=d(5), dispatched_at=d(5, 10), closed_at=d(6), deadline_at=d(7, 17), status="closed")
     add_case(con, case_id=202, case_no="S0101202611060001", district="430903", reported_at=d(6), status="reported")
-    db = tmp_path / "page.duckdb"
-    publish_test_db(con, db)
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
-    monkeypatch.setenv("DASHBOARD_AUDIT_DIR", str(tmp_path / "audit"))
-    clear_caches()
-    yield tmp_path / "audit"
+    yield use_test_db(con, tmp_path, monkeypatch)
     clear_caches()
 
 
 def run(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.switch_page("pages/cases.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("pages/cases.py", params)
 
 
 def listed(at: AppTest) -> list[str]:
@@ -166,3 +154,9 @@ def test_the_back_button_returns_to_the_list_and_keeps_the_filters(app_env):
     at.button(key="back").click().run()
     assert "case" not in at.query_params and at.query_params["district"] == "430903"
     assert listed(at) == ["S0101202611060001", "S0101202611050001"]
+
+
+def test_text_from_the_url_is_shown_inert(app_env):
+    at = run({"q": "[点此](http://evil.example)", "set": "[x](http://evil.example)"})
+    shown = " ".join([i.value for i in at.info] + [w.value for w in at.warning])
+    assert "evil" in shown and "](http" not in shown

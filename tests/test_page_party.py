@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.builders import new_db
-from tests.pagetools import clear_caches, metric_values, page_text, publish_test_db
+from tests.pagetools import clear_caches, metric_values, page_text, run_page, use_test_db
 from tests.test_party_queries import build_city
 
 NAMES = ("王小明", "李雷", "张伟", "赵敏", "钱多多")
@@ -18,23 +18,13 @@ NAMES = ("王小明", "李雷", "张伟", "赵敏", "钱多多")
 def app_env(tmp_path, monkeypatch):
     con = new_db()
     build_city(con)
-    db = tmp_path / "party.duckdb"
-    publish_test_db(con, db)
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
-    clear_caches()
+    use_test_db(con, tmp_path, monkeypatch)
     yield
     clear_caches()
 
 
 def run(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.switch_page("pages/party.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("pages/party.py", params)
 
 
 def fractions(at: AppTest) -> list[str]:

@@ -12,17 +12,12 @@ import pandas as pd
 import pytest
 
 from queries import party as q
-from queries.scope import Access, Scope
+from queries.scope import Access
 from tests.builders import (COMMUNITY_A, COMMUNITY_B, add_activity, add_case, add_checkin, add_need, add_order,
-                            add_pairing, add_person, add_project, add_resource, add_whistle, add_wish, new_db)
+                            add_pairing, add_person, add_project, add_resource, add_whistle, add_wish, new_db,
+                            window_scope)
 
-NOW = datetime(2026, 11, 23, 10, 0)
-
-
-def scope(**kw) -> Scope:
-    base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(), now_at=NOW)
-    base.update(kw)
-    return Scope(**base)
+scope = window_scope
 
 
 def d(day: int, hour: int = 9, month: int = 11) -> datetime:
@@ -201,3 +196,10 @@ def test_headline_row_collects_numerators_and_denominators(con):
     assert (row.wish_completed_count, row.wish_claimed_count, row.wish_posted_count) == (2, 3, 4)
     assert (row.secretary_met_months, row.secretary_judged_months) == (1, 2)
     assert (row.service_hours, row.activity_count) == (10.5, 4)
+
+
+def test_hours_per_volunteer_by_community_and_unit(con):
+    comm = q.service_by_community(con, scope()).set_index("community_code")
+    assert comm.loc[COMMUNITY_A, "hours_per_volunteer"] == 2.75          # 5.5 hours by 赵 and 钱
+    units = q.service_by_unit(con, scope()).set_index("unit_code")
+    assert units.loc["C001", "hours_per_volunteer"] == 2.0

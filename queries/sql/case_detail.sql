@@ -1,7 +1,6 @@
--- One case for the detail view: what, where, who (masked), every step time and deadline, side states.
+-- One case for the detail view: what, where, the reporter (masked in scoped_case_reporters), steps, side states.
 -- Grain: one row, or none when the case is outside the identity's access or the filters.
--- Parameters: the scope, $case_id (bound in every subquery: a correlated one scanned all steps).
--- The reporter comes masked from scoped_case_reporters.
+-- Params: scope, $case_id (bound in each subquery: a correlated step count scanned every step).
 SELECT c.case_id, c.case_no, c.status, c.source, coalesce(src.name_zh, c.source) AS source_name, c.kind,
        cat.major_name, cat.minor_name,
        d.name AS district_name, s.name AS street_name, cm.name AS community_name, g.name AS grid_name,

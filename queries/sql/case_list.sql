@@ -1,8 +1,6 @@
--- The cases behind the current filters, optionally only one KPI set of case_facts, one page of them.
--- Grain: one row per case on the page; total_count (repeated) = all matching cases. Parameters: the
--- scope, $set (a case_facts flag, or in_reported = reported in the window), $no_pattern / $text_pattern
--- (escaped ILIKE patterns, NULL = no search), $sort (a cases column), $descending, $limit, $offset.
--- Names are joined after the page is cut, so a year of cases costs a sort, not six hash joins.
+-- One page of the cases behind the filters, or behind one KPI set ($set: a case_facts flag, or in_reported).
+-- Grain: one row per case on the page, total_count = all matches; names are joined after the page is cut.
+-- Params: scope, $set, $no_pattern / $text_pattern (escaped ILIKE, NULL = none), $sort, $descending, $limit, $offset.
 WITH flagged AS (
     SELECT *, (reported_at >= (SELECT start_at FROM win) AND reported_at < (SELECT end_at FROM win)) AS in_reported
     FROM case_facts

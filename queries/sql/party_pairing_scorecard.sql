@@ -1,7 +1,6 @@
--- Pairing scorecard (结对共建): each paired unit's people work beside the case KPIs of the communities
--- it is paired with. Grain: one row per unit with a pairing active in the window, in scope.
--- Parameters: the scope. People counts are of the unit's people whose home community is in scope;
--- rates are NULL when their denominator is zero.
+-- Pairing scorecard (结对共建): each paired unit's people work (its people living in scope) beside the case
+-- KPIs of the communities it is paired with. Grain: one row per unit with a pairing active in the window.
+-- Params: scope. Rates are NULL when their denominator is zero.
 WITH active AS (
     SELECT p.* FROM scoped_pairings p, win w
     WHERE p.since_date < w.end_at AND (p.until_date IS NULL OR p.until_date >= w.start_at)

@@ -1,7 +1,6 @@
--- 第一书记 visits per paired community and calendar month (rule: at least one a month). Whole months
--- that overlap the window are counted in full; is_complete = the month has ended by now.
--- Grain: one row per (pairing with a first secretary, month it was active). Name masked (王*).
--- Parameters: the scope.
+-- 第一书记 visits per paired community and calendar month (rule: one a month), masked name (王*). Months
+-- overlapping the window count in full; is_complete = ended by now. Grain: one row per (pairing, month
+-- it was active). Params: scope.
 WITH months AS (
     SELECT unnest(range(date_trunc('month', w.start_at), w.end_at, INTERVAL 1 MONTH)) AS month_start
     FROM win w

@@ -25,6 +25,7 @@ SELECT c.community_code, cm.name AS community_name, st.name AS street_name, d.na
        coalesce(parts.participation_count, 0) AS participation_count,
        coalesce(parts.volunteer_count, 0) AS volunteer_count,
        coalesce(parts.service_hours, 0) AS service_hours,
+       parts.service_hours / nullif(parts.volunteer_count, 0) AS hours_per_volunteer,
        coalesce(checks.checkin_count, 0) AS checkin_count
 FROM scoped_communities c
 JOIN scoped_areas cm ON cm.area_code = c.community_code

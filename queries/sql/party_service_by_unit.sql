@@ -18,7 +18,8 @@ SELECT acts.unit_code, coalesce(u.name, acts.unit_code) AS unit_name, u.peer_gro
        acts.activity_count, acts.community_count,
        coalesce(parts.participation_count, 0) AS participation_count,
        coalesce(parts.volunteer_count, 0) AS volunteer_count,
-       coalesce(parts.service_hours, 0) AS service_hours
+       coalesce(parts.service_hours, 0) AS service_hours,
+       parts.service_hours / nullif(parts.volunteer_count, 0) AS hours_per_volunteer
 FROM acts
 LEFT JOIN parts ON parts.unit_code = acts.unit_code
 LEFT JOIN scoped_units u ON u.unit_code = acts.unit_code
