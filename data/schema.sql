@@ -46,8 +46,9 @@ CREATE TABLE IF NOT EXISTS units (
 
 -- One row per case source (来源).
 CREATE TABLE IF NOT EXISTS sources (
-    source_code VARCHAR PRIMARY KEY,
-    name_zh     VARCHAR NOT NULL
+    source_code     VARCHAR PRIMARY KEY,
+    name_zh         VARCHAR NOT NULL,
+    is_confidential BOOLEAN NOT NULL DEFAULT false  -- complaints (信访/举报/督办): reporter identity shown as 保密
 );
 
 -- One row per 小类 (minor class), with its 大类 and kind (部件/事件).
@@ -144,7 +145,8 @@ CREATE TABLE IF NOT EXISTS case_private (
     reporter_name  VARCHAR,
     reporter_phone VARCHAR,
     reporter_id_no VARCHAR,
-    address        VARCHAR
+    address        VARCHAR,
+    is_confidential BOOLEAN NOT NULL DEFAULT false  -- the reporter asked for confidentiality (保密)
 );
 
 -- One row per step or dispatch of a case, in order: its timeline and its bouncing between units.
@@ -359,4 +361,19 @@ CREATE TABLE IF NOT EXISTS supervision_orders (
     issued_at      TIMESTAMP NOT NULL,
     due_at         TIMESTAMP NOT NULL,
     rectified_at   TIMESTAMP               -- NULL while not rectified
+);
+
+-- ───────────────────────── audit ─────────────────────────
+
+-- One row per view of a case's details or other reveal of personal data (security.md rule 10).
+-- The dashboard's connection is read-only, so it appends these records to daily JSON-lines files
+-- (data/audit.py, same columns); a writer can load them into this table for reporting.
+CREATE TABLE IF NOT EXISTS audit_log (
+    logged_at  TIMESTAMP NOT NULL,      -- wall-clock time of the view
+    actor      VARCHAR NOT NULL,        -- the identity's access label (who)
+    session_id VARCHAR,                 -- Streamlit session, to tell two views of one person apart
+    page       VARCHAR NOT NULL,        -- page file, e.g. pages/cases.py
+    action     VARCHAR NOT NULL,        -- case_detail | ...
+    case_id    BIGINT,
+    scope_json VARCHAR NOT NULL         -- window, access and filters in force, as JSON
 );

@@ -68,12 +68,12 @@ class Kpi:
     key: str
     label: str
     formula: str
-    numerator: str            # column of kpi_counts (for "hours": the median)
+    numerator: str            # column of kpi_counts (for "hours": the median); of party.headline for people KPIs
     denominator: str | None   # column of kpi_counts; None for a count or a duration
-    numerator_set: str        # case_facts flag (queries/sql/_scoped.sql) of the cases counted in the numerator
+    numerator_set: str | None  # case_facts flag (queries/sql/_scoped.sql) of the cases counted; None for people KPIs
     denominator_set: str | None
     exclusions: str
-    fmt: str                  # "count" | "rate" | "hours"
+    fmt: str                  # "count" | "rate" | "hours" (working hours) | "clock_hours" | "yuan"
     description: str
     section: str = "volume"   # key of SECTIONS
     higher_is_better: bool = True
@@ -81,6 +81,7 @@ class Kpi:
     role: str = ""            # the post (岗位) a step measure rates
     basis: str | None = None  # "hours": column with the number of cases the statistic is over
     p90: str | None = None    # "hours": column of the 90th percentile
+    unit: str = "件"          # what a count counts, for tooltips ("人", "次", "小时", "元")
 
     @property
     def volume_column(self) -> str:
@@ -194,6 +195,43 @@ AREA_LEAGUE_KPIS = ("closing_rate", "on_time_rate", "disposal_rate", "on_time_di
                     "handle_hours")
 
 
+def people_registry() -> dict[str, Kpi]:
+    """People-stream KPIs (党建引领, domain.md); values come from queries.party.headline."""
+    as_of = "按统计期末（或此刻）的状态计"
+    items = [
+        Kpi("report_in_rate", "报到率", "已报到人数 ÷ 应报到人数", "reported_in_count", "assigned_count", None, None,
+            f"应报到：常住社区在所选范围内、须双报到的在职党员干部；{as_of}，累计", "rate",
+            "应到社区报到的党员干部中已经报到的比例", unit="人"),
+        Kpi("checkins", "报到服务签到", "统计期内签到次数（报到、服务、走访）", "checkin_count", None, None, None,
+            "所选范围内社区的签到", "count", "党员干部与志愿者在社区签到的次数", unit="次"),
+        Kpi("service_hours", "志愿服务时长", "统计期内志愿活动参与时长之和", "service_hours", None, None, None,
+            "按活动开始时间计入统计期", "clock_hours", "志愿服务活动的参与人时", unit="小时"),
+        Kpi("activities", "志愿活动", "统计期内开展的志愿服务活动场次", "activity_count", None, None, None,
+            "按活动开始时间计入统计期", "count", "志愿服务活动场次", unit="场"),
+        Kpi("whistle_response", "吹哨响应（中位数）", "吹哨到首个部门报到的时长，中位数（小时）",
+            "whistle_report_in_median_hours", None, None, None,
+            "统计期内吹哨、且已有部门报到的事项；自然小时", "clock_hours", "部门多快响应社区吹哨",
+            higher_is_better=False, unit="小时"),
+        Kpi("whistle_solve_rate", "吹哨解决率", "已解决吹哨数 ÷ 吹哨数", "whistle_solved_count", "whistle_count", None, None,
+            f"统计期内吹哨的事项；{as_of}", "rate", "社区吹哨的问题中已经解决的比例", unit="次"),
+        Kpi("wish_claim_rate", "微心愿认领率", "已认领数 ÷ 发布数", "wish_claimed_count", "wish_posted_count",
+            None, None, f"统计期内发布的微心愿；{as_of}", "rate", "发布的微心愿中已被认领的比例", unit="个"),
+        Kpi("wish_completion_rate", "微心愿完成率", "已完成数 ÷ 已认领数", "wish_completed_count", "wish_claimed_count",
+            None, None, f"统计期内发布的微心愿；{as_of}", "rate", "被认领的微心愿中已经完成的比例", unit="个"),
+        Kpi("wish_value", "已圆梦心愿价值", "统计期内发布且已完成的微心愿价值之和", "wish_completed_value_yuan", None,
+            None, None, f"统计期内发布的微心愿；{as_of}", "yuan", "已完成微心愿的价值", unit="元"),
+        Kpi("need_claim_rate", "需求认领率", "已认领需求数 ÷ 需求数", "need_claimed_count", "need_count", None, None,
+            f"统计期内登记的需求清单；{as_of}", "rate", "群众需求被结对单位认领的比例", unit="项"),
+        Kpi("rectification_rate", "督办整改率", "已整改数 ÷ 督办问题数", "order_rectified_count", "order_count", None, None,
+            f"统计期内下发的督办问题；{as_of}", "rate", "督办问题中已经整改的比例", unit="个"),
+        Kpi("secretary_visit_rate", "第一书记走访达标率", "有走访的月数 ÷ 应走访月数", "secretary_met_months",
+            "secretary_judged_months", None, None,
+            "规则：每个结对社区每月至少走访 1 次；只计已结束的自然月（统计期涉及的月份整月计）", "rate",
+            "第一书记按月走访结对社区的达标比例", unit="个月"),
+    ]
+    return {k.key: k for k in items}
+
+
 def case_sets(city: CityConfig) -> dict[str, str]:
     """case_facts flag -> Chinese label of the set of cases behind a KPI number (an allow-list:
     a URL or widget may only name one of these)."""
@@ -234,6 +272,10 @@ def format_value(value: float | None, fmt: str) -> str:
         return f"{value * 100:.2f}%"
     if fmt == "hours":
         return f"{value:,.1f} 工作时"
+    if fmt == "clock_hours":
+        return f"{value:,.1f} 小时"
+    if fmt == "yuan":
+        return f"{value:,.0f} 元"
     return f"{value:,.0f}"
 
 

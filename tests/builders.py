@@ -42,9 +42,21 @@ def new_db(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
         ("S0101", "event", "S01", "市容环境", "01", "暴露垃圾"),
         ("B0201", "component", "B02", "道路交通", "01", "路灯"),
     ])
-    con.executemany("INSERT INTO sources VALUES (?, ?)", [("grid", "网格员上报"), ("hotline", "12345热线")])
+    con.executemany("INSERT INTO sources VALUES (?, ?, ?)", [
+        ("grid", "网格员上报", False), ("hotline", "12345热线", False), ("supervision", "领导督办", True),
+    ])
     con.execute("INSERT INTO meta VALUES ('last_write_at', '2026-11-23T09:00:00', '2026-11-23 09:00:00')")
     return con
+
+
+def window_scope(**kw):
+    """A Scope for SQL tests: demo access, window 2026-11-01 .. 2026-11-23 (exclusive), now
+    2026-11-23 10:00; keyword arguments override any field."""
+    from queries.scope import Access, Scope
+
+    base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(),
+                now_at=datetime(2026, 11, 23, 10, 0))
+    return Scope(**(base | kw))
 
 
 _case_seq = [0]
@@ -96,7 +108,107 @@ def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", report
     _case_seq[0] += 1
     case_id = fields.pop("case_id", _case_seq[0])
     row = _case_row(case_id, district, reported_at, fields)
+    _insert(con, "cases", row)
+    return case_id
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
     columns = list(row)
     placeholders = ", ".join(f"${c}" for c in columns)
-    con.execute(f"INSERT INTO cases ({', '.join(columns)}) VALUES ({placeholders})", row)  # noqa: S608 - test builder
-    return case_id
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", row)  # noqa: S608 - test builder
+
+
+def add_step(con: duckdb.DuckDBPyConnection, case_id: int, seq: int, step: str, step_at: datetime, *,
+             unit_code: str | None = None, deadline_at: datetime | None = None, opinion: str | None = None) -> None:
+    _insert(con, "case_steps", {"case_id": case_id, "seq": seq, "step": step, "unit_code": unit_code,
+                                "step_at": step_at, "deadline_at": deadline_at, "opinion": opinion})
+
+
+def add_private(con: duckdb.DuckDBPyConnection, case_id: int, *, name: str | None = None, phone: str | None = None,
+                id_no: str | None = None, address: str | None = None, confidential: bool = False) -> None:
+    _insert(con, "case_private", {"case_id": case_id, "reporter_name": name, "reporter_phone": phone,
+                                  "reporter_id_no": id_no, "address": address, "is_confidential": confidential})
+
+
+# ── people stream: one row each; communities default to the two of AREAS ──
+COMMUNITY_A, COMMUNITY_B = "430902001001", "430903001001"   # 大码头社区 (资阳区), 龙洲社区 (赫山区)
+
+
+def add_pairing(con, pairing_id: int, unit_code: str, community_code: str, *, secretary_id: int | None = None,
+                since: date = date(2025, 1, 1), until: date | None = None) -> None:
+    _insert(con, "pairings", {"pairing_id": pairing_id, "unit_code": unit_code, "community_code": community_code,
+                              "first_secretary_person_id": secretary_id, "since_date": since, "until_date": until})
+
+
+def add_person(con, person_id: int, name: str, *, role: str = "cadre", unit_code: str | None = None,
+               community: str = COMMUNITY_A, assigned: bool = True, joined: date = date(2025, 1, 1)) -> None:
+    _insert(con, "people", {"person_id": person_id, "name": name, "role": role, "unit_code": unit_code,
+                            "home_community_code": community, "team_id": None, "is_assigned": assigned,
+                            "joined_date": joined})
+
+
+_checkin_seq = [0]
+
+
+def add_checkin(con, person_id: int, at: datetime, *, purpose: str = "service", community: str = COMMUNITY_A) -> None:
+    _checkin_seq[0] += 1
+    _insert(con, "checkins", {"checkin_id": _checkin_seq[0], "person_id": person_id, "community_code": community,
+                              "checkin_at": at, "checkin_date": at.date(), "purpose": purpose})
+
+
+def add_activity(con, activity_id: int, start_at: datetime, *, hours: float, people: tuple[int, ...] = (),
+                 community: str = COMMUNITY_A, unit_code: str | None = None, kind: str = "环境整治") -> None:
+    from datetime import timedelta
+
+    _insert(con, "activities", {"activity_id": activity_id, "title": f"{kind}活动", "kind": kind,
+                                "community_code": community, "unit_code": unit_code, "team_id": None,
+                                "start_at": start_at, "end_at": start_at + timedelta(hours=hours),
+                                "activity_date": start_at.date()})
+    for person in people:
+        _insert(con, "activity_participants", {"activity_id": activity_id, "person_id": person, "hours": hours})
+
+
+def add_whistle(con, whistle_id: int, at: datetime, *, calls: tuple[tuple[str, datetime | None, int], ...] = (),
+                solved_at: datetime | None = None, community: str = COMMUNITY_A, category: str = "基础设施",
+                problem_count: int = 1) -> None:
+    """calls: (unit_code, reported_in_at or None, staff_count)."""
+    _insert(con, "whistles", {"whistle_id": whistle_id, "community_code": community, "whistled_at": at,
+                              "problem": "排水不畅内涝", "category": category, "problem_count": problem_count,
+                              "solved_at": solved_at})
+    for unit, reported_in, staff in calls:
+        _insert(con, "whistle_calls", {"whistle_id": whistle_id, "unit_code": unit, "called_at": at,
+                                       "reported_in_at": reported_in, "staff_count": staff})
+
+
+def add_wish(con, wish_id: int, posted_at: datetime, value_yuan: float, *, claimed_at: datetime | None = None,
+             completed_at: datetime | None = None, unit_code: str | None = None, community: str = COMMUNITY_A) -> None:
+    _insert(con, "wishes", {"wish_id": wish_id, "community_code": community, "title": "学习桌椅",
+                            "value_yuan": value_yuan, "posted_at": posted_at, "claimed_at": claimed_at,
+                            "claimed_by_unit_code": unit_code, "claimed_by_person_id": None,
+                            "completed_at": completed_at})
+
+
+def add_need(con, need_id: int, posted_at: datetime, *, claimed_at: datetime | None = None,
+             unit_code: str | None = None, community: str = COMMUNITY_A) -> None:
+    _insert(con, "needs", {"need_id": need_id, "community_code": community, "title": "老年食堂", "kind": "民生服务",
+                           "posted_at": posted_at, "claimed_at": claimed_at, "claimed_by_unit_code": unit_code})
+
+
+def add_resource(con, resource_id: int, unit_code: str, offered_at: datetime) -> None:
+    _insert(con, "resources", {"resource_id": resource_id, "unit_code": unit_code, "title": "医疗义诊队伍",
+                               "kind": "医疗", "offered_at": offered_at})
+
+
+def add_project(con, project_id: int, unit_code: str, started_at: datetime, *, need_id: int | None = None,
+                resource_id: int | None = None, completed_at: datetime | None = None,
+                community: str = COMMUNITY_A) -> None:
+    _insert(con, "projects", {"project_id": project_id, "community_code": community, "unit_code": unit_code,
+                              "need_id": need_id, "resource_id": resource_id, "title": "健康义诊项目",
+                              "started_at": started_at, "completed_at": completed_at})
+
+
+def add_order(con, order_id: int, round_no: int, unit_code: str, issued_at: datetime, due_at: datetime, *,
+              rectified_at: datetime | None = None, community: str | None = COMMUNITY_A) -> None:
+    _insert(con, "supervision_orders", {"order_id": order_id, "round_no": round_no, "unit_code": unit_code,
+                                        "community_code": community, "problem": "背街小巷卫生死角",
+                                        "issued_at": issued_at, "due_at": due_at, "rectified_at": rectified_at})

@@ -21,3 +21,13 @@ def test_excel_export_keeps_chinese_headers_sheet_name_and_number_formats(tmp_pa
 def test_csv_export_has_a_bom_so_excel_reads_chinese():
     data = to_csv(pd.DataFrame({"区县": ["赫山区"]}))
     assert data.startswith(b"\xef\xbb\xbf") and "赫山区".encode() in data
+
+
+def test_excel_export_accepts_a_column_of_missing_values(tmp_path):
+    # pandas 3 keeps NaN missing through astype(str); an empty column must not break the width rule
+    frame = pd.DataFrame({"结案时间": [pd.NaT, pd.NaT], "超时（工作时）": [None, None]})
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(to_xlsx(frame, "时间线", {"结案时间": "datetime", "超时（工作时）": "decimal"}))
+    ws = openpyxl.load_workbook(path)["时间线"]
+    assert [c.value for c in ws[1]] == ["结案时间", "超时（工作时）"]
+    assert ws["A2"].value is None

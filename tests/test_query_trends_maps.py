@@ -244,4 +244,4 @@ def test_filter_options_list_every_category_and_source_whatever_the_filters(con)
     assert rows(cats, ["category_code", "kind", "major_code", "minor_name"]) == [
         ("S0101", "event", "S01", "暴露垃圾"), ("B0201", "component", "B02", "路灯")]
     assert rows(q.source_options(con, narrowed), ["source_code", "name_zh"]) == [
-        ("grid", "网格员上报"), ("hotline", "12345热线")]
+        ("grid", "网格员上报"), ("hotline", "12345热线"), ("supervision", "领导督办")]

@@ -20,10 +20,15 @@ def demo(tmp_path_factory):
     con.close()
 
 
+# Audit records are written by people opening case details on the dashboard (data/audit/*.jsonl,
+# loaded into audit_log by an operator job); a freshly generated database has had no viewer yet.
+TABLES_FILLED_BY_USE = {"audit_log"}
+
+
 def test_every_table_of_the_schema_has_rows(demo):
     _, counts, _ = demo
     empty = [t for t, n in counts.items() if not t.startswith("_") and n == 0]
-    assert empty == []
+    assert empty == sorted(TABLES_FILLED_BY_USE)
 
 
 def test_the_same_seed_and_day_give_the_same_cases(demo, tmp_path):

@@ -66,7 +66,7 @@ def test_new_cases_continue_the_case_number_sequence_and_are_published(db):
     assert read(db, "SELECT count(*) FROM case_steps s JOIN cases c USING (case_id) "
                     "WHERE c.origin = 'simulate' AND s.step = 'report'")[0][0] == len(rows)
     assert read(db, "SELECT count(*) FROM case_private p JOIN cases c USING (case_id) "
-                    "WHERE c.source NOT IN ('hotline', 'app', 'media')")[0][0] == 0
+                    "WHERE c.source NOT IN ('hotline', 'app', 'media', 'supervision')")[0][0] == 0
     assert read(db, "SELECT value FROM meta WHERE key = 'last_write_at'")[0][0] != "2026-11-23T09:00:00"
 
 

@@ -17,6 +17,8 @@ from queries import maps as map_queries
 from queries import trends as trend_queries
 from queries import wall as wall_queries
 from queries import imports as import_queries
+from queries import case_records
+from queries import party
 from queries.db import SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
@@ -54,6 +56,20 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "import_ledger": import_queries.import_ledger,
     "import_rejects": import_queries.import_rejects,
     "import_flags": import_queries.import_flags,
+    # case records (pages/cases.py): a bounded page, one case, one timeline; masked in SQL / scrubbed
+    "case_list": case_records.case_list,
+    "case_detail": case_records.case_detail,
+    "case_timeline": case_records.case_timeline,
+    # people stream (pages/party.py)
+    "party_checkin_trend": party.checkin_trend,
+    "party_service_by_community": party.service_by_community,
+    "party_service_by_unit": party.service_by_unit,
+    "party_pairing_scorecard": party.pairing_scorecard,
+    "party_whistles": party.whistles,
+    "party_wishes": party.wishes,
+    "party_three_lists": party.three_lists,
+    "party_supervision": party.supervision,
+    "party_secretary_visits": party.secretary_visits,
 }
 
 

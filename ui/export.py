@@ -42,6 +42,7 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
                      kinds: dict[str, str] | None = None, key: str) -> None:
     """Two buttons side by side. `frame` must hold only what may be shown (masked already)."""
     stamp = datetime.now().strftime("%Y%m%d_%H%M")
+    # A horizontal container keeps both buttons at their natural width in narrow columns too.
     with st.container(horizontal=True, gap="small"):
         st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), f"{basename}_{stamp}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

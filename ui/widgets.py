@@ -17,15 +17,16 @@ CASES_PAGE = "pages/cases.py"   # the case list; accepts ?set=<case_facts flag> 
 def kpi_help(kpi: Kpi, row: pd.Series) -> str:
     """Tooltip text: formula, the actual numerator/denominator, exclusions."""
     lines = [f"**{kpi.label}** = {kpi.formula}"]
-    if kpi.fmt == "hours":
+    if kpi.fmt == "hours" and kpi.p90:
         p90 = row[kpi.p90]
         lines.append(f"本次：{int(row[kpi.basis]):,} 件，中位数 {format_value(kpi_value(row, kpi), 'hours')}，"
                      f"P90 {format_value(None if pd.isna(p90) else float(p90), 'hours')}")
     elif kpi.denominator:
-        lines.append(f"本次：{int(row[kpi.numerator]):,} ÷ {int(row[kpi.denominator]):,}"
-                     f"（{SET_LABELS[kpi.numerator_set]} ÷ {SET_LABELS[kpi.denominator_set]}）")
+        sets = f"（{SET_LABELS[kpi.numerator_set]} ÷ {SET_LABELS[kpi.denominator_set]}）" if kpi.numerator_set else ""
+        lines.append(f"本次：{int(row[kpi.numerator]):,} ÷ {int(row[kpi.denominator]):,}{sets}")
     else:
-        lines.append(f"本次：{int(row[kpi.numerator]):,} 件")
+        lines.append(f"本次：{format_value(kpi_value(row, kpi), kpi.fmt)}"
+                     + (f" {kpi.unit}" if kpi.fmt == "count" else ""))
     lines.append(f"口径：{kpi.exclusions}")
     return "\n\n".join(lines)
 
@@ -38,6 +39,10 @@ def delta_text(kpi: Kpi, value: float | None, before: float | None) -> str | Non
         return f"{diff * 100:+.2f} 个百分点"
     if kpi.fmt == "hours":
         return f"{diff:+.1f} 工作时"
+    if kpi.fmt == "clock_hours":
+        return f"{diff:+,.1f} 小时"
+    if kpi.fmt == "yuan":
+        return f"{diff:+,.0f} 元"
     return f"{diff:+,.0f}"
 
 
@@ -90,17 +95,30 @@ def render_case_links(kpi: Kpi, row: pd.Series, *, text_fallback: bool = True) -
                          query_params=case_list_params(flag, filters), help=f"打开{SET_LABELS[flag]}清单")
 
 
-def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None, *, key: str | None = None) -> None:
+def fraction_text(kpi: Kpi, row: pd.Series) -> str:
+    """'312 ÷ 400 人' for a rate, '' for a count."""
+    if not kpi.denominator:
+        return ""
+    return f"{int(row[kpi.numerator]):,} ÷ {int(row[kpi.denominator]):,} {kpi.unit}"
+
+
+def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None, *, key: str | None = None,
+                    show_fraction: bool = False) -> None:
+    """A metric with its formula in the tooltip; links to the cases behind case KPIs; show_fraction
+    also prints numerator ÷ denominator (people KPIs, which have no case list)."""
     value = kpi_value(row, kpi)
     delta = delta_text(kpi, value, kpi_value(previous, kpi)) if previous is not None else None
     label, text = kpi.label, format_value(value, kpi.fmt)
-    if kpi.fmt == "hours":  # the unit goes into the label so the figure stays one short line
+    if kpi.fmt == "hours" and kpi.p90:  # the unit goes into the label so the figure stays one short line
         label, text = f"{kpi.label}（中位·工作时）", ("—" if value is None else f"{value:,.1f}")
     with st.container(border=True, key=key):
         st.metric(label, text, delta=delta,
                   delta_color="normal" if kpi.higher_is_better else "inverse",
                   help=kpi_help(kpi, row))
-        render_case_links(kpi, row)
+        if kpi.numerator_set:
+            render_case_links(kpi, row)
+        if show_fraction:
+            st.caption(fraction_text(kpi, row) or f"单位：{kpi.unit}")
 
 
 def render_empty(message: str = EMPTY_TEXT) -> None:

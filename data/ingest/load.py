@@ -31,12 +31,19 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+REFERENCE_DEFAULTS = {"sources": {"is_confidential": False}}
+
+
 def _insert_missing(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: str) -> int:
     """Adds the rows of `frame` whose key the table does not have; returns how many."""
     if frame is None or frame.empty:
         return 0
     columns = con.table(table).columns
-    rel = con.from_df(frame.reindex(columns=columns).drop_duplicates(key))
+    # Columns the source does not give take the schema's default (e.g. sources.is_confidential = false).
+    frame = frame.reindex(columns=columns).drop_duplicates(key)
+    for column, default in REFERENCE_DEFAULTS.get(table, {}).items():
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), default)
+    rel = con.from_df(frame)
     before = _count(con, table)
     con.register("_new_ref", rel)
     try:
@@ -106,7 +113,7 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
             WHERE p.action IN ('insert', 'update')""", {"origin": origin})
         con.execute(_sql("import_case_steps"))
         con.execute("""
-            INSERT INTO case_private
+            INSERT INTO case_private BY NAME
             SELECT case_id, reporter_name, reporter_phone, reporter_id_no, address FROM written
             WHERE coalesce(reporter_name, reporter_phone, reporter_id_no, address) IS NOT NULL""")
         con.execute("""

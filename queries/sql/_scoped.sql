@@ -120,14 +120,109 @@ case_facts AS (
        OR (c.closed_at IS NULL AND c.deadline_at < w.now_at)
 )
 ,
--- People stream: every record is placed by its community, so scoped_communities carries access and
--- the area filters. No names leave these relations' users: queries select counts and times only.
+-- ── Case records behind a list or a detail view (access and filters through scoped_cases) ──
+-- One row per step of a scoped case, with the acting unit's name (a unit outside the unit
+-- filter still shows by name in the history of a case the user may see).
+scoped_case_steps AS (
+    SELECT s.*, u.name AS unit_name
+    FROM case_steps s
+    JOIN scoped_cases c ON c.case_id = s.case_id
+    LEFT JOIN units u ON u.unit_code = s.unit_code
+),
+-- One row per scoped case with a reporter: personal data masked HERE, so no query file can read
+-- it raw (security.md rule 6). Complaints from a confidential source (sources.is_confidential,
+-- e.g. 信访/举报/督办) or marked confidential show 保密 instead.
+scoped_case_reporters AS (
+    SELECT p.case_id,
+        coalesce(src.is_confidential, false) OR coalesce(p.is_confidential, false) AS is_confidential,
+        CASE WHEN coalesce(src.is_confidential, false) OR coalesce(p.is_confidential, false) THEN '保密'
+             WHEN nullif(trim(p.reporter_name), '') IS NULL THEN NULL
+             ELSE left(trim(p.reporter_name), 1) || '*' END AS reporter_name_masked,
+        CASE WHEN coalesce(src.is_confidential, false) OR coalesce(p.is_confidential, false) THEN '保密'
+             WHEN p.reporter_phone IS NULL THEN NULL
+             WHEN length(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g')) = 11
+                  AND starts_with(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g'), '1')
+                THEN left(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g'), 3) || '****'
+                     || right(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g'), 4)
+             WHEN length(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g')) >= 7
+                THEN '****' || right(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g'), 4)
+             ELSE '****' END AS reporter_phone_masked,
+        CASE WHEN coalesce(src.is_confidential, false) OR coalesce(p.is_confidential, false) THEN '保密'
+             WHEN length(p.reporter_id_no) = 18 THEN left(p.reporter_id_no, 6) || '********' || right(p.reporter_id_no, 4)
+             WHEN p.reporter_id_no IS NOT NULL THEN '******' END AS reporter_id_masked
+    FROM case_private p
+    JOIN scoped_cases c ON c.case_id = p.case_id
+    LEFT JOIN sources src ON src.source_code = c.source
+),
+-- ── People stream (党建引领): every record is placed by its community, so scoped_communities
+-- carries access and the area filters; $units narrows to the unit involved in the record. ──
+-- Names are personal data: only the masked form (王*) leaves the prefix, and never for the wall.
+scoped_people AS (
+    SELECT p.person_id, left(trim(p.name), 1) || '*' AS name_masked, p.role, p.unit_code,
+           p.home_community_code, p.team_id, p.is_assigned, p.joined_date
+    FROM people p
+    WHERE p.home_community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], p.unit_code))
+),
+scoped_pairings AS (
+    SELECT * FROM pairings
+    WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+),
+-- Check-ins with the person's role, employer and assignment (no name).
 scoped_checkins AS (
-    SELECT * FROM checkins WHERE community_code IN (SELECT community_code FROM scoped_communities)
+    SELECT k.*, p.role, p.unit_code, p.is_assigned
+    FROM checkins k
+    LEFT JOIN people p ON p.person_id = k.person_id  -- a check-in is counted even if its person is unknown
+    WHERE k.community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], p.unit_code))
+),
+scoped_activities AS (
+    SELECT * FROM activities
+    WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+),
+scoped_activity_participants AS (
+    SELECT ap.*, a.community_code, a.unit_code, a.activity_date, a.start_at
+    FROM activity_participants ap
+    JOIN scoped_activities a ON a.activity_id = ap.activity_id
 ),
 scoped_whistles AS (
-    SELECT * FROM whistles WHERE community_code IN (SELECT community_code FROM scoped_communities)
+    SELECT * FROM whistles w
+    WHERE w.community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR w.whistle_id IN (
+            SELECT whistle_id FROM whistle_calls WHERE list_contains($units::VARCHAR[], unit_code)))
 ),
 scoped_whistle_calls AS (
-    SELECT * FROM whistle_calls WHERE whistle_id IN (SELECT whistle_id FROM scoped_whistles)
+    SELECT wc.* FROM whistle_calls wc
+    JOIN scoped_whistles w ON w.whistle_id = wc.whistle_id
+    WHERE ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], wc.unit_code))
+),
+scoped_wishes AS (
+    SELECT * FROM wishes
+    WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], claimed_by_unit_code))
+),
+scoped_needs AS (
+    SELECT * FROM needs
+    WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], claimed_by_unit_code))
+),
+scoped_projects AS (
+    SELECT * FROM projects
+    WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+),
+-- Resources carry no place: those of units paired with a community in scope.
+scoped_resources AS (
+    SELECT * FROM resources
+    WHERE unit_code IN (SELECT unit_code FROM scoped_pairings)
+),
+-- Orders without a community are visible only with city-wide access and no area filter (fail closed).
+scoped_supervision_orders AS (
+    SELECT * FROM supervision_orders
+    WHERE (community_code IN (SELECT community_code FROM scoped_communities)
+           OR (community_code IS NULL AND $access_all AND $districts::VARCHAR[] IS NULL
+               AND $streets::VARCHAR[] IS NULL AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 )

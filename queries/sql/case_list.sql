@@ -1,0 +1,36 @@
+-- One page of the cases behind the filters, or behind one KPI set ($set: a case_facts flag, or in_reported).
+-- Grain: one row per case on the page, total_count = all matches; names are joined after the page is cut.
+-- Params: scope, $set, $no_pattern / $text_pattern (escaped ILIKE, NULL = none), $sort, $descending, $limit, $offset.
+WITH flagged AS (
+    SELECT *, (reported_at >= (SELECT start_at FROM win) AND reported_at < (SELECT end_at FROM win)) AS in_reported
+    FROM case_facts
+),
+page AS (
+    SELECT f.case_id, f.case_no, f.category_code, f.district_code, f.street_code, f.community_code, f.unit_code,
+           f.source, f.status, f.reported_at, f.deadline_at, f.closed_at, f.is_overdue_open,
+           count(*) OVER () AS total_count
+    FROM flagged f
+    WHERE COLUMNS(lambda c: c = $set)
+      AND ($no_pattern IS NULL OR f.case_no ILIKE $no_pattern ESCAPE '\'
+           OR ($text_pattern IS NOT NULL AND f.description ILIKE $text_pattern ESCAPE '\'))
+    ORDER BY CASE WHEN $descending THEN COLUMNS(lambda c: c = $sort) END DESC NULLS LAST,
+             COLUMNS(lambda c: c = $sort) ASC NULLS LAST,
+             f.case_id DESC
+    LIMIT $limit OFFSET $offset
+)
+SELECT p.case_id, p.case_no, cat.major_name, cat.minor_name,
+       d.name AS district_name, s.name AS street_name, cm.name AS community_name,
+       u.name AS unit_name, coalesce(src.name_zh, p.source) AS source_name, p.status,
+       p.reported_at, p.deadline_at, p.closed_at, p.is_overdue_open,
+       (p.closed_at IS NOT NULL AND p.deadline_at IS NOT NULL AND p.closed_at > p.deadline_at) AS is_closed_late,
+       p.total_count
+FROM page p
+LEFT JOIN ref_categories cat ON cat.category_code = p.category_code
+LEFT JOIN scoped_areas d ON d.area_code = p.district_code
+LEFT JOIN scoped_areas s ON s.area_code = p.street_code
+LEFT JOIN scoped_areas cm ON cm.area_code = p.community_code
+LEFT JOIN scoped_units u ON u.unit_code = p.unit_code
+LEFT JOIN ref_sources src ON src.source_code = p.source
+ORDER BY CASE WHEN $descending THEN COLUMNS(lambda c: c = $sort) END DESC NULLS LAST,
+         COLUMNS(lambda c: c = $sort) ASC NULLS LAST,
+         p.case_id DESC;

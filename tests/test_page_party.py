@@ -1,0 +1,76 @@
+"""Page test: 党建·志愿 shows the exact people-stream KPIs of a small known city, a district in the
+URL changes them, and people's names only appear masked."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.builders import new_db
+from tests.pagetools import clear_caches, metric_values, page_text, run_page, use_test_db
+from tests.test_party_queries import build_city
+
+NAMES = ("王小明", "李雷", "张伟", "赵敏", "钱多多")
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    con = new_db()
+    build_city(con)
+    use_test_db(con, tmp_path, monkeypatch)
+    yield
+    clear_caches()
+
+
+def run(params: dict[str, str]) -> AppTest:
+    return run_page("pages/party.py", params)
+
+
+def fractions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if re.match(r"^[\d,]+ ÷ [\d,]+ ", c.value)]
+
+
+def test_party_page_shows_the_exact_people_kpis_with_their_fractions(app_env):
+    at = run({})                      # 近30天: 2026-10-25 .. 2026-11-23; October months are judged in full
+    values = metric_values(at)
+    assert values["报到率"] == "75.00%"
+    assert values["报到服务签到"] == "5"
+    assert values["志愿活动"] == "3"
+    assert values["志愿服务时长"] == "8.5 小时"
+    assert values["吹哨解决率"] == "66.67%"
+    assert values["吹哨响应（中位数）"] == "1.5 小时"
+    assert values["微心愿认领率"] == "66.67%"
+    assert values["微心愿完成率"] == "50.00%"
+    assert values["已圆梦心愿价值"] == "200 元"
+    assert values["需求认领率"] == "50.00%"
+    assert values["督办整改率"] == "75.00%"
+    assert values["第一书记走访达标率"] == "50.00%"
+    assert fractions(at)[:3] == ["3 ÷ 4 人", "2 ÷ 3 次", "2 ÷ 3 个"]
+    assert "1 ÷ 2 个月" in fractions(at)
+
+
+def test_a_district_in_the_url_changes_every_number(app_env):
+    values = metric_values(run({"district": "430903"}))
+    assert (values["报到率"], values["报到服务签到"], values["志愿活动"], values["志愿服务时长"]) == \
+        ("100.00%", "1", "1", "3.0 小时")
+    assert (values["吹哨解决率"], values["吹哨响应（中位数）"]) == ("100.00%", "—")
+    assert (values["微心愿完成率"], values["已圆梦心愿价值"], values["需求认领率"]) == ("0.00%", "0 元", "0.00%")
+    assert (values["督办整改率"], values["第一书记走访达标率"]) == ("100.00%", "0.00%")
+
+
+def test_tables_hold_the_scorecard_and_only_masked_names(app_env):
+    at = run({})
+    scorecard = at.dataframe[0].value
+    assert scorecard.unit_name.tolist() == ["市城管局", "赫山区城管局"]
+    assert scorecard.report_in_rate.tolist() == [2 / 3, 1.0]
+    secretaries = next(df.value for df in at.dataframe if "secretary_name_masked" in df.value.columns)
+    assert secretaries.secretary_name_masked.tolist() == ["李*", "王*"]       # the one who missed a month first
+    text = page_text(at)
+    assert not [name for name in NAMES if name in text]
+
+
+def test_an_empty_window_explains_itself(app_env):
+    at = run({"range": "custom", "start": "2024-01-01", "end": "2024-01-31"})     # before anyone joined
+    assert any("所选范围内无数据" in i.value for i in at.info)
+    assert metric_values(at)["报到率"] == "—"
