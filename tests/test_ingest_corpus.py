@@ -104,6 +104,7 @@ def test_an_id_or_phone_that_arrived_as_a_number_is_rejected_never_fixed(tmp_pat
         [7, "id_digits_lost", "身份证号"]]
     assert "以数字形式存储" in rejects.message_zh[0] and "e+17" in rejects.raw_record[0]
     assert valid not in "".join(rejects.raw_masked) and "7375123456" not in rejects.raw_masked[2]
+    assert valid[:15] not in "".join(rejects.message_zh) and "7375123456" not in "".join(rejects.message_zh)
     stored = query(db, "SELECT reporter_id_no, reporter_phone FROM case_private ORDER BY case_id")
     assert stored.values.tolist() == [[valid, "13812345678"], [valid, "13812345678"]]
 

@@ -80,7 +80,9 @@ def freshness_text(meta: dict[str, str], moment: datetime) -> tuple[str, bool]:
 
 
 def render_menu(current: str) -> None:
-    st.sidebar.markdown(f"### {load_city().centre_name}")
+    city = load_city()
+    name = cache.meta().get("city_name", city.name)  # an imported city names itself
+    st.sidebar.markdown(f"### {city.centre_name if name == city.name else name + '社会治理指挥中心'}")
     for path, label, icon in MENU:
         if (PROJECT_ROOT / path).exists():
             st.sidebar.page_link(path, label=label, icon=icon, disabled=(path == current))

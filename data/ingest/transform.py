@@ -23,7 +23,7 @@ from data.ingest.formats.areas_common import AREA_COLUMNS, CODE_COLUMNS, AreaRes
 from data.ingest.formats.chinese_export import resolve_area_names
 from data.ingest.formats.nyc311 import resolve_boro_cd
 from data.ingest.mapping import FREE_TEXT_FIELDS, TIME_FIELDS, Mapping
-from data.ingest.mask import PERSONAL_FIELDS, mask_record
+from data.ingest.mask import PERSONAL_FIELDS, mask_record, mask_value
 from data.ingest.normalise import as_text, clean_series, per_unique, to_arrow
 from data.ingest.reasons import message
 from data.ingest.refs import CATEGORY_COLUMNS, UNIT_COLUMNS, resolve_categories, resolve_sources, resolve_units
@@ -105,7 +105,9 @@ class Problems:
         self._parts: list[pd.DataFrame] = []
         self.bad = np.zeros(n, dtype=bool)
 
-    def add(self, mask, code: str, column: str = "", value=None, expected="") -> None:
+    def add(self, mask, code: str, column: str = "", value=None, expected="", personal: str | None = None) -> None:
+        """Rows in `mask` have problem `code`; `personal` names a personal field whose value is
+        masked in the message (messages are shown on the page)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -114,6 +116,8 @@ class Problems:
             values = value.to_numpy(dtype=object)[pos]
         else:
             values = np.full(len(pos), "" if value is None else value, dtype=object)
+        if personal:
+            values = np.array([mask_value(personal, str(v)) for v in values], dtype=object)
         self._parts.append(pd.DataFrame({"pos": pos, "order": len(self._parts), "code": code, "column": column,
                                          "value": values, "expected": expected}))
         self.bad[pos] = True
@@ -314,19 +318,20 @@ def stage(table: RawTable, mapping: Mapping, ctx: Context) -> Staged:
     # A number typed into Excel, or text that lost its leading 0 (a 10-11 digit landline starting 2-9).
     phone_lost = (phone.str.match(_SCI) | phone.str.match(r"^\d+\.0+$")
                   | (f.numeric("reporter_phone") & ~mobile) | compact.str.fullmatch(r"[2-9]\d{9,10}"))
-    p.add(phone_lost.to_numpy(), "phone_digits_lost", f.label("reporter_phone"), phone)
+    p.add(phone_lost.to_numpy(), "phone_digits_lost", f.label("reporter_phone"), phone, personal="reporter_phone")
     p.add(((phone != "") & ~phone_lost & ~compact.str.fullmatch(_PHONE)).to_numpy(), "phone_invalid",
-          f.label("reporter_phone"), phone)
+          f.label("reporter_phone"), phone, personal="reporter_phone")
     id_no = f.get("reporter_id_no").str.upper()
     id_lost = id_no.str.match(_SCI) | id_no.str.match(_FLOATISH)
-    p.add(id_lost.to_numpy(), "id_digits_lost", f.label("reporter_id_no"), id_no)
+    p.add(id_lost.to_numpy(), "id_digits_lost", f.label("reporter_id_no"), id_no, personal="reporter_id_no")
     id_shape = id_no.str.fullmatch(r"\d{17}[\dX]") | id_no.str.fullmatch(r"\d{15}")
-    p.add(((id_no != "") & ~id_lost & ~id_shape).to_numpy(), "id_invalid", f.label("reporter_id_no"), id_no)
+    p.add(((id_no != "") & ~id_lost & ~id_shape).to_numpy(), "id_invalid", f.label("reporter_id_no"), id_no,
+          personal="reporter_id_no")
     eighteen = (id_no.str.len() == 18) & id_shape
     if eighteen.any():
         bad_sum = np.zeros(n, dtype=bool)
         bad_sum[np.flatnonzero(eighteen.to_numpy())] = ~_id_checksum_ok(id_no[eighteen])
-        p.add(bad_sum, "id_checksum", f.label("reporter_id_no"), id_no)
+        p.add(bad_sum, "id_checksum", f.label("reporter_id_no"), id_no, personal="reporter_id_no")
 
     # ── category present ──
     major, minor, service_code = f.get("major"), f.get("minor"), f.get("service_code")
