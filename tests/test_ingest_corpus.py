@@ -13,8 +13,7 @@ import pytest
 from data.ingest.__main__ import main as cli
 from data.ingest.sample import build_frame, write
 from tests.builders import new_db
-from tests.ingest_support import (NOW, assert_snapshots_equal, case_table, csv_bytes, data_snapshot, query,
-                                  reference_tables, run)
+from tests.ingest_support import case_table, csv_bytes, query, reference_tables, run
 
 FULL_WIDTH = str.maketrans("0123456789-:.SJ", "０１２３４５６７８９－：．ＳＪ")
 

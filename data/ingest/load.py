@@ -74,8 +74,7 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, *, level_names: tuple[str, 
 
 
 def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, batch_id: int, file_name: str,
-               notes: str, same_as_batch: int | None, before_commit: Callable[[], None] | None = None,
-               progress: Callable[[str], None] = lambda _: None, reference: dict | None = None) -> dict[str, int]:
+               notes: str, same_as_batch: int | None, progress: Callable[[str], None] = lambda _: None, reference: dict | None = None) -> dict[str, int]:
     """The import transaction for case records; returns the ledger counts."""
     cases = staged.cases
     plan_input = cases[CASE_COLUMNS + PRIVATE_COLUMNS + ["opinion", "line", "record_hash"]]
@@ -142,8 +141,6 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
         }
         ledger.complete(con, batch_id, result, notes, same_as_batch)
         set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
-        if before_commit:
-            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -168,8 +165,7 @@ def _write_rejects_and_flags(con: duckdb.DuckDBPyConnection, staged: Staged, *, 
 
 
 def load_services(con: duckdb.DuckDBPyConnection, staged: Staged, categories: pd.DataFrame, *, batch_id: int,
-                  file_name: str, notes: str, same_as_batch: int | None,
-                  before_commit: Callable[[], None] | None = None) -> dict[str, int]:
+                  file_name: str, notes: str, same_as_batch: int | None) -> dict[str, int]:
     """The import transaction for an Open311 service list: categories are inserted or replaced
     (the list is the authority on a service's name and group), and cases of those services
     follow their category's major class."""
@@ -196,8 +192,6 @@ def load_services(con: duckdb.DuckDBPyConnection, staged: Staged, categories: pd
                   "flagged": 0}
         ledger.complete(con, batch_id, result, notes, same_as_batch)
         set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
-        if before_commit:
-            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

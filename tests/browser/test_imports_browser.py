@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from data.ingest.sample import build_frame, write
 from data.store import writer
 from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, start_server, stop_server, wait_for_app
