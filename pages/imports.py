@@ -144,6 +144,9 @@ def main() -> None:
                "要么全部生效、要么不生效；同一文件重复导入不会改变数据；较旧的记录不会覆盖较新的记录；"
                "每一行被拒绝的原因都会记录。原始文件按 sha256 保存在着陆目录中，可据此重建数据库。")
 
+    if cache.meta().get("is_demo") == "true":
+        st.warning("当前数据库是示例数据库（合成数据）：导入的记录会与示例记录并存。正式使用请用 DASHBOARD_DB "
+                   "指定一个新的数据库，再在此导入。", icon=":material/science:")
     with st.container(border=True):
         files = st.file_uploader(f"选择文件（可多选，每个不超过 {MAX_UPLOAD_MB} MB）", type=UPLOAD_TYPES,
                                  accept_multiple_files=True, max_upload_size=MAX_UPLOAD_MB, key="upload")

@@ -92,6 +92,16 @@ def test_a_binary_file_is_refused_on_the_server_whatever_its_name(empty_city):
     assert at.dataframe[0].value["状态"].tolist() == ["失败"]
 
 
+def test_while_another_writer_holds_the_database_the_page_says_so_and_imports_nothing(empty_city):
+    from data.store import writer_lock
+    at = imports_page()
+    with writer_lock(empty_city):
+        at = upload(at, NYC.name, fixture(NYC.name).read_bytes())
+    assert not at.exception
+    assert any("另一个导入或数据生成任务正在写入数据库" in e.value for e in at.error)
+    assert query(empty_city, "SELECT count(*) AS n FROM import_ledger").n[0] == 0
+
+
 def test_the_overview_then_shows_the_imported_city(empty_city):
     at = imports_page()
     upload(at, NYC.name, fixture(NYC.name).read_bytes())
