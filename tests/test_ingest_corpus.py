@@ -13,8 +13,7 @@ import pytest
 from data.ingest.__main__ import main as cli
 from data.ingest.sample import build_frame, write
 from tests.builders import new_db
-from tests.ingest_support import (NOW, assert_snapshots_equal, case_table, csv_bytes, data_snapshot, query,
-                                  reference_tables, run)
+from tests.ingest_support import case_table, csv_bytes, query, reference_tables, run
 
 FULL_WIDTH = str.maketrans("0123456789-:.SJ", "０１２３４５６７８９－：．ＳＪ")
 
@@ -104,6 +103,7 @@ def test_an_id_or_phone_that_arrived_as_a_number_is_rejected_never_fixed(tmp_pat
         [7, "id_digits_lost", "身份证号"]]
     assert "以数字形式存储" in rejects.message_zh[0] and "e+17" in rejects.raw_record[0]
     assert valid not in "".join(rejects.raw_masked) and "7375123456" not in rejects.raw_masked[2]
+    assert valid[:15] not in "".join(rejects.message_zh) and "7375123456" not in "".join(rejects.message_zh)
     stored = query(db, "SELECT reporter_id_no, reporter_phone FROM case_private ORDER BY case_id")
     assert stored.values.tolist() == [[valid, "13812345678"], [valid, "13812345678"]]
 

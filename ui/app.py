@@ -84,7 +84,9 @@ def freshness_text(meta: dict[str, str], moment: datetime, stale_minutes: int = 
 
 def render_menu(current: str, query_params: dict[str, str] | None = None) -> None:
     """The Chinese menu; links carry the current filters so the view follows to the next page."""
-    st.markdown(f"### {load_city().centre_name}")
+    city = load_city()
+    name = cache.meta().get("city_name", city.name)  # an imported city names itself
+    st.markdown(f"### {city.centre_name if name == city.name else name + '社会治理指挥中心'}")
     # Streamlit knows the pages only when pages/ holds at least one page (its multipage mode).
     if not any((PROJECT_ROOT / "pages").glob("*.py")):
         return

@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+from data.ingest.normalise import to_arrow
 
 # Typed date cells of Excel files arrive in this form (tables.py): accepted whatever the mapping says.
 TYPED_CELL_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d")
-_COMPACT = re.compile(r"^(%[YmdHMS])+$")
 _SLASHED = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T].*)?$")
 # Five-digit serials only (1927-05-18 .. 2173-10-14): a longer or shorter number is not a date here.
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -33,12 +36,6 @@ class Parsed:
     problem: pd.Series   # '' | 'date_unparseable' | 'date_ambiguous' (object)
 
 
-def _compact_width(fmt: str) -> int | None:
-    if not _COMPACT.match(fmt):
-        return None
-    return sum(4 if d == "Y" else 2 for d in fmt[1::2])
-
-
 def parse_datetimes(values: pd.Series, formats: tuple[str, ...] | list[str], *, allow_serial: bool = False,
                     timezone: str | None = None) -> Parsed:
     """Parse cleaned strings ('' = missing). Formats are tried in order; the first match wins."""
@@ -50,20 +47,23 @@ def parse_datetimes(values: pd.Series, formats: tuple[str, ...] | list[str], *, 
     if offsets.any():
         out.loc[offsets[offsets].index] = _parse_offsets(s[offsets[offsets].index], timezone)
         todo &= ~s.index.isin(offsets[offsets].index)
-    for fmt in list(formats) + [f for f in TYPED_CELL_FORMATS if f not in formats]:
-        if not todo.any():
-            break
+    if todo.any():
+        # DuckDB's strptime with the list of formats: the first format that matches wins, every
+        # format must match the whole value (compact ones with all their digits), impossible
+        # dates (2024-02-30) fail; vectorised in C++.
         cand = s[todo]
-        width = _compact_width(fmt)
-        if width is not None:
-            cand = cand[(cand.str.len() == width) & cand.str.isdigit()]
-            if cand.empty:
-                continue
-        parsed = pd.to_datetime(cand, format=fmt, errors="coerce")
+        fmts = list(formats) + [f for f in TYPED_CELL_FORMATS if f not in formats]
+        con = duckdb.connect()
+        try:
+            con.register("vals", pa.table({"v": to_arrow(cand)}))
+            parsed = con.sql("SELECT try_strptime(v, $formats)::TIMESTAMP AS t FROM vals",
+                             params={"formats": fmts}).to_arrow_table().column(0)
+        finally:
+            con.close()
+        parsed = pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]"), index=cand.index)
         ok = parsed.notna()
-        if ok.any():
-            out.loc[parsed.index[ok]] = parsed[ok].astype("datetime64[us]")
-            todo.loc[parsed.index[ok]] = False
+        out.loc[parsed.index[ok]] = parsed[ok]
+        todo.loc[parsed.index[ok]] = False
     if allow_serial and todo.any():
         cand = s[todo]
         cand = cand[cand.str.match(_SERIAL)]

@@ -81,8 +81,7 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, *, level_names: tuple[str, 
 
 
 def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, batch_id: int, file_name: str,
-               notes: str, same_as_batch: int | None, before_commit: Callable[[], None] | None = None,
-               progress: Callable[[str], None] = lambda _: None, reference: dict | None = None) -> dict[str, int]:
+               notes: str, same_as_batch: int | None, progress: Callable[[str], None] = lambda _: None, reference: dict | None = None) -> dict[str, int]:
     """The import transaction for case records; returns the ledger counts."""
     cases = staged.cases
     plan_input = cases[CASE_COLUMNS + PRIVATE_COLUMNS + ["opinion", "line", "record_hash"]]
@@ -96,34 +95,29 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
                                   ("sources", staged.new_sources, "source_code")):
             _insert_missing(con, table, frame, key)
         con.register("staged_cases", pa.Table.from_pandas(plan_input, preserve_index=False))
-        # Temporary tables (never persisted) keep the plan inside DuckDB instead of in Python memory.
-        con.execute("CREATE OR REPLACE TEMP TABLE import_plan AS " + _sql("import_plan"), {"origin": origin})
+        first_id = con.execute("SELECT coalesce(max(case_id), 0) + 1 FROM cases").fetchall()[0][0]
+        # A temporary table (never persisted) keeps the plan inside DuckDB instead of in Python memory.
+        con.execute("CREATE OR REPLACE TEMP TABLE import_plan AS " + _sql("import_plan"),
+                    {"origin": origin, "first_id": first_id})
         con.unregister("staged_cases")
         counts = dict(con.execute("SELECT action, count(*) FROM import_plan GROUP BY action").fetchall())
-        first_id = con.execute("SELECT coalesce(max(case_id), 0) + 1 FROM cases").fetchall()[0][0]
         for table in ("cases", "case_steps", "case_private"):
             con.execute(f"DELETE FROM {table} WHERE case_id IN "  # noqa: S608 - table names from code
                         "(SELECT stored_case_id FROM import_plan WHERE action = 'update')")
-        con.execute(_sql("import_cases"), {"origin": origin, "first_id": first_id})
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE written AS
-            SELECT c.*, p.opinion, p.reporter_name, p.reporter_phone, p.reporter_id_no, p.address, p.line,
-                   p.record_hash
-            FROM import_plan p JOIN cases c ON c.origin = $origin AND c.case_no = p.case_no
-            WHERE p.action IN ('insert', 'update')""", {"origin": origin})
+        con.execute(_sql("import_cases"), {"origin": origin})
         con.execute(_sql("import_case_steps"))
         con.execute("""
             INSERT INTO case_private BY NAME
-            SELECT case_id, reporter_name, reporter_phone, reporter_id_no, address FROM written
-            WHERE coalesce(reporter_name, reporter_phone, reporter_id_no, address) IS NOT NULL""")
+            SELECT case_id, reporter_name, reporter_phone, reporter_id_no, address FROM import_plan
+            WHERE action IN ('insert', 'update')
+              AND coalesce(reporter_name, reporter_phone, reporter_id_no, address) IS NOT NULL""")
         con.execute("""
             DELETE FROM import_records WHERE origin = $origin
               AND case_no IN (SELECT case_no FROM import_plan WHERE action = 'update')""", {"origin": origin})
         con.execute("""
             INSERT INTO import_records
-            SELECT $origin, case_no, case_id, updated_at, record_hash, $batch, line FROM written""",
-                    {"origin": origin, "batch": batch_id})
-        con.execute("DROP TABLE written")
+            SELECT $origin, case_no, case_id, updated_at, record_hash, $batch, line FROM import_plan
+            WHERE action IN ('insert', 'update')""", {"origin": origin, "batch": batch_id})
         _write_rejects_and_flags(con, staged, batch_id=batch_id, file_name=file_name)
         con.execute("""
             INSERT INTO import_flags
@@ -149,8 +143,6 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
         }
         ledger.complete(con, batch_id, result, notes, same_as_batch)
         set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
-        if before_commit:
-            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -175,8 +167,7 @@ def _write_rejects_and_flags(con: duckdb.DuckDBPyConnection, staged: Staged, *, 
 
 
 def load_services(con: duckdb.DuckDBPyConnection, staged: Staged, categories: pd.DataFrame, *, batch_id: int,
-                  file_name: str, notes: str, same_as_batch: int | None,
-                  before_commit: Callable[[], None] | None = None) -> dict[str, int]:
+                  file_name: str, notes: str, same_as_batch: int | None) -> dict[str, int]:
     """The import transaction for an Open311 service list: categories are inserted or replaced
     (the list is the authority on a service's name and group), and cases of those services
     follow their category's major class."""
@@ -203,8 +194,6 @@ def load_services(con: duckdb.DuckDBPyConnection, staged: Staged, categories: pd
                   "flagged": 0}
         ledger.complete(con, batch_id, result, notes, same_as_batch)
         set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
-        if before_commit:
-            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,6 +41,11 @@ def as_text(values: pd.Series) -> pd.Series:
 
 def to_arrow(values: pd.Series) -> pa.Array:
     """The column's strings as one Arrow array (zero-copy for pandas' Arrow-backed strings)."""
+    if values.dtype == object:
+        try:  # Python strings and None: converted in C, missing as ''
+            return pc.fill_null(pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True), "")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
     arr = pa.array(as_text(values))
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
@@ -64,3 +70,15 @@ def per_unique(values: pd.Series, fn) -> pd.Series:
     lookup = pd.Series(results + [None], dtype=object).to_numpy()
     idx = encoded.indices.to_numpy(zero_copy_only=False)
     return pd.Series(lookup[idx], index=values.index, dtype=object)
+
+
+def unique_rows(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """(inverse, uniques): each row's index into the distinct rows of `frame` (string columns),
+    distinct rows in order of first appearance. Work on the few distinct rows, then take."""
+    if len(frame) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    parts = [to_arrow(frame[c]) for c in frame.columns]
+    joined = pc.binary_join_element_wise(*parts, "\x1f") if len(parts) > 1 else parts[0]
+    encoded = joined.dictionary_encode()
+    uniques = [tuple(v.split("\x1f")) if len(parts) > 1 else (v,) for v in encoded.dictionary.to_pylist()]
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), uniques

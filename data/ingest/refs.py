@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data.config import REFERENCE_DIR
+from data.ingest.normalise import unique_rows
 
 
 def short_hash(*parts: str, n: int = 6) -> str:
@@ -42,9 +43,9 @@ def resolve_sources(values: pd.Series, mapping, db_sources: pd.DataFrame) -> Res
     known = pd.concat([db_sources[["source_code", "name_zh"]], read_reference("sources.csv")]).drop_duplicates("source_code")
     by_name = dict(zip(known.name_zh, known.source_code))
     names = dict(zip(known.source_code, known.name_zh))
-    uniques = pd.unique(values.to_numpy(dtype=object))
+    inverse, uniques = unique_rows(pd.DataFrame({"v": values}))
     out, new = {}, {}
-    for value in uniques:
+    for (value,) in uniques:
         if not value:
             code = "unspecified"
             name = mapping.sources.get("unspecified", "未注明来源")
@@ -59,7 +60,8 @@ def resolve_sources(values: pd.Series, mapping, db_sources: pd.DataFrame) -> Res
         if code not in set(db_sources.source_code):
             new[code] = name
     rows = pd.DataFrame({"source_code": list(new), "name_zh": list(new.values())})
-    return Resolved(values.map(out).astype(object), rows)
+    mapped = np.array([out[v] for (v,) in uniques], dtype=object)[inverse] if uniques else np.array([], dtype=object)
+    return Resolved(pd.Series(mapped, index=values.index, dtype=object), rows)
 
 
 # ───────────────────────── categories ─────────────────────────
@@ -89,15 +91,12 @@ def resolve_categories(kind: pd.Series, major: pd.Series, minor: pd.Series, serv
     db_codes = set(db_categories.category_code)
     by_code = {r.category_code: r for r in known.itertuples(index=False)}
     new: dict[str, tuple] = {}
-    keys = pd.DataFrame({"k": kind, "a": major, "b": minor, "s": service_code}).astype(object)
-    if service_names is not None:
-        keys["n"] = service_names
-    else:
-        keys["n"] = ""
-    uniq = keys.drop_duplicates()
+    keys = pd.DataFrame({"k": kind, "a": major, "b": minor, "s": service_code,
+                         "n": service_names if service_names is not None else ""})
+    inverse, uniq = unique_rows(keys)
     result = {}
     unspecified_minor = cfg.get("unspecified_minor", "未细分")
-    for k, a, b, s, n in uniq.itertuples(index=False):
+    for k, a, b, s, n in uniq:
         if cfg.get("mode") == "service_code":
             code = service_category_code(s)
             row = by_code.get(code)
@@ -138,8 +137,7 @@ def resolve_categories(kind: pd.Series, major: pd.Series, minor: pd.Series, serv
         result[(k, a, b, s, n)] = (row.category_code, row.major_code, row.kind)
         if row.category_code not in db_codes:
             new.setdefault(row.category_code, tuple(getattr(row, c) for c in CATEGORY_COLUMNS))
-    triples = [result[t] for t in keys.itertuples(index=False, name=None)]
-    codes = np.array(triples, dtype=object).reshape(-1, 3) if triples else np.empty((0, 3), dtype=object)
+    codes = np.array([result[t] for t in uniq], dtype=object).reshape(-1, 3)[inverse]
     rows = pd.DataFrame([v for c, v in new.items() if c not in db_codes], columns=CATEGORY_COLUMNS)
     return CategoryResolved(pd.Series(codes[:, 0], index=kind.index, dtype=object),
                             pd.Series(codes[:, 1], index=kind.index, dtype=object),
@@ -171,12 +169,14 @@ def resolve_units(codes: pd.Series, names: pd.Series, mapping, db_units: pd.Data
                       key=lambda t: -len(t[0]))
     official = cfg.get("names", {})
     out, new = {}, {}
-    pairs = pd.DataFrame({"c": codes, "n": names}).astype(object)
+    inverse, pairs = unique_rows(pd.DataFrame({"c": codes, "n": names}))
     # A unit's name: the mapping's official name, else the name its rows give most often.
-    common = pairs[pairs.n != ""].groupby("c").n.agg(lambda v: sorted(v.value_counts().items(),
-                                                                    key=lambda t: (-t[1], t[0]))[0][0])
-    pairs = pairs.drop_duplicates()
-    for code, name in pairs.itertuples(index=False):
+    rows_per_pair = np.bincount(inverse, minlength=len(pairs)) if len(pairs) else np.zeros(0, dtype=np.int64)
+    common: dict[str, str] = {}
+    for (code, name), n_rows in sorted(zip(pairs, rows_per_pair), key=lambda t: (-t[1], t[0][1])):
+        if name:
+            common.setdefault(code, name)
+    for code, name in pairs:
         if cfg.get("match") == "code":
             unit = code
         else:
@@ -191,6 +191,6 @@ def resolve_units(codes: pd.Series, names: pd.Series, mapping, db_units: pd.Data
             kind = kind or ("district_bureau" if district else cfg.get("default_kind", "city_bureau"))
             peer = cfg.get("peer_groups", {}).get(kind, kind)
             new[unit] = (unit, label, kind, peer, district)
-    mapped = [out[t] for t in zip(codes.astype(object), names.astype(object))]
+    mapped = np.array([out[t] for t in pairs], dtype=object)[inverse] if pairs else np.array([], dtype=object)
     return Resolved(pd.Series(mapped, index=codes.index, dtype=object),
                     pd.DataFrame(list(new.values()), columns=UNIT_COLUMNS))

@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data import geo
 from data.ingest.dates import parse_datetimes
@@ -23,8 +24,8 @@ from data.ingest.formats.areas_common import AREA_COLUMNS, CODE_COLUMNS, AreaRes
 from data.ingest.formats.chinese_export import resolve_area_names
 from data.ingest.formats.nyc311 import resolve_boro_cd
 from data.ingest.mapping import FREE_TEXT_FIELDS, TIME_FIELDS, Mapping
-from data.ingest.mask import PERSONAL_FIELDS, mask_record
-from data.ingest.normalise import as_text, clean_series, per_unique, to_arrow
+from data.ingest.mask import PERSONAL_FIELDS, mask_record, mask_value
+from data.ingest.normalise import as_text, clean_series, per_unique, to_arrow, unique_rows
 from data.ingest.reasons import message
 from data.ingest.refs import CATEGORY_COLUMNS, UNIT_COLUMNS, resolve_categories, resolve_sources, resolve_units
 from data.ingest.tables import RawTable
@@ -105,15 +106,19 @@ class Problems:
         self._parts: list[pd.DataFrame] = []
         self.bad = np.zeros(n, dtype=bool)
 
-    def add(self, mask, code: str, column: str = "", value=None, expected="") -> None:
+    def add(self, mask, code: str, column: str = "", value=None, expected="", personal: str | None = None) -> None:
+        """Rows in `mask` have problem `code`; `personal` names a personal field whose value is
+        masked in the message (messages are shown on the page)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         pos = np.flatnonzero(mask)
         if isinstance(value, pd.Series):
-            values = value.to_numpy(dtype=object)[pos]
+            values = value.iloc[pos].to_numpy(dtype=object)
         else:
             values = np.full(len(pos), "" if value is None else value, dtype=object)
+        if personal:
+            values = np.array([mask_value(personal, str(v)) for v in values], dtype=object)
         self._parts.append(pd.DataFrame({"pos": pos, "order": len(self._parts), "code": code, "column": column,
                                          "value": values, "expected": expected}))
         self.bad[pos] = True
@@ -183,7 +188,7 @@ def _codes(values: pd.Series, mapping: Mapping, table: str) -> tuple[pd.Series, 
 def _hashable(values: pd.Series) -> pa.Array:
     if values.dtype.kind in "Mfib":
         return pa.array(values.to_numpy(), from_pandas=True)
-    return to_arrow(values.astype(object).where(values.notna(), ""))
+    return to_arrow(values)
 
 
 def record_hashes(frame: pd.DataFrame) -> np.ndarray:
@@ -251,7 +256,8 @@ def stage(table: RawTable, mapping: Mapping, ctx: Context) -> Staged:
     reported = times["reported_at"]
     for name in TIME_FIELDS[1:]:
         label = f.label("updated_at") if name == "closed_at" and mapping.close_time_from_updated else f.label(name)
-        p.add((times[name] < reported).to_numpy(), "time_order", label, times[name].astype(str))
+        p.add((times[name] < reported).to_numpy(), "time_order", label,
+              f.get("updated_at") if label == f.label("updated_at") else f.get(name))
 
     # 处置时限: a timestamp (the deadline) or a duration from dispatch.
     hd_raw = f.get("handle_deadline")
@@ -309,24 +315,26 @@ def stage(table: RawTable, mapping: Mapping, ctx: Context) -> Staged:
 
     # ── personal data ──
     phone = f.get("reporter_phone")
-    compact = phone.str.replace(r"[\s\-()]", "", regex=True).str.replace(r"^(\+86|0086)", "", regex=True)
+    compact = pd.Series(pc.replace_substring_regex(pc.replace_substring_regex(to_arrow(phone), r"[\s\-()]", ""),
+                                                   r"^(\+86|0086)", ""), dtype="str")
     mobile = compact.str.fullmatch(_MOBILE)
     # A number typed into Excel, or text that lost its leading 0 (a 10-11 digit landline starting 2-9).
     phone_lost = (phone.str.match(_SCI) | phone.str.match(r"^\d+\.0+$")
                   | (f.numeric("reporter_phone") & ~mobile) | compact.str.fullmatch(r"[2-9]\d{9,10}"))
-    p.add(phone_lost.to_numpy(), "phone_digits_lost", f.label("reporter_phone"), phone)
+    p.add(phone_lost.to_numpy(), "phone_digits_lost", f.label("reporter_phone"), phone, personal="reporter_phone")
     p.add(((phone != "") & ~phone_lost & ~compact.str.fullmatch(_PHONE)).to_numpy(), "phone_invalid",
-          f.label("reporter_phone"), phone)
+          f.label("reporter_phone"), phone, personal="reporter_phone")
     id_no = f.get("reporter_id_no").str.upper()
     id_lost = id_no.str.match(_SCI) | id_no.str.match(_FLOATISH)
-    p.add(id_lost.to_numpy(), "id_digits_lost", f.label("reporter_id_no"), id_no)
+    p.add(id_lost.to_numpy(), "id_digits_lost", f.label("reporter_id_no"), id_no, personal="reporter_id_no")
     id_shape = id_no.str.fullmatch(r"\d{17}[\dX]") | id_no.str.fullmatch(r"\d{15}")
-    p.add(((id_no != "") & ~id_lost & ~id_shape).to_numpy(), "id_invalid", f.label("reporter_id_no"), id_no)
+    p.add(((id_no != "") & ~id_lost & ~id_shape).to_numpy(), "id_invalid", f.label("reporter_id_no"), id_no,
+          personal="reporter_id_no")
     eighteen = (id_no.str.len() == 18) & id_shape
     if eighteen.any():
         bad_sum = np.zeros(n, dtype=bool)
         bad_sum[np.flatnonzero(eighteen.to_numpy())] = ~_id_checksum_ok(id_no[eighteen])
-        p.add(bad_sum, "id_checksum", f.label("reporter_id_no"), id_no)
+        p.add(bad_sum, "id_checksum", f.label("reporter_id_no"), id_no, personal="reporter_id_no")
 
     # ── category present ──
     major, minor, service_code = f.get("major"), f.get("minor"), f.get("service_code")
@@ -498,8 +506,10 @@ def _deadlines(out: pd.DataFrame, mapping: Mapping, ctx: Context, deadline_given
     out["close_work_hours"] = np.nan
     cal = ctx.calendar if mapping.working_time else None
     dur_amount = pd.to_numeric(handle_duration[0], errors="coerce")
-    dur_scale = handle_duration[1].map(lambda u: _DURATION_UNITS.get(u, (None, 1.0))[1]).astype(float)
-    dur_unit = handle_duration[1].map(lambda u: _DURATION_UNITS.get(u, (None, 1.0))[0])
+    inverse, uniques = unique_rows(pd.DataFrame({"u": handle_duration[1].fillna("")}))
+    looked_up = [_DURATION_UNITS.get(u, (None, 1.0)) for (u,) in uniques]
+    dur_scale = pd.Series(np.array([t[1] for t in looked_up], dtype=float)[inverse] if uniques else [], dtype=float)
+    dur_unit = pd.Series(np.array([t[0] for t in looked_up], dtype=object)[inverse] if uniques else [], dtype=object)
     handle = handle_given.astype("datetime64[us]")
     if cal is not None and len(out):
         has_dur = dur_amount.notna() & out.dispatched_at.notna()

@@ -8,9 +8,11 @@ area at all are left to the point-in-polygon step.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from data.ingest.formats.areas_common import AREA_COLUMNS, CODE_COLUMNS, AreaResult, area_row
+from data.ingest.normalise import unique_rows
 from data.ingest.refs import digit_code
 
 
@@ -24,10 +26,10 @@ def resolve_area_names(values: pd.DataFrame, db_areas: pd.DataFrame, *, create_m
         slot.setdefault(a.name, a.area_code)
     known_codes = set(db_areas.area_code)
     cols = ["area1", "area2", "area3", "area4"]
-    keys = values[cols].astype(object)
+    inverse, uniques = unique_rows(values[cols])
     new: dict[str, dict] = {}
     result: dict[tuple, tuple] = {}
-    for key in keys.drop_duplicates().itertuples(index=False, name=None):
+    for key in uniques:
         chain: list[str] = []
         flag = None
         for level, value in enumerate(key, start=1):
@@ -51,16 +53,20 @@ def resolve_area_names(values: pd.DataFrame, db_areas: pd.DataFrame, *, create_m
                 break
             chain.append(code)
         result[key] = (tuple((chain + [None] * 4)[:4]), flag)
-    rows = [result[k] for k in keys.itertuples(index=False, name=None)]
-    codes = pd.DataFrame([r[0] for r in rows], columns=CODE_COLUMNS, index=values.index, dtype=object)
-    flags = []
-    flag_series = pd.Series([r[1] for r in rows], index=values.index, dtype=object)
+    codes_u = np.array([result[k][0] for k in uniques], dtype=object).reshape(-1, 4)
+    codes = pd.DataFrame(codes_u[inverse], columns=CODE_COLUMNS, index=values.index, dtype=object)
+    flags_u = [result[k][1] for k in uniques]
     # A new area is reported once, on the first row that names it, not on every row.
-    created = flag_series.map(lambda f: f is not None and f[0] == "area_created")
-    later = created & keys.duplicated()
-    flag_series[later] = None
+    first_row = np.full(len(uniques), -1, dtype=np.int64)
+    first_row[inverse[::-1]] = np.arange(len(inverse))[::-1]
+    flags = []
     for code in ("area_created", "area_partial", "area_unknown"):
-        hit = flag_series.map(lambda f, c=code: f is not None and f[0] == c)
-        if hit.any():
-            flags.append((hit[hit].index, code, flag_series[hit].map(lambda f: f[1])))
+        hit_u = np.array([f is not None and f[0] == code for f in flags_u], dtype=bool)
+        if not hit_u.any():
+            continue
+        rows = np.flatnonzero(hit_u[inverse])
+        if code == "area_created":
+            rows = np.sort(first_row[hit_u])
+        flags.append((values.index[rows], code,
+                      pd.Series([flags_u[u][1] for u in inverse[rows]], dtype=object)))
     return AreaResult(codes, pd.DataFrame(list(new.values()), columns=AREA_COLUMNS), flags)

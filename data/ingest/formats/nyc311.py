@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
+from data.ingest.normalise import unique_rows
 from data.ingest.formats.areas_common import AREA_COLUMNS, CODE_COLUMNS, AreaResult, area_row
 
 _BOARD = re.compile(r"^(\d{1,2})\s+(.+)$")
@@ -19,10 +21,10 @@ _BOARD = re.compile(r"^(\d{1,2})\s+(.+)$")
 def resolve_boro_cd(borough: pd.Series, board: pd.Series, boroughs: dict[str, str]) -> AreaResult:
     codes_of = {k.upper(): v for k, v in boroughs.items()}
     names_of = {v: k.upper() for k, v in boroughs.items()}
-    keys = pd.DataFrame({"b": borough, "c": board}).astype(object)
+    inverse, uniques = unique_rows(pd.DataFrame({"b": borough, "c": board}))
     new: dict[str, dict] = {}
     result = {}
-    for b, c in keys.drop_duplicates().itertuples(index=False, name=None):
+    for b, c in uniques:
         b_code = codes_of.get(b.upper())
         m = _BOARD.match(c)
         c_borough = codes_of.get(m.group(2).upper()) if m else None
@@ -43,12 +45,13 @@ def resolve_boro_cd(borough: pd.Series, board: pd.Series, boroughs: dict[str, st
             else:
                 flag = ("area_unknown", f"Borough“{b}”，Community Board“{c}”")
         result[(b, c)] = ((district, street, None, None), flag)
-    rows = [result[k] for k in keys.itertuples(index=False, name=None)]
-    codes = pd.DataFrame([r[0] for r in rows], columns=CODE_COLUMNS, index=borough.index, dtype=object)
-    flag_series = pd.Series([r[1] for r in rows], index=borough.index, dtype=object)
+    codes_u = np.array([result[k][0] for k in uniques], dtype=object).reshape(-1, 4)
+    codes = pd.DataFrame(codes_u[inverse], columns=CODE_COLUMNS, index=borough.index, dtype=object)
+    flags_u = [result[k][1] for k in uniques]
     flags = []
     for code in ("area_mismatch", "area_partial", "area_unknown"):
-        hit = flag_series.map(lambda f, c=code: f is not None and f[0] == c)
-        if hit.any():
-            flags.append((hit[hit].index, code, flag_series[hit].map(lambda f: f[1])))
+        hit_u = np.array([f is not None and f[0] == code for f in flags_u], dtype=bool)
+        rows = np.flatnonzero(hit_u[inverse]) if len(inverse) else np.zeros(0, dtype=np.int64)
+        if len(rows):
+            flags.append((borough.index[rows], code, pd.Series([flags_u[u][1] for u in inverse[rows]], dtype=object)))
     return AreaResult(codes, pd.DataFrame(list(new.values()), columns=AREA_COLUMNS), flags)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import xml.sax
+from typing import TYPE_CHECKING
 
 import defusedxml
 import defusedxml.sax
@@ -20,6 +21,9 @@ import pandas as pd
 
 from data.ingest.reasons import FileRejected
 from data.ingest.tables import RawTable, drop_blank_records
+
+if TYPE_CHECKING:  # transform imports the readers' module family; avoid the import cycle at run time
+    from data.ingest.transform import Staged
 
 # A JSON string (skipped as a whole) or a number with a leading zero outside any string.
 _LEADING_ZERO = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.+-])(-?0\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?![\w.])')
@@ -207,7 +211,7 @@ def read_xml(text: str) -> tuple[RawTable, str]:
     return (drop_blank_records(table) if header else table), handler.root or ""
 
 
-def stage_services(table: RawTable, mapping) -> tuple["Staged", pd.DataFrame]:
+def stage_services(table: RawTable, mapping) -> tuple[Staged, pd.DataFrame]:
     """An Open311 service list -> (Staged with rejects and counts, category rows)."""
     from data.ingest.refs import CATEGORY_COLUMNS, service_category_code, short_hash
     from data.ingest.transform import Fields, Problems, Staged, _rejects_frame
