@@ -52,7 +52,7 @@ NEXT_STEP = {"reported": "accept", "accepted": "file", "filed": "dispatch", "dis
              "handled": "verify", "verified": "close"}
 WEEKEND_FACTOR = 0.72   # the demo's weekly rhythm (data/demo_cases.py daily_counts)
 NOT_FILED_PER_10000 = 200  # 不予立案: 2% of accepted cases (data/demo_cases.py)
-CATCH_UP_HOURS = 24     # on start, cases arriving since the last one in the database (at most this far back)
+CATCH_UP_HOURS = 24.0   # on start, cases arriving since the last one in the database (at most this far back)
 
 
 def lognormal_mean(median: float, sigma: float) -> float:
@@ -259,14 +259,18 @@ class TickResult:
     advanced: int
     write_seconds: float
     publish_seconds: float
+    started_epoch: float      # time.time() when the tick began writing
+    published_epoch: float    # time.time() when its snapshot became visible to readers
 
 
 class Simulator:
     """One live feed over `db`; `tick()` writes and publishes once."""
 
     def __init__(self, db: Path, *, speed: float = 1.0, seed: int | None = None,
-                 cases_per_day: float | None = None, clock=datetime.now, grace_seconds: float = 30.0):
+                 cases_per_day: float | None = None, clock=datetime.now, grace_seconds: float = 30.0,
+                 catch_up_hours: float = CATCH_UP_HOURS):
         self.db = Path(db)
+        self.catch_up_hours = catch_up_hours
         self.grace_seconds = grace_seconds
         self.speed = speed
         self.rng = np.random.default_rng(seed)
@@ -279,6 +283,7 @@ class Simulator:
 
     def tick(self, *, wait_seconds: float = 30.0) -> TickResult:
         started = self.clock()
+        started_epoch = time.time()
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         # Old snapshot versions go after grace_seconds: readers reopen within a refresh or two, and a
@@ -289,7 +294,7 @@ class Simulator:
                 self.ref = load_reference(con, self.rng, now_at, self.cases_per_day)
             if self.last_at is None:  # catch up with the time the feed was off, so today's curve has no gap
                 last = con.execute("SELECT max(reported_at) FROM cases").fetchall()[0][0]
-                earliest = now_at - timedelta(hours=CATCH_UP_HOURS)
+                earliest = now_at - timedelta(hours=self.catch_up_hours)
                 self.last_at = min(now_at, max(last, earliest)) if last else now_at
             start = self.last_at
             new_nos = write_new_cases(con, self.ref, self.cal, arrivals(self.ref, start, now_at, self.speed, self.rng),
@@ -301,7 +306,8 @@ class Simulator:
         self.ticks += 1
         return TickResult(self.ticks, started.isoformat(timespec="seconds"),
                           datetime.now().isoformat(timespec="milliseconds"), new_nos, moved,
-                          round(timings["write"], 3), round(time.perf_counter() - t0 - timings["write"], 3))
+                          round(timings["write"], 3), round(time.perf_counter() - t0 - timings["write"], 3),
+                          round(started_epoch, 3), round(time.time(), 3))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="加速倍数：每次写入的新案件与环节推进按此倍数增加（默认 1）")
     parser.add_argument("--minutes", type=float, default=None, help="运行多少分钟后停止（默认一直运行）")
     parser.add_argument("--cases-per-day", type=float, default=None, help="每天新案件数（默认取数据库近28天的日均）")
+    parser.add_argument("--catch-up-hours", type=float, default=CATCH_UP_HOURS,
+                        help="启动时补写最近一件案件之后、至多这么多小时内的新案件（默认 24；0 表示不补写）")
     parser.add_argument("--seed", type=int, default=None, help="随机种子（默认每次不同）")
     parser.add_argument("--log", type=Path, default=None, help="把每次写入记录为 JSON 行写入该文件")
     args = parser.parse_args(argv)
@@ -329,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     sim = Simulator(db, speed=args.speed, seed=args.seed, cases_per_day=args.cases_per_day,
-                    grace_seconds=max(30.0, 3 * args.tick))
+                    grace_seconds=max(30.0, 3 * args.tick), catch_up_hours=args.catch_up_hours)
     log = open(args.log, "a", encoding="utf-8") if args.log else None
     deadline = time.monotonic() + args.minutes * 60 if args.minutes else None
     publish_s, write_s, new_total, moved_total = [], [], 0, 0

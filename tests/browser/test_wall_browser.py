@@ -1,0 +1,155 @@
+"""The wall screen in headless Chromium at 1920×1080 and at 3840×2160 (device scale 2): one
+viewport, no scrollbar, every region on screen, Chinese text rendered, refreshing in place, and
+not a single request to a host other than localhost.
+
+Set WALL_DOCS_SCREENSHOTS=1 to write the screenshots into docs/ (they are the README's pictures);
+otherwise they go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.harness import ARTIFACTS, ROOT, browser_page, start_server, stop_server
+
+REGIONS = ["wall-header", "wall-panel-kpis", "wall-panel-map", "wall-panel-people", "wall-panel-side",
+           "wall-panel-ticker", "wall-panel-trend"]
+DOCS = ROOT / "docs"
+
+# True when the page's CJK font draws real glyphs: with no CJK font every character is the same
+# empty box, so two different words would draw identical pixels.
+CJK_RENDERED_JS = """() => {
+  const font = getComputedStyle(document.querySelector('.st-key-wall-title p')).fontFamily;
+  function pixels(text) {
+    const c = document.createElement('canvas'); c.width = 200; c.height = 50;
+    const g = c.getContext('2d'); g.font = '32px ' + font; g.fillText(text, 0, 36);
+    return Array.from(g.getImageData(0, 0, 200, 50).data).join(',');
+  }
+  return document.fonts.check('32px "Noto Sans CJK SC"') && pixels('指挥中心') !== pixels('益阳市区');
+}"""
+
+LAYOUT_JS = """(regions) => {
+  const doc = document.documentElement, main = document.querySelector('[data-testid="stMain"]');
+  const boxes = {};
+  for (const key of regions) {
+    const el = document.querySelector('.st-key-' + key);
+    if (!el) { boxes[key] = null; continue; }
+    const r = el.getBoundingClientRect();
+    boxes[key] = {top: r.top, left: r.left, bottom: r.bottom, right: r.right, width: r.width, height: r.height};
+  }
+  return {scrollHeight: doc.scrollHeight, clientHeight: doc.clientHeight, scrollWidth: doc.scrollWidth,
+          clientWidth: doc.clientWidth, mainScroll: main.scrollHeight, mainClient: main.clientHeight,
+          innerWidth: innerWidth, innerHeight: innerHeight, boxes: boxes,
+          sidebar: !!document.querySelector('[data-testid="stSidebar"]') &&
+                   document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect().width > 0,
+          header: !!document.querySelector('[data-testid="stHeader"]') &&
+                  document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().height > 0};
+}"""
+
+
+def heartbeat_run(page) -> int:
+    text = page.locator(".st-key-wall-heartbeat").text_content() or ""
+    return int(text.split("run=")[1].split(";")[0]) if "run=" in text else 0
+
+
+@pytest.fixture(scope="module")
+def wall_server(app_env, tmp_path_factory):
+    """A server whose wall refreshes every 2 s and turns its side panel at every refresh."""
+    city = tmp_path_factory.mktemp("city") / "city.toml"
+    text = (ROOT / "data/reference/city.toml").read_text(encoding="utf-8")
+    text = text.replace("refresh_seconds = 5 ", "refresh_seconds = 2 ").replace("carousel_seconds = 20", "carousel_seconds = 2")
+    assert "refresh_seconds = 2 " in text
+    city.write_text(text, encoding="utf-8")
+    srv = start_server(app_env | {"DASHBOARD_CITY": str(city)}, ARTIFACTS / "server-wall.log")
+    yield srv
+    stop_server(srv)
+
+
+def open_wall(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(".st-key-wall-heartbeat", state="attached", timeout=90_000)
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
+    page.wait_for_selector('.st-key-wall-panel-trend .main-svg', timeout=60_000)
+    page.wait_for_timeout(2500)  # deck.gl draws its first frame on software WebGL
+
+
+def shot(page, name: str, *, jpeg: bool = False) -> Path:
+    target = DOCS if os.environ.get("WALL_DOCS_SCREENSHOTS") else ARTIFACTS
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / name
+    if jpeg:
+        page.screenshot(path=str(path), type="jpeg", quality=82)
+    else:
+        page.screenshot(path=str(path))
+    return path
+
+
+def assert_fills_one_viewport(page) -> None:
+    """No scrollbar anywhere, no sidebar or header, and every region whole inside the viewport."""
+    layout = page.evaluate(LAYOUT_JS, REGIONS)
+    assert layout["scrollHeight"] <= layout["clientHeight"], layout
+    assert layout["scrollWidth"] <= layout["clientWidth"], layout
+    assert layout["mainScroll"] <= layout["mainClient"] + 1, layout
+    assert not layout["sidebar"] and not layout["header"], "no sidebar, menu or toolbar on the wall"
+    for key, box in layout["boxes"].items():
+        assert box is not None, f"region {key} missing"
+        assert box["height"] > 40 and box["width"] > 200, (key, box)
+        assert box["top"] >= 0 and box["left"] >= 0, (key, box)
+        assert box["bottom"] <= layout["innerHeight"] + 0.5 and box["right"] <= layout["innerWidth"] + 0.5, (key, box)
+
+
+def side_panels(page) -> set[str]:
+    return set(page.evaluate("""() => Array.from(document.querySelectorAll('[class*="st-key-wall-side-"]'))
+                                .map(e => (e.className.match(/st-key-wall-side-(units|categories|districts)/) || [])[1])
+                                .filter(Boolean)"""))
+
+
+def assert_shows_the_wall(page) -> None:
+    assert_fills_one_viewport(page)
+    assert page.evaluate(CJK_RENDERED_JS), "Chinese text must render with a CJK font"
+    body = page.inner_text("body")
+    for text in ("社会治理指挥中心", "今日受理", "超期未处置", "本月处置率", "本月按期结案率", "今日案件分布",
+                 "党建引领", "最新案件", "近24小时", "在岗志愿者", "数据更新于"):
+        assert text in body, text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in body
+
+
+def test_wall_at_1080p_fills_the_screen_refreshes_in_place_and_fetches_nothing_from_outside(wall_server):
+    with browser_page(width=1920, height=1080) as (page, requests):
+        open_wall(page, wall_server.url + "/wall")
+        assert_shows_the_wall(page)
+        shot(page, "wall-1080p.png")
+        # Mark the drawn map and chart; after refreshes they must be the same nodes (updated, not remounted).
+        page.evaluate("""() => {
+            document.querySelector('[data-testid="stDeckGlJsonChart"] canvas').dataset.wallMark = '1';
+            document.querySelector('.st-key-wall-panel-trend .js-plotly-plot').dataset.wallMark = '1'; }""")
+        clock_before = page.locator("#wall-clock-time").inner_text()
+        seen = side_panels(page)
+        run = heartbeat_run(page)
+        for _ in range(3):   # three refreshes; the side panel turns every refresh in this configuration
+            page.wait_for_function(f"""() => {{ const t = document.querySelector('.st-key-wall-heartbeat').textContent;
+                                       return parseInt(t.split('run=')[1]) > {run}; }}""", timeout=30_000)
+            run = heartbeat_run(page)
+            seen |= side_panels(page)
+        assert page.locator("#wall-clock-time").inner_text() != clock_before, "the clock ticks in the browser"
+        assert page.locator('[data-testid="stDeckGlJsonChart"] canvas[data-wall-mark="1"]').count() == 1
+        assert page.locator('.st-key-wall-panel-trend .js-plotly-plot[data-wall-mark="1"]').count() == 1
+        assert {"units", "categories", "districts"} <= seen, seen
+        assert_fills_one_viewport(page)
+        assert requests.foreign_hosts() == set()
+        assert any("/_stcore/stream" in u for u in requests.urls), "the page talks to its own server"
+
+
+def test_wall_at_4k_device_scale_2_embedded_looks_the_same_only_sharper(wall_server):
+    with browser_page(width=1920, height=1080, scale=2) as (page, requests):
+        open_wall(page, wall_server.url + "/wall?embed=true")
+        assert_shows_the_wall(page)
+        path = shot(page, "wall-4k.jpg", jpeg=True)
+        from PIL import Image
+
+        assert Image.open(path).size == (3840, 2160)
+        assert path.stat().st_size < 1_000_000
+        assert requests.foreign_hosts() == set()
