@@ -67,3 +67,16 @@ def test_a_malformed_url_parameter_is_ignored_with_a_notice(app_env):
     notices = " ".join(w.value for w in at.warning)
     assert "无法识别" in notices and "无效" in notices
     assert metric_values(at)["受理数"] == "4"
+
+
+def test_a_custom_range_works_when_the_clock_is_pinned_to_old_data(app_env, monkeypatch):
+    # An imported 2013 city: Streamlit's default date minimum (ten years before the real today)
+    # must not exceed the pinned today.
+    monkeypatch.setenv("DASHBOARD_NOW", "2013-10-31T03:00:00")
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["range"] = "custom"
+    at.query_params["start"] = "2013-10-01"
+    at.query_params["end"] = "2013-10-31"
+    at.run()
+    assert not at.exception
+    assert metric_values(at)["受理数"] == "0"

@@ -235,7 +235,11 @@ def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: b
         default = ss.get("f_dates", preset_window("last30", day))
         if "f_dates_input" not in ss:
             ss["f_dates_input"] = default
-        picked = st.sidebar.date_input("起止日期", max_value=max(day, default[1]), key="f_dates_input")
+        # Explicit bounds: Streamlit's default minimum is ten years before the real today, which is
+        # after the maximum when the clock is pinned to older data (an imported 2013 city).
+        latest = max(day, default[1])
+        picked = st.sidebar.date_input("起止日期", min_value=min(default[0], latest.replace(year=latest.year - 20)),
+                                       max_value=latest, key="f_dates_input")
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             ss["f_dates"] = (picked[0], picked[1])
         start, end_incl = ss.get("f_dates", default)

@@ -38,7 +38,7 @@ def test_case_list_from_a_drill_down_link_then_a_click_opens_the_timeline(server
         page.goto(server.url + "/cases?set=is_overdue_open&range=month", wait_until="domcontentloaded")
         settle(page)
         body = page.inner_text("body")
-        assert "超期未处置：" in body and "移除条件" in body
+        assert "超期未处置的案件：" in body and "移除条件" in body
         assert re.search(r"共 [\d,]+ 件", body)
         assert page.locator('[data-testid="stDataFrame"]').count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -15,7 +15,8 @@ def test_first_request_after_server_start_shows_the_overview_with_chinese_menu_a
             body = page.inner_text("body")
             assert "Page not found" not in body and "找不到" not in body
             for label in KPI_LABELS:
-                assert page.get_by_text(label, exact=True).first.is_visible(), label
+                shown = page.locator('[data-testid="stMetricLabel"]').filter(has_text=label)
+                assert any(el.is_visible() for el in shown.all()), label
             # Streamlit's own file-name navigation is off; our menu shows the Chinese titles.
             assert page.locator('[data-testid="stSidebarNav"]').count() == 0
             links = page.locator('[data-testid="stPageLink"]').all_inner_texts()
