@@ -35,6 +35,46 @@ def _format(value: float | None, fmt: str) -> str:
     return f"{value:,.0f}"
 
 
+def _luminance(rgba: list[int]) -> float:
+    r, g, b = (c / 255 for c in rgba[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def thin_labels(labels: pd.DataFrame, zoom: float, size_px: float, pad_px: float = 4) -> pd.DataFrame:
+    """The labels (columns label, centroid_lat, centroid_lon, priority) that do not overlap at `zoom`,
+    higher priority first: each is a box of about one em per character around its centroid."""
+    if labels.empty:
+        return labels
+    scale = 512 * 2 ** zoom
+    x = (labels.centroid_lon.to_numpy() + 180) / 360 * scale
+    lat = np.radians(labels.centroid_lat.to_numpy())
+    y = (1 - np.log(np.tan(lat) + 1 / np.cos(lat)) / math.pi) / 2 * scale
+    half_w = labels.label.str.len().to_numpy() * size_px / 2 + pad_px
+    half_h = size_px * 0.6 + pad_px
+    kept: list[int] = []
+    for i in np.argsort(-labels.priority.to_numpy(), kind="stable"):
+        if all(abs(x[i] - x[j]) >= half_w[i] + half_w[j] or abs(y[i] - y[j]) >= 2 * half_h for j in kept):
+            kept.append(i)
+    return labels.iloc[sorted(kept)]
+
+
+def _simplify_tolerance(geojsons: pd.Series, pixels: int = 3000) -> float:
+    """Degrees below which a vertex cannot be seen when all shapes fill a ~`pixels`-wide map."""
+    geoms = [shapely.from_geojson(g) for g in geojsons if g]
+    if not geoms:
+        return 0.0
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    return max(maxx - minx, maxy - miny) / pixels
+
+
+def _simplified(geojson: str, tolerance: float) -> dict:
+    """Fewer vertices, same look: smaller pages, and deck.gl picks (hover, click) much faster."""
+    if tolerance <= 0:
+        return json.loads(geojson)
+    geom = shapely.simplify(shapely.from_geojson(geojson), tolerance, preserve_topology=True)
+    return json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-6)))
+
+
 def fit_view(shapes: pd.DataFrame, *, width_px: int = 900, height_px: int = 600,
              padding: float = 0.08) -> tuple[float, float, float]:
     """(latitude, longitude, zoom) that shows every polygon of `shapes` in a map of that size
@@ -74,6 +114,7 @@ def choropleth(shapes: pd.DataFrame, values: pd.DataFrame, value_col: str, value
     merged = shapes.merge(values[cols], on="area_code", how="left")
     present = merged[value_col].dropna()
     lo, hi = (float(present.min()), float(present.max())) if len(present) else (0.0, 1.0)
+    tolerance = _simplify_tolerance(merged.geojson)
     features = []
     for row in merged.itertuples(index=False):
         if not row.geojson:
@@ -82,7 +123,7 @@ def choropleth(shapes: pd.DataFrame, values: pd.DataFrame, value_col: str, value
         v = None if pd.isna(v) else float(v)
         fill = ramp_color(v, lo, hi, 210 if not dark else 190)
         features.append({
-            "type": "Feature", "geometry": json.loads(row.geojson),
+            "type": "Feature", "geometry": _simplified(row.geojson, tolerance),
             "properties": {"area_code": row.area_code, "name": row.name,
                            "shown": f"{value_label}：{_format(v, fmt)}",
                            "detail": (getattr(row, detail_col) or "") if detail_col else "",
@@ -96,22 +137,23 @@ def choropleth(shapes: pd.DataFrame, values: pd.DataFrame, value_col: str, value
                          pickable=filled, auto_highlight=filled, highlight_color=[250, 204, 21, 90],
                          stroked=True, filled=filled, get_fill_color="properties.fill",
                          get_line_color="properties.line", line_width_min_pixels=1.2 if filled else 1.8)
-    # Where names would overlap (small urban streets), deck.gl's collision filter keeps the larger area's.
+    # Where names would overlap (small urban streets) only the larger area's is drawn; the tooltip
+    # names every area. (deck.gl's CollisionFilterExtension did this too, but made every pick so slow
+    # on software WebGL that clicks were lost.)
+    # Text is white on dark fills and near-black on light ones (crisper than an outlined halo).
     label_rows = merged.dropna(subset=["centroid_lat"])
+    fills = [ramp_color(None if pd.isna(v) else float(v), lo, hi) for v in label_rows[value_col]]
     label_data = pd.DataFrame({
         "label": label_rows.name, "centroid_lat": label_rows.centroid_lat, "centroid_lon": label_rows.centroid_lon,
         "priority": [float(shapely.area(shapely.from_geojson(g))) if g else 0.0 for g in label_rows.geojson],
+        "color": [[255, 255, 255] if dark or (filled and _luminance(f) < 0.5) else [15, 23, 42] for f in fills],
     })
-    if len(label_data):
-        label_data["priority"] = label_data.priority.rank(method="first").astype(int)
+    label_data = thin_labels(label_data, zoom, label_size)
     labels = pdk.Layer("TextLayer", label_data,
                        id="area-labels", get_position="[centroid_lon, centroid_lat]", get_text="label",
-                       get_size=label_size, get_color=[255, 255, 255] if dark else [15, 23, 42],
+                       get_size=label_size, get_color="color",
                        character_set='"auto"', font_family=CJK_FONT, font_weight=600,
-                       outline_width=2 if not dark else 0, outline_color=[255, 255, 255],
-                       get_alignment_baseline="'center'",
-                       extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
-                       get_collision_priority="priority", collision_test_props={"sizeScale": 2})
+                       get_alignment_baseline="'center'")
     return pdk.Deck(
         layers=[polygons, *overlay, labels] if filled else [*overlay, polygons, labels], map_provider=None,
         initial_view_state=pdk.ViewState(latitude=center[0], longitude=center[1], zoom=zoom),

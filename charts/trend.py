@@ -155,6 +155,7 @@ def source_mix_chart(frame: pd.DataFrame, grain: str, *, height: int = 320) -> g
     base_layout(fig, height=height)
     fig.update_layout(barmode="stack", bargap=0.2, legend=dict(font=dict(size=12)))
     fig.update_xaxes(tickformat=TICK_FORMATS[grain], title=None)
+    _bucket_ticks(fig, pd.Series(dates), grain)
     fig.update_yaxes(title="受理数（件）")
     return fig
 
