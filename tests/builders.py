@@ -45,6 +45,14 @@ def new_db(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
+def add_steps(con: duckdb.DuckDBPyConnection) -> None:
+    """The steps reference table (names of the lifecycle steps), as data/reference/steps.csv has it."""
+    con.executemany("INSERT INTO steps VALUES (?, ?, ?, NULL, ?, NULL)", [
+        ("report", 1, "上报", "reported_at"), ("accept", 2, "受理", "accepted_at"), ("file", 3, "立案", "filed_at"),
+        ("dispatch", 4, "派遣", "dispatched_at"), ("handle", 5, "处置", "handled_at"),
+        ("verify", 6, "核查", "verified_at"), ("close", 7, "结案", "closed_at")])
+
+
 _case_seq = [0]
 
 
