@@ -57,6 +57,12 @@ def window_scope(**kw):
     base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(),
                 now_at=datetime(2026, 11, 23, 10, 0))
     return Scope(**(base | kw))
+def add_steps(con: duckdb.DuckDBPyConnection) -> None:
+    """The steps reference table (names of the lifecycle steps), as data/reference/steps.csv has it."""
+    con.executemany("INSERT INTO steps VALUES (?, ?, ?, NULL, ?, NULL)", [
+        ("report", 1, "上报", "reported_at"), ("accept", 2, "受理", "accepted_at"), ("file", 3, "立案", "filed_at"),
+        ("dispatch", 4, "派遣", "dispatched_at"), ("handle", 5, "处置", "handled_at"),
+        ("verify", 6, "核查", "verified_at"), ("close", 7, "结案", "closed_at")])
 
 
 _case_seq = [0]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.config import WallConfig, published_path
 from data.store import publish, set_meta
-from tests.builders import add_case, new_db
+from tests.builders import add_case, add_steps, new_db
 from tests.pagetools import clear_caches, metric_values, publish_test_db
 
 NOW = "2026-11-23T15:30:00"
@@ -20,10 +20,7 @@ COMMUNITY = "430902001001"
 
 
 def known_database(con: duckdb.DuckDBPyConnection) -> None:
-    con.executemany("INSERT INTO steps VALUES (?, ?, ?, NULL, ?, NULL)", [
-        ("report", 1, "上报", "reported_at"), ("accept", 2, "受理", "accepted_at"), ("file", 3, "立案", "filed_at"),
-        ("dispatch", 4, "派遣", "dispatched_at"), ("handle", 5, "处置", "handled_at"),
-        ("verify", 6, "核查", "verified_at"), ("close", 7, "结案", "closed_at")])
+    add_steps(con)
     # Today: three accepted (one filed), one closed; yesterday by 15:30: one accepted.
     for hour in (9, 10, 11):
         add_case(con, reported_at=datetime(2026, 11, 23, hour), accepted_at=datetime(2026, 11, 23, hour),

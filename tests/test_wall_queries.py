@@ -7,7 +7,7 @@ import pytest
 
 from queries import wall as w
 from queries.scope import Access
-from tests.builders import add_case, new_db
+from tests.builders import add_case, add_steps, new_db
 
 NOW = datetime(2026, 11, 23, 15, 30)   # a Monday
 YIYANG = "430902"
@@ -19,10 +19,7 @@ HESHAN_COMMUNITY = "430903001001"
 @pytest.fixture
 def con():
     c = new_db()
-    c.executemany("INSERT INTO steps VALUES (?, ?, ?, NULL, ?, NULL)", [
-        ("report", 1, "上报", "reported_at"), ("accept", 2, "受理", "accepted_at"), ("file", 3, "立案", "filed_at"),
-        ("dispatch", 4, "派遣", "dispatched_at"), ("handle", 5, "处置", "handled_at"),
-        ("verify", 6, "核查", "verified_at"), ("close", 7, "结案", "closed_at")])
+    add_steps(c)
     yield c
     c.close()
 

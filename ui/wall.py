@@ -19,7 +19,7 @@ import streamlit as st
 
 from charts.style import WALL_ACCENT, WALL_ALARM, WALL_BAD, WALL_BG, WALL_GOOD, WALL_LINE, WALL_MUTED, WALL_PANEL, WALL_TEXT
 from charts.wall import count_text, fit_view, simplify_shapes
-from data.config import CityConfig, WallConfig, load_city, load_wall
+from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
 from queries.kpis import registry
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
@@ -35,6 +35,12 @@ MAP_PX = (1000, 500)
 
 # Sizes are in vh/vw so the wall fills exactly one viewport at any 16:9 size: 1920×1080 and
 # 3840×2160 at device scale 2 have the same CSS viewport and look the same, only sharper.
+# Only the side panel the carousel marker names is shown (see render_side).
+SIDE_PANEL_CSS = "\n".join(
+    f'.st-key-wall-panel-side:not(:has(.st-key-wall-side-show-{name})) '
+    f'[data-testid="stLayoutWrapper"]:has(> .st-key-wall-side-{name}) {{ display: none !important; }}'
+    for name in WALL_PANELS)
+
 WALL_CSS = f"""
 <style>
 :root {{ --wall-bg: {WALL_BG}; --wall-panel: {WALL_PANEL}; --wall-line: {WALL_LINE}; --wall-text: {WALL_TEXT};
@@ -60,6 +66,10 @@ html, body {{ overflow: hidden !important; background: var(--wall-bg) !important
 [data-stale="true"], [data-stale="true"] * {{ opacity: 1 !important; transition: none !important; }}
 .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stMarkdownContainer"] p,
 .stApp [data-testid="stMarkdownContainer"] td {{ color: var(--wall-text); }}
+.stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{ color: inherit !important; }}
+/* Markdown colours (:green[], :red[] ...) come in the light theme's dark shades: lift them for the dark wall. */
+.stApp span.stMarkdownColoredText {{ filter: brightness(1.9) saturate(1.15); }}
+.stApp span.stMarkdownBadge {{ background-color: rgba(251,191,36,0.2) !important; color: var(--wall-alarm) !important; }}
 .stApp * {{ font-variant-numeric: tabular-nums; }}
 [data-testid="stElementContainer"]:has(> .stHtml:empty) {{ display: none; }}
 
@@ -152,15 +162,24 @@ div[class*="st-key-wall-panel"] [data-testid="stMarkdownContainer"] code {{ back
 .st-key-wall-lists {{ gap: 1.2vh !important; }}
 .st-key-wall-panel-side [data-testid="stCaptionContainer"] p, .st-key-wall-panel-map [data-testid="stCaptionContainer"] p,
 .st-key-wall-panel-ticker [data-testid="stCaptionContainer"] p {{ font-size: 1.35vh !important; color: var(--wall-muted) !important; margin: 0; }}
+div.st-key-wall-side-units table {{ table-layout: fixed; }}
+div.st-key-wall-side-units th:nth-child(1) {{ width: 2.3vw; }}
+div.st-key-wall-side-units th:nth-child(3) {{ width: 4.7vw; }}
+div.st-key-wall-side-units th:nth-child(4) {{ width: 3.3vw; }}
+div.st-key-wall-side-units td {{ max-width: none; font-size: 1.9vh; padding-left: 0.25vw !important; padding-right: 0.25vw !important; }}
+div.st-key-wall-side-units th {{ padding-left: 0.25vw !important; padding-right: 0.25vw !important; }}
 div.st-key-wall-side-districts td {{ font-size: 2.3vh !important; padding: 1.5vh 0.4vw !important; }}
 div.st-key-wall-side-categories td {{ font-size: 2.0vh !important; padding: 0.55vh 0.4vw !important; }}
-[data-testid="stLayoutWrapper"]:has(> .st-key-wall-side-dots) {{ margin-top: auto; }}
-.st-key-wall-side-dots p {{ text-align: center; font-size: 1.6vh !important; letter-spacing: 0.5vw; margin: 0; }}
+[data-testid="stLayoutWrapper"]:has(> div[class*="st-key-wall-side-show-"]) {{ margin-top: auto; }}
+{SIDE_PANEL_CSS}
+div[class*="st-key-wall-side-show-"] p {{ text-align: center; font-size: 1.6vh !important; letter-spacing: 0.5vw; margin: 0; }}
 [data-testid="stDeckGlJsonChart"], [data-testid="stPlotlyChart"] {{ background: transparent !important; }}
 .st-key-wall-panel-map {{ position: relative; }}
 [data-testid="stLayoutWrapper"]:has(> .st-key-wall-map-stats) {{ position: absolute !important; right: 1.2vw; top: 5.5vh; z-index: 3; width: auto !important; }}
 [data-testid="stLayoutWrapper"]:has(> .st-key-wall-map-legend) {{ position: absolute !important; left: 1.2vw; top: 5.2vh; z-index: 3; width: 22vw !important; }}
-.st-key-wall-map-stats {{ gap: 1.2vh !important; text-align: right; align-items: flex-end !important; }}
+.st-key-wall-map-stats {{ gap: 0.2vh !important; text-align: right; align-items: flex-end !important; }}
+div.st-key-wall-map-stats [data-testid="stCaptionContainer"] p {{ text-align: right; margin-bottom: 1.4vh !important;
+    font-size: 1.7vh !important; color: #b9cdea !important; }}
 .st-key-wall-map-stats [data-testid="stMetricLabel"] p {{ font-size: 1.7vh !important; color: #b9cdea !important; }}
 .st-key-wall-map-stats [data-testid="stMetricValue"] {{ font-size: 4.2vh !important; font-weight: 800; color: #fff !important; line-height: 1.1; justify-content: flex-end; }}
 .st-key-wall-map-stats [data-testid="stMetric"] {{ text-align: right; align-items: flex-end; }}
@@ -518,9 +537,14 @@ def render_map(data: WallData, config: WallConfig) -> None:
     render_heading("今日案件分布", "各区县今日受理", key="map")
     deck = wall_map(data.districts, data.street_shapes, data.hotspots, view=data.view, min_count=config.min_cell_count)
     st.pydeck_chart(deck, height="stretch")
-    accepted = pd.to_numeric(data.districts["accepted_count"], errors="coerce").fillna(0)
     with st.container(key="wall-map-stats"):
-        st.metric("全市今日受理", f"{int(accepted.sum()):,} 件")
+        shown = data.districts.dropna(subset=["accepted_count"])
+        if len(shown) and shown.accepted_count.max() > 0:
+            top = shown.sort_values(["accepted_count", "area_code"], ascending=[False, True]).iloc[0]
+            st.metric("今日受理最多", str(top["name"]))
+            st.caption(md_escape(f"{int(top.accepted_count):,} 件"))
+        else:
+            st.metric("今日受理最多", "—")
         hottest = int(data.hotspots.case_count.max()) if len(data.hotspots) else 0
         st.metric(f"近{config.hotspot_hours}小时热点", f"{len(data.hotspots)} 处")
         st.caption(md_escape(f"最热一格 {hottest} 件" if hottest else "暂无达到门槛的热点"))
@@ -539,7 +563,7 @@ def panel_now(config: WallConfig) -> tuple[str, int]:
 
 def render_units(data: WallData, city: CityConfig, config: WallConfig) -> None:
     ranked = data.league[data.league.is_ranked]
-    window = f"近{config.league_days}天按期结案率 · 应结案≥{city.league_min_volume}件的单位"
+    window = f"近{config.league_days}天按期结案率"
 
     def rows(frame: pd.DataFrame, colour: str) -> list[list[str]]:
         return [[f":{colour}[{int(r.rank)}]", md_escape(r.name), f"{r.on_time_rate * 100:.1f}%",
@@ -551,7 +575,7 @@ def render_units(data: WallData, city: CityConfig, config: WallConfig) -> None:
             st.caption("暂无达到排名门槛的单位")
         else:
             st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(ranked.head(5), "green")))
-        render_heading("责任单位 黑榜", "排名最后五位", key="worst")
+        render_heading("责任单位 黑榜", f"应结案≥{city.league_min_volume}件的单位中最后五位", key="worst")
         if not ranked.empty:
             st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"],
                                        rows(ranked.tail(5).iloc[::-1], "red")))
@@ -585,14 +609,15 @@ def render_districts(data: WallData, config: WallConfig) -> None:
 
 
 def render_side(data: WallData, city: CityConfig, config: WallConfig) -> None:
+    """Every configured panel is drawn at every refresh, in the same order, and CSS shows the one the
+    marker names: a turn of the carousel swaps no elements, so nothing of the last panel lingers
+    on screen while the fragment reruns."""
     panel, index = panel_now(config)
-    with st.container(key=f"wall-side-{panel}"):
-        if panel == "units":
-            render_units(data, city, config)
-        elif panel == "categories":
-            render_categories(data, config)
-        else:
-            render_districts(data, config)
-    if len(config.carousel) > 1:
-        with st.container(key="wall-side-dots"):
+    drawers = {"units": lambda: render_units(data, city, config), "categories": lambda: render_categories(data, config),
+               "districts": lambda: render_districts(data, config)}
+    for name in config.carousel:
+        with st.container(key=f"wall-side-{name}"):
+            drawers[name]()
+    with st.container(key=f"wall-side-show-{panel}"):
+        if len(config.carousel) > 1:
             st.markdown(" ".join(":blue[●]" if i == index else ":gray[○]" for i in range(len(config.carousel))))

@@ -3,7 +3,7 @@ viewport, no scrollbar, every region on screen, Chinese text rendered, refreshin
 not a single request to a host other than localhost.
 
 Set WALL_DOCS_SCREENSHOTS=1 to write the screenshots into docs/ (they are the README's pictures);
-otherwise they go to test-artifacts/.
+otherwise they go to test-artifacts/. docs/wall.md gives the command that made the docs' pictures.
 """
 from __future__ import annotations
 
@@ -56,15 +56,33 @@ def heartbeat_run(page) -> int:
 
 @pytest.fixture(scope="module")
 def wall_server(app_env, tmp_path_factory):
-    """A server whose wall refreshes every 2 s and turns its side panel at every refresh."""
+    """A server whose wall refreshes every 2 s and turns its side panel at every refresh.
+    WALL_SCREENSHOT_DB / WALL_SCREENSHOT_NOW point it at another database (the docs' pictures
+    use a default-size demo)."""
     city = tmp_path_factory.mktemp("city") / "city.toml"
     text = (ROOT / "data/reference/city.toml").read_text(encoding="utf-8")
     text = text.replace("refresh_seconds = 5 ", "refresh_seconds = 2 ").replace("carousel_seconds = 20", "carousel_seconds = 2")
     assert "refresh_seconds = 2 " in text
     city.write_text(text, encoding="utf-8")
-    srv = start_server(app_env | {"DASHBOARD_CITY": str(city)}, ARTIFACTS / "server-wall.log")
+    env = app_env | {"DASHBOARD_CITY": str(city)}
+    if os.environ.get("WALL_SCREENSHOT_DB"):
+        env |= {"DASHBOARD_DB": os.environ["WALL_SCREENSHOT_DB"],
+                "DASHBOARD_NOW": os.environ.get("WALL_SCREENSHOT_NOW", app_env["DASHBOARD_NOW"])}
+    srv = start_server(env, ARTIFACTS / "server-wall.log")
     yield srv
     stop_server(srv)
+
+
+def map_drawn_share(page) -> float:
+    """Share of the map's pixels that are district fill (blue): 0 until deck.gl has drawn."""
+    import io
+
+    from PIL import Image
+
+    png = page.locator('[data-testid="stDeckGlJsonChart"]').screenshot()
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((160, 80))
+    pixels = list(image.getdata())
+    return sum(1 for r, g, b in pixels if b > 120 and b > r + 40) / len(pixels)
 
 
 def open_wall(page, url: str) -> None:
@@ -72,15 +90,19 @@ def open_wall(page, url: str) -> None:
     page.wait_for_selector(".st-key-wall-heartbeat", state="attached", timeout=90_000)
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
     page.wait_for_selector('.st-key-wall-panel-trend .main-svg', timeout=60_000)
-    page.wait_for_timeout(2500)  # deck.gl draws its first frame on software WebGL
+    for _ in range(60):  # deck.gl draws its first frame late on software WebGL
+        if map_drawn_share(page) > 0.05:
+            break
+        page.wait_for_timeout(500)
+    assert map_drawn_share(page) > 0.05, "the city map is drawn"
 
 
 def shot(page, name: str, *, jpeg: bool = False) -> Path:
     target = DOCS if os.environ.get("WALL_DOCS_SCREENSHOTS") else ARTIFACTS
     target.mkdir(parents=True, exist_ok=True)
     path = target / name
-    if jpeg:
-        page.screenshot(path=str(path), type="jpeg", quality=82)
+    if jpeg:  # a PNG of the dark gradients is 0.8 MB at 1080p; JPEG keeps the docs light
+        page.screenshot(path=str(path), type="jpeg", quality=88)
     else:
         page.screenshot(path=str(path))
     return path
@@ -101,9 +123,16 @@ def assert_fills_one_viewport(page) -> None:
 
 
 def side_panels(page) -> set[str]:
-    return set(page.evaluate("""() => Array.from(document.querySelectorAll('[class*="st-key-wall-side-"]'))
-                                .map(e => (e.className.match(/st-key-wall-side-(units|categories|districts)/) || [])[1])
-                                .filter(Boolean)"""))
+    """The side panel on screen: the one the carousel marker names, and the only one visible."""
+    shown = page.evaluate("""() => {
+        const marker = document.querySelector('[class*="st-key-wall-side-show-"]');
+        const name = marker && (marker.className.match(/st-key-wall-side-show-(\\w+)/) || [])[1];
+        const visible = ['units', 'categories', 'districts'].filter(n => {
+            const el = document.querySelector('.st-key-wall-side-' + n);
+            return el && el.getBoundingClientRect().height > 0; });
+        return {name, visible}; }""")
+    assert shown["visible"] == [shown["name"]], shown
+    return {shown["name"]}
 
 
 def assert_shows_the_wall(page) -> None:
@@ -121,7 +150,7 @@ def test_wall_at_1080p_fills_the_screen_refreshes_in_place_and_fetches_nothing_f
     with browser_page(width=1920, height=1080) as (page, requests):
         open_wall(page, wall_server.url + "/wall")
         assert_shows_the_wall(page)
-        shot(page, "wall-1080p.png")
+        assert shot(page, "wall-1080p.jpg", jpeg=True).stat().st_size < 400_000
         # Mark the drawn map and chart; after refreshes they must be the same nodes (updated, not remounted).
         page.evaluate("""() => {
             document.querySelector('[data-testid="stDeckGlJsonChart"] canvas').dataset.wallMark = '1';
