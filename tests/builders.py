@@ -57,6 +57,8 @@ def window_scope(**kw):
     base = dict(start_date=date(2026, 11, 1), end_date=date(2026, 11, 23), access=Access.demo(),
                 now_at=datetime(2026, 11, 23, 10, 0))
     return Scope(**(base | kw))
+
+
 def add_steps(con: duckdb.DuckDBPyConnection) -> None:
     """The steps reference table (names of the lifecycle steps), as data/reference/steps.csv has it."""
     con.executemany("INSERT INTO steps VALUES (?, ?, ?, NULL, ?, NULL)", [
