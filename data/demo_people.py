@@ -194,7 +194,8 @@ def build_people_stream(
         solve_hours = float(rng.lognormal(np.log(60), 0.8))
         solved = t + timedelta(hours=solve_hours)
         wh_rows.append((i, rng.choice(core_or_all), t, problem, cat, int(rng.integers(1, 3)),
-                        solved if solved <= now and rng.random() > 0.04 else None))
+                        # a few recent whistles are still open; older ones have all been solved
+                        solved if solved <= now and (rng.random() > 0.15 or now - t > timedelta(days=20)) else None))
         for u in rng.choice(unit_codes, size=int(rng.integers(2, 4)), replace=False):
             arrive = t + timedelta(hours=float(rng.lognormal(np.log(3), 0.7)))
             call_rows.append((i, u, t, arrive if arrive <= now else None, int(rng.integers(2, 6))))
