@@ -11,6 +11,9 @@ def test_first_request_after_server_start_shows_the_overview_with_chinese_menu_a
     try:
         with browser_page() as (page, requests):
             page.goto(server.url + "/", wait_until="domcontentloaded")
+            # The first run after a start imports everything and opens the database: wait for the
+            # cards themselves, not just for the app to look idle.
+            page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120000)
             wait_for_app(page)
             body = page.inner_text("body")
             assert "Page not found" not in body and "找不到" not in body
@@ -32,6 +35,7 @@ def test_first_request_after_server_start_shows_the_overview_with_chinese_menu_a
 def test_overview_kpi_values_are_numbers_not_placeholders(server):
     with browser_page() as (page, requests):
         page.goto(server.url + "/?range=month", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120000)
         wait_for_app(page)
         # Two rows of six, and the other 13 KPIs of the registry in a folded expander (text_content,
         # not inner_text: folded text has no rendered inner text).
