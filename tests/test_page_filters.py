@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pagetools import clear_caches, metric_values, publish_test_db
+from tests.pagetools import metric_values
 
 
 @pytest.fixture
