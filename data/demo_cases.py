@@ -7,7 +7,7 @@ Steps later than `now` are not done yet, so recent cases are open and some are o
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd

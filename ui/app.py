@@ -4,7 +4,6 @@ identity's access, the sidebar filters and the freshness line. Every page starts
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import streamlit as st
 
