@@ -6,18 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import known_city
-from tests.pagetools import clear_caches, metric_values, publish_test_db
+from tests.pagetools import metric_values
 
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    db = tmp_path / "filters.duckdb"
-    publish_test_db(known_city.build(), db)
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
-    clear_caches()
-    yield
-    clear_caches()
+    yield from known_city.serve(tmp_path, monkeypatch)
 
 
 def overview(**params) -> AppTest:

@@ -8,18 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import known_city
-from tests.pagetools import clear_caches, publish_test_db
 
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    db = tmp_path / "map.duckdb"
-    publish_test_db(known_city.build(), db)
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
-    clear_caches()
-    yield
-    clear_caches()
+    yield from known_city.serve(tmp_path, monkeypatch)
 
 
 def map_page(**params) -> AppTest:
