@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.builders import add_case, new_db
+from tests.pagetools import clear_caches, publish_test_db
 
 
 def closed(con, reported, deadline, closed_at, **kw):
@@ -46,3 +47,15 @@ def build():
     add_case(con, reported_at=datetime(2026, 11, 11, 9), accepted_at=datetime(2026, 11, 11, 9), is_cancelled=True,
              status="cancelled")
     return con
+
+
+def serve(tmp_path, monkeypatch):
+    """For a fixture (`yield from serve(...)`): the app pointed at this database with now pinned,
+    caches cleared before and after."""
+    db = tmp_path / "known.duckdb"
+    publish_test_db(build(), db)
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
+    clear_caches()
+    yield
+    clear_caches()

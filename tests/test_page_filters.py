@@ -2,15 +2,18 @@
 round-trip, hostile links are ignored with a notice, and the menu carries the filters along."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import known_city
 from tests.pagetools import metric_values
 
 
 @pytest.fixture
-def app_env(known_city_app):
-    """The known city as the app's database (tests/conftest.py)."""
+def app_env(tmp_path, monkeypatch):
+    yield from known_city.serve(tmp_path, monkeypatch)
 
 
 def overview(**params) -> AppTest:
@@ -102,3 +105,13 @@ def test_menu_links_carry_the_filters_to_the_next_page(app_env):
     at = overview(district="430903", kind="event")
     links = {link.proto.label: link.proto.query_string for link in at.sidebar.get("page_link")}
     assert "district=430903" in links["地图"] and "kind=event" in links["地图"]
+
+
+def test_switching_to_a_custom_range_starts_from_the_last_30_days_and_follows_the_picker(app_env):
+    at = overview()
+    at.sidebar.selectbox(key="f_range").set_value("custom").run()
+    assert (at.query_params["start"], at.query_params["end"]) == ("2026-10-25", "2026-11-23")
+    assert metric_values(at)["受理数"] == "7"
+    at.sidebar.date_input(key="f_dates_input").set_value((date(2026, 11, 1), date(2026, 11, 3))).run()
+    assert (at.query_params["start"], at.query_params["end"]) == ("2026-11-01", "2026-11-03")
+    assert metric_values(at)["受理数"] == "2"

@@ -7,11 +7,12 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import known_city
 
 
 @pytest.fixture
-def app_env(known_city_app):
-    """The known city as the app's database (tests/conftest.py)."""
+def app_env(tmp_path, monkeypatch):
+    yield from known_city.serve(tmp_path, monkeypatch)
 
 
 def map_page(**params) -> AppTest:

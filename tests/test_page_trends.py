@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import known_city
 from tests.pagetools import chart_specs, metric_values
 
 
 @pytest.fixture
-def app_env(known_city_app):
-    """The known city as the app's database (tests/conftest.py)."""
+def app_env(tmp_path, monkeypatch):
+    yield from known_city.serve(tmp_path, monkeypatch)
 
 
 def trends_page(**params) -> AppTest:

@@ -232,7 +232,8 @@ def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: b
     preset = st.sidebar.selectbox("时间范围", list(PRESETS), format_func=PRESETS.get, key="f_range",
                                   label_visibility="collapsed")
     if preset == "custom":
-        default = ss.get("f_dates", preset_window("last30", day))
+        last_start, last_end = preset_window(DEFAULT_PRESET, day)
+        default = ss.get("f_dates", (last_start, last_end - timedelta(days=1)))   # inclusive end
         if "f_dates_input" not in ss:
             ss["f_dates_input"] = default
         # Explicit bounds: Streamlit's default minimum is ten years before the real today, which is
