@@ -345,11 +345,12 @@ def _ancestors(area: _Area):
 def sample_points(areas: pd.DataFrame, level: int, points_per_area: int,
                   rng: np.random.Generator) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{area_code: (lat_array, lon_array)} of points_per_area random points strictly inside each
-    area of the level (never on a border, so AreaIndex puts each point back in its own area).
+    area of the level that has a polygon (never on a border, so AreaIndex puts each point back in
+    its own area). Areas without a polygon (e.g. a grid an import created by name) are left out.
 
     A data generator places millions of cases cheaply by drawing an area, then one of its points.
     """
-    chosen = areas[areas["level"] == level]
+    chosen = areas[(areas["level"] == level) & areas["geojson"].notna()]
     geoms = shapely.from_geojson(chosen["geojson"].to_numpy(dtype=object))
     out = {}
     for code, geom in zip(chosen["area_code"], geoms):

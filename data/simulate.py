@@ -103,7 +103,8 @@ def load_reference(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, now
         recent = con.execute("SELECT count(*) FROM cases WHERE reported_at >= $since AND reported_at < $until",
                              {"since": now_at - timedelta(days=28), "until": now_at}).fetchall()[0][0]
         cases_per_day = max(recent / 28.0, 1.0)
-    grids = areas[areas.level == 4].reset_index(drop=True)
+    # New cases are placed in grids with a polygon (an imported grid may have none yet).
+    grids = areas[(areas.level == 4) & areas.geojson.notna()].reset_index(drop=True)
     points = area_builder.sample_points(areas, level=4, points_per_area=16, rng=rng)
     handlers = handler_table(units, sorted(categories.major_code.unique()),
                              sorted(areas.loc[areas.level == 1, "area_code"]))

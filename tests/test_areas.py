@@ -251,3 +251,13 @@ def test_the_frame_loads_into_the_areas_table_of_the_schema_with_nulls_where_exp
         (3, n[3], n[3], n[3], n[3], city),
         (4, n[4], n[4], n[4], n[4], city),
     ]
+
+
+def test_sampling_skips_areas_without_a_polygon(areas):
+    import numpy as np
+    from data.areas import sample_points
+
+    grid = areas[areas["level"] == 4].iloc[0]
+    extra = areas.iloc[[0]].assign(area_code=grid["area_code"] + "9", level=4, geojson=None)
+    points = sample_points(pd.concat([areas, extra]), level=4, points_per_area=2, rng=np.random.default_rng(1))
+    assert grid["area_code"] in points and grid["area_code"] + "9" not in points
