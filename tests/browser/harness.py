@@ -122,21 +122,26 @@ def browser_page(*, width: int = 1920, height: int = 1080, scale: float = 1.0):
             browser.close()
 
 
-def wait_for_app(page, *, timeout_ms: int = 60000, quiet_ms: int = 2000) -> None:
-    """Waits until Streamlit has finished running the script: the main block shows elements and no
-    run indicator has been seen for `quiet_ms`. While a script runs, Streamlit 1.67's status widget
-    may show only its "Stop" button, and right after the page loads it is not there yet at all, so
-    a single look can report "finished" before the first run has even started."""
+def wait_for_app(page, *, timeout_ms: int = 60000, quiet_ms: int = 1500) -> None:
+    """Waits until Streamlit has finished running the script and drawn what it ran.
+
+    Streamlit's own end-to-end tests read the same attributes: the app root carries
+    data-test-script-state ("initial", "running", "notRunning", "rerunRequested", ...) and
+    data-test-connection-state. The state must have been "notRunning" for `quiet_ms` (a script that
+    calls st.rerun() passes through "notRunning" between its runs), something must be drawn in the
+    main block, and no element may still be a loading skeleton."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
     page.wait_for_function(
         """(quietMs) => {
-             const s = document.querySelector('[data-testid="stStatusWidget"]');
-             const running = s && /Running|Stop/.test(s.innerText);
+             const app = document.querySelector('[data-testid="stApp"]');
+             const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
+                          && app.getAttribute('data-test-connection-state') === 'CONNECTED';
              const shown = document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]').length > 0;
-             if (running || !shown) { window.__appIdleSince = null; return false; }
+             const loading = document.querySelector('[data-testid="stSkeleton"]');
+             if (!idle || !shown || loading) { window.__appIdleSince = null; return false; }
              window.__appIdleSince = window.__appIdleSince || Date.now();
              return Date.now() - window.__appIdleSince >= quietMs;
-           }""", arg=quiet_ms, polling=250, timeout=timeout_ms)
+           }""", arg=quiet_ms, polling=200, timeout=timeout_ms)
 
 
 def full_screenshot(page, path: Path) -> None:
