@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.config import load_city
-from queries.kpis import registry
+from queries.kpis import kpi_columns, registry
 from queries.league import unit_league as rank_units
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
@@ -14,33 +14,44 @@ KPI_GROUPS = ("all", "unit", "district", "street", "community", "grid")
 AREA_GROUP_BY_LEVEL = {1: "district", 2: "street", 3: "community", 4: "grid"}
 
 
-def kpi_counts(source: CursorSource, scope: Scope, by: str) -> pd.DataFrame:
-    """Every KPI count and duration statistic per group (see queries/kpis.py for what each means)."""
+# Columns of every kpi_counts row that name the group (cheap joins; always fetched).
+GROUP_COLUMNS = ("group_code", "name", "peer_group", "parent_code", "population")
+# Counts that maps and area tables show per area (area_summary).
+AREA_SUMMARY_COLUMNS = ("accepted_count", "due_count", "due_on_time_count", "disposal_den", "disposal_num",
+                        "overdue_open_count")
+
+
+def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """KPI counts and duration statistics per group (see queries/kpis.py for what each means).
+    `columns`: only these counts (plus GROUP_COLUMNS) — a view showing a few KPIs passes
+    queries.kpis.kpi_columns(...) and pays only for those; None computes every one."""
     if by not in KPI_GROUPS:
         raise ValueError(f"by must be one of {KPI_GROUPS}, got {by!r}")
-    return fetch(source, "kpi_counts", scope, by=by)
+    if columns is not None:
+        columns = GROUP_COLUMNS + tuple(c for c in columns if c not in GROUP_COLUMNS)
+    return fetch(source, "kpi_counts", scope, columns=columns, by=by)
 
 
-def case_kpis(source: CursorSource, scope: Scope) -> pd.Series:
-    """One row of headline counts for the whole selection; zeros (and no durations) when it is empty."""
-    frame = kpi_counts(source, scope, "all")
+def case_kpis(source: CursorSource, scope: Scope, columns: tuple[str, ...] | None = None) -> pd.Series:
+    """One row of counts for the whole selection (all, or `columns` as in kpi_counts); zeros (and
+    no durations) when it is empty."""
+    frame = kpi_counts(source, scope, "all", columns)
     if not frame.empty:
         return frame.iloc[0]
-    return pd.Series({c: (None if c.endswith(("_median", "_p90")) or c in ("name", "peer_group", "parent_code",
-                                                                             "population") else 0)
+    return pd.Series({c: (None if c.endswith(("_median", "_p90")) or c in GROUP_COLUMNS else 0)
                       for c in frame.columns} | {"group_code": "all"})
 
 
-def area_kpis(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
+def area_kpis(source: CursorSource, scope: Scope, level: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """kpi_counts per area of one level (1..4); only areas with cases in scope."""
     if level not in AREA_GROUP_BY_LEVEL:
         raise ValueError(f"level must be 1..4, got {level}")
-    return kpi_counts(source, scope, AREA_GROUP_BY_LEVEL[level])
+    return kpi_counts(source, scope, AREA_GROUP_BY_LEVEL[level], columns)
 
 
-def unit_kpis(source: CursorSource, scope: Scope) -> pd.DataFrame:
+def unit_kpis(source: CursorSource, scope: Scope, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """kpi_counts per responsible unit (the unit a case was last dispatched to)."""
-    return kpi_counts(source, scope, "unit")
+    return kpi_counts(source, scope, "unit", columns)
 
 
 def data_years(source: CursorSource, scope: Scope) -> tuple[int, ...]:
@@ -56,9 +67,12 @@ def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame:
 
 
 def area_summary(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
-    if level not in (1, 2, 3, 4):
-        raise ValueError(f"level must be 1..4, got {level}")
-    return fetch(source, "area_summary", scope, level=level)
+    """Every area of one level inside the scope (those without cases too, with zeros) with the
+    AREA_SUMMARY_COLUMNS counts, for maps and area tables. One row per area, by code."""
+    areas = fetch(source, "area_list", scope, level=level)
+    counts = area_kpis(source, scope, level, AREA_SUMMARY_COLUMNS)[["group_code", *AREA_SUMMARY_COLUMNS]]
+    out = areas.merge(counts.rename(columns={"group_code": "area_code"}), on="area_code", how="left")
+    return out.fillna({c: 0 for c in AREA_SUMMARY_COLUMNS}).astype({c: "int64" for c in AREA_SUMMARY_COLUMNS})
 
 
 def area_shapes(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
@@ -67,9 +81,11 @@ def area_shapes(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
 
 def unit_league(source: CursorSource, scope: Scope, min_volume: int) -> pd.DataFrame:
     """Units ranked by on-time closing rate across all groups (the overview's 红黑榜); the rule is
-    queries/league.py's. Columns of kpi_counts plus value (= on_time_rate), volume, is_ranked, rank."""
+    queries/league.py's. GROUP_COLUMNS and the KPI's counts plus value (= on_time_rate), volume,
+    is_ranked, rank."""
     kpis = registry(load_city())
-    league = rank_units(unit_kpis(source, scope), kpis["on_time_rate"], kpis, min_volume)
+    kpi = kpis["on_time_rate"]
+    league = rank_units(unit_kpis(source, scope, kpi_columns([kpi])), kpi, kpis, min_volume)
     return league.assign(on_time_rate=league["value"])
 
 

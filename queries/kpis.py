@@ -16,6 +16,7 @@ How the published pipelines map onto the sets (tests/test_published_pipelines.py
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -237,6 +238,13 @@ def case_sets(city: CityConfig) -> dict[str, str]:
     a URL or widget may only name one of these)."""
     used = {s for k in registry(city).values() for s in (k.numerator_set, k.denominator_set) if s}
     return {flag: label for flag, label in SET_LABELS.items() if flag in used}
+
+
+def kpi_columns(kpis: Iterable[Kpi]) -> tuple[str, ...]:
+    """The kpi_counts columns that the figures, tooltips and case links of `kpis` read, in first-use
+    order; fetch only these (queries.cases.kpi_counts `columns`) when a view shows a few KPIs."""
+    wanted = (c for k in kpis for c in (k.numerator, k.denominator, k.basis, k.p90) if c)
+    return tuple(dict.fromkeys(wanted))
 
 
 def apply_rules(scope: Scope, city: CityConfig) -> Scope:

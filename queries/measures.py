@@ -1,6 +1,6 @@
 """Measures an area can be coloured and ranked by (the map page), built on the KPI registry so every
 rate keeps the registry's numerator, denominator and exclusions (counted in SQL by case_facts flags,
-see queries/sql/area_summary.sql). Values are computed from one area_summary row; a zero denominator
+see queries.cases.area_summary). Values are computed from one area_summary row; a zero denominator
 gives NaN, shown as "—".
 """
 from __future__ import annotations

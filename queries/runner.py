@@ -43,10 +43,28 @@ def compose(name: str) -> str:
     return prefix + "\n" + body
 
 
-def fetch(source: CursorSource, name: str, scope: Scope, **params) -> pd.DataFrame:
-    """Run query `name` for `scope`; extra keyword arguments bind the query's own parameters."""
+_COLUMN = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@lru_cache(maxsize=512)
+def compose_columns(name: str, columns: tuple[str, ...]) -> str:
+    """Query `name` reduced to `columns`, rows ordered by the first of them. DuckDB then drops every
+    aggregate and expression that only the other columns need: on 10M cases, the headline KPIs of
+    kpi_counts cost a third of the whole file (benchmarks/bench_overview.py)."""
+    if not columns or any(not _COLUMN.fullmatch(c) for c in columns):
+        raise ValueError(f"bad column list: {columns!r}")
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    body = compose(name).rstrip().removesuffix(";")
+    return f'SELECT {quoted} FROM (\n{body}\n) AS q ORDER BY "{columns[0]}"'
+
+
+def fetch(source: CursorSource, name: str, scope: Scope, *, columns: tuple[str, ...] | None = None,
+          **params) -> pd.DataFrame:
+    """Run query `name` for `scope`; extra keyword arguments bind the query's own parameters.
+    `columns`: only these output columns (see compose_columns); None for all."""
+    sql = compose(name) if columns is None else compose_columns(name, tuple(columns))
     cur = source.cursor()
     try:
-        return cur.execute(compose(name), scope.params() | params).df()
+        return cur.execute(sql, scope.params() | params).df()
     finally:
         cur.close()

@@ -9,8 +9,8 @@ import pytest
 
 from data.config import load_city
 from queries import cases as q
-from queries.kpis import (SET_LABELS, apply_rules, case_sets, definitions_frame, format_value, kpi_value, kpi_values,
-                          registry)
+from queries.kpis import (SET_LABELS, apply_rules, case_sets, definitions_frame, format_value, kpi_columns, kpi_value,
+                          kpi_values, registry)
 from queries.runner import load_sql
 from queries.scope import Access, Scope
 from tests.builders import add_case, add_cases, new_db
@@ -242,6 +242,25 @@ def test_counts_by_unit_and_by_area_add_up_to_the_whole_and_carry_names(con):
     assert grids.due_count.sum() == row(con).due_count == 3
     with pytest.raises(ValueError):
         q.kpi_counts(con, scope(), "unit_code; DROP TABLE cases")
+
+
+def test_a_few_kpis_fetched_alone_equal_the_same_kpis_of_the_whole_row(con):
+    due, done = D(2026, 11, 10, 17), D(2026, 11, 12, 9)
+    add_cases(con, [closed(D(2026, 11, 2, 9), due, done), closed(D(2026, 11, 3, 9), due, D(2026, 11, 4, 9)),
+                    closed(D(2026, 11, 2, 9), due, done, district="430903", unit_code="C001"),
+                    dict(reported_at=D(2026, 11, 1, 9), accepted_at=D(2026, 11, 1, 9), filed_at=D(2026, 11, 1, 10),
+                         deadline_at=D(2026, 11, 3, 9), status="filed")])
+    for keys in (["accepted"], ["on_time_rate", "overdue_open"], ["handle_hours", "satisfaction_rate"], list(KPIS)):
+        columns = kpi_columns(KPIS[k] for k in keys)
+        for by in ("all", "unit", "district"):
+            narrow, whole = q.kpi_counts(con, scope(), by, columns), q.kpi_counts(con, scope(), by)
+            assert list(narrow.columns) == list(q.GROUP_COLUMNS) + [c for c in columns if c not in q.GROUP_COLUMNS]
+            pd.testing.assert_frame_equal(narrow, whole[narrow.columns])
+    assert kpi_columns([KPIS["on_time_rate"], KPIS["closing_rate"]]) == ("due_on_time_count", "due_count",
+                                                                          "due_closed_count")
+    assert q.case_kpis(con, scope(), ("overdue_open_count",)).overdue_open_count == 1
+    with pytest.raises(ValueError):
+        q.kpi_counts(con, scope(), "all", ('accepted_count" FROM cases; --',))
 
 
 def test_the_vectorised_values_equal_the_row_values():

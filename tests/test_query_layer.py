@@ -147,8 +147,8 @@ def test_query_files_read_only_the_scoped_relations():
 
 
 def test_compose_merges_a_leading_with_into_the_scope_prefix():
-    sql = compose("area_summary")
-    assert sql.count("WITH ") == 1 and "per_area AS (" in sql
+    sql = compose("kpi_counts")
+    assert sql.count("WITH ") == 1 and "per_group AS (" in sql
 
 
 def test_dashboard_connection_refuses_files_extensions_and_settings(tmp_path):

@@ -20,7 +20,7 @@ import streamlit as st
 from charts.style import WALL_ACCENT, WALL_ALARM, WALL_BAD, WALL_BG, WALL_GOOD, WALL_LINE, WALL_MUTED, WALL_PANEL, WALL_TEXT
 from charts.wall import count_text, fit_view, simplify_shapes
 from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
-from queries.kpis import registry
+from queries.kpis import kpi_columns, registry
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
 from ui import cache
@@ -303,6 +303,10 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
                          exclude_shelved=city.exclude_shelved_from_filed,
                          exclude_deferred=city.exclude_deferred_from_due)
     ref = _reference_scope(scopes.today)
+    kpis = registry(city)
+    # Only the counts render_kpis shows (the wall refetches on every published snapshot).
+    month_columns = kpi_columns([kpis["disposal_rate"], kpis["on_time_rate"], kpis["accepted"],
+                                 kpis["closed_in_period"]])
     district_shapes = _simplified(cache.get_reference("area_shapes", ref, 1), 0.004)
     street_shapes = _simplified(cache.get_reference("area_shapes", ref, 2), 0.004)
     return WallData(
@@ -310,9 +314,9 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         version=cache.reader().version,
         meta=cache.meta(),
         pace=cache.get("wall_day_pace", scopes.pace),
-        today=cache.get("case_kpis", scopes.today),
-        month=cache.get("case_kpis", scopes.month),
-        last_month=cache.get("case_kpis", scopes.last_month),
+        today=cache.get("case_kpis", scopes.today, kpi_columns([kpis["overdue_open"]])),
+        month=cache.get("case_kpis", scopes.month, month_columns),
+        last_month=cache.get("case_kpis", scopes.last_month, month_columns),
         districts=cache.get("wall_districts", scopes.today, config.min_cell_count).merge(
             district_shapes[["area_code", "geojson"]], on="area_code", how="left"),
         district_shapes=district_shapes,
