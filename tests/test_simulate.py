@@ -72,11 +72,13 @@ def test_new_cases_continue_the_case_number_sequence_and_are_published(db):
 
 def test_open_cases_move_on_the_centre_hours_and_units_handle_only_in_office_hours(db):
     con = duckdb.connect(str(db))
-    reported = add_case(con, reported_at=datetime(2026, 11, 22, 9, 50), status="reported")   # a Sunday
-    dispatched = add_case(con, reported_at=datetime(2026, 11, 20, 9, 0), accepted_at=datetime(2026, 11, 20, 9, 10),
-                          filed_at=datetime(2026, 11, 20, 9, 20), dispatched_at=datetime(2026, 11, 20, 9, 30),
-                          deadline_at=datetime(2026, 11, 23, 17), status="dispatched", dispatch_count=1)
-    closed = add_case(con, reported_at=datetime(2026, 11, 20, 8), closed_at=datetime(2026, 11, 20, 12),
+    # Fixed ids: the simulator refuses to file ~2% of cases chosen by case id (case 1 is filed).
+    reported = add_case(con, case_id=1, reported_at=datetime(2026, 11, 22, 9, 50), status="reported")   # a Sunday
+    dispatched = add_case(con, case_id=2, reported_at=datetime(2026, 11, 20, 9, 0),
+                          accepted_at=datetime(2026, 11, 20, 9, 10), filed_at=datetime(2026, 11, 20, 9, 20),
+                          dispatched_at=datetime(2026, 11, 20, 9, 30), deadline_at=datetime(2026, 11, 23, 17),
+                          status="dispatched", dispatch_count=1)
+    closed = add_case(con, case_id=3, reported_at=datetime(2026, 11, 20, 8), closed_at=datetime(2026, 11, 20, 12),
                       status="closed")
     con.close()
     clock = Clock(datetime(2026, 11, 22, 10, 0))
