@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import time
 from datetime import date, datetime, timedelta
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
@@ -43,18 +44,30 @@ def _insert_missing(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFr
     frame = frame.reindex(columns=columns).drop_duplicates(key)
     for column, default in REFERENCE_DEFAULTS.get(table, {}).items():
         frame[column] = frame[column].astype(object).where(frame[column].notna(), default)
-    rel = con.from_df(frame)
-    before = _count(con, table)
-    con.register("_new_ref", rel)
+    new = con.from_df(frame).join(con.table(table).select(key), key, how="anti")
+    added = new.aggregate("count(*)").fetchall()[0][0]
+    new.insert_into(table)
+    return added
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One import transaction: everything inside commits together, or nothing does (any error,
+    KeyboardInterrupt included, rolls back)."""
+    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM _new_ref")  # noqa: S608 - table name from code
-    finally:
-        con.unregister("_new_ref")
-    return _count(con, table) - before
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.table(table).aggregate("count(*)").fetchall()[0][0]
+def _complete(con: duckdb.DuckDBPyConnection, batch_id: int, result: dict[str, int], notes: str,
+              same_as_batch: int | None) -> None:
+    """The last writes of a successful import, inside its transaction."""
+    ledger.complete(con, batch_id, result, notes, same_as_batch)
+    set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
 
 
 def ensure_reference(con: duckdb.DuckDBPyConnection, *, level_names: tuple[str, ...], city_name: str,
@@ -85,8 +98,7 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
     """The import transaction for case records; returns the ledger counts."""
     cases = staged.cases
     plan_input = cases[CASE_COLUMNS + PRIVATE_COLUMNS + ["opinion", "line", "record_hash"]]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _transaction(con):
         progress("写入数据库（单个事务）……")
         if reference:
             ensure_reference(con, **reference)
@@ -101,9 +113,12 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
                     {"origin": origin, "first_id": first_id})
         con.unregister("staged_cases")
         counts = dict(con.execute("SELECT action, count(*) FROM import_plan GROUP BY action").fetchall())
-        for table in ("cases", "case_steps", "case_private"):
-            con.execute(f"DELETE FROM {table} WHERE case_id IN "  # noqa: S608 - table names from code
-                        "(SELECT stored_case_id FROM import_plan WHERE action = 'update')")
+        # An update replaces the stored version: its case row, steps and private data go first.
+        con.execute("DELETE FROM cases WHERE case_id IN (SELECT stored_case_id FROM import_plan WHERE action = 'update')")
+        con.execute("DELETE FROM case_steps WHERE case_id IN "
+                    "(SELECT stored_case_id FROM import_plan WHERE action = 'update')")
+        con.execute("DELETE FROM case_private WHERE case_id IN "
+                    "(SELECT stored_case_id FROM import_plan WHERE action = 'update')")
         con.execute(_sql("import_cases"), {"origin": origin})
         con.execute(_sql("import_case_steps"))
         con.execute("""
@@ -141,12 +156,7 @@ def load_cases(con: duckdb.DuckDBPyConnection, staged: Staged, *, origin: str, b
             "unchanged": counts.get("unchanged", 0), "stale": counts.get("stale", 0),
             "flagged": int(flagged),
         }
-        ledger.complete(con, batch_id, result, notes, same_as_batch)
-        set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        _complete(con, batch_id, result, notes, same_as_batch)
     return result
 
 
@@ -171,8 +181,7 @@ def load_services(con: duckdb.DuckDBPyConnection, staged: Staged, categories: pd
     """The import transaction for an Open311 service list: categories are inserted or replaced
     (the list is the authority on a service's name and group), and cases of those services
     follow their category's major class."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _transaction(con):
         con.register("_services", categories)
         counts = dict(con.execute("""
             SELECT CASE WHEN c.category_code IS NULL THEN 'insert'
@@ -192,10 +201,5 @@ def load_services(con: duckdb.DuckDBPyConnection, staged: Staged, categories: pd
                   "duplicates": staged.duplicates, "inserted": counts.get("insert", 0),
                   "updated": counts.get("update", 0), "unchanged": counts.get("unchanged", 0), "stale": 0,
                   "flagged": 0}
-        ledger.complete(con, batch_id, result, notes, same_as_batch)
-        set_meta(con, "last_import_at", datetime.now().isoformat(timespec="seconds"))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        _complete(con, batch_id, result, notes, same_as_batch)
     return result

@@ -119,7 +119,7 @@ def _now_for(mapping: Mapping) -> datetime:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
-    return con.execute(f"SELECT * FROM {table}").df()  # noqa: S608 - table names from code
+    return con.table(table).df()
 
 
 def _city_of(mapping: Mapping, city_override: str | None) -> str | None:

@@ -199,9 +199,9 @@ def record_hashes(frame: pd.DataFrame) -> np.ndarray:
     con = duckdb.connect()
     try:
         table = pa.table({f"c{i}": _hashable(frame[c]) for i, c in enumerate(frame.columns)})
-        con.register("rows", table)
-        expr = ", ".join(f"c{i}" for i in range(len(frame.columns)))
-        return con.sql(f"SELECT hash({expr}) AS h FROM rows").to_arrow_table().column(0).to_numpy()  # noqa: S608
+        columns = [duckdb.ColumnExpression(name) for name in table.column_names]
+        hashed = con.from_arrow(table).select(duckdb.FunctionExpression("hash", *columns).alias("h"))
+        return hashed.to_arrow_table().column(0).to_numpy()
     finally:
         con.close()
 
