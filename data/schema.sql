@@ -136,8 +136,16 @@ CREATE TABLE IF NOT EXISTS cases (
     reported_month       DATE NOT NULL,
     reported_hour        SMALLINT NOT NULL,
     updated_at           TIMESTAMP NOT NULL, -- last change in the source system; newer wins on import
-    origin               VARCHAR NOT NULL  -- demo | simulate | import:<source system> (import_records says which batch)
+    origin               VARCHAR NOT NULL, -- demo | simulate | import:<source system> (import_records says which batch)
+    -- Span of the case's activity: least / greatest of every timestamp and deadline above. Derived:
+    -- data/sql/refresh_case_span.sql sets them before every publish (writers need not); NULL = not yet
+    -- set, which queries treat as "may be active any time". Lets a short window skip old row groups.
+    first_event_at       TIMESTAMP,
+    last_event_at        TIMESTAMP
 );
+-- Databases created before the span columns existed get them here (refreshed on the next publish).
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS first_event_at TIMESTAMP;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS last_event_at TIMESTAMP;
 
 -- One row per case: personal data of the reporter. Only the masked case-detail query reads it.
 CREATE TABLE IF NOT EXISTS case_private (

@@ -23,6 +23,7 @@ import duckdb
 from data.config import PROJECT_ROOT, published_path
 
 SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
+REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 
 
 class WriterBusy(RuntimeError):
@@ -31,6 +32,12 @@ class WriterBusy(RuntimeError):
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Brings the columns derived from others (cases.first_event_at / last_event_at) up to date."""
+    con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
+    con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
@@ -47,7 +54,9 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     swapped to it with os.replace. A new path per version matters: DuckDB caches database instances
     by path within a process, so reopening a replaced file at the same path returns the old data.
     Old versions are pruned after a grace period; a reader still holding one keeps its inode alive.
+    Derived columns are refreshed first, so no writer has to maintain them.
     """
+    refresh_derived(con)
     con.execute("CHECKPOINT")
     link = published_path(db)
     versions = link.with_suffix(".d")

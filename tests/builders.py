@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data.store import apply_schema
+from data.store import apply_schema, refresh_derived
 
 AREAS = [
     # code, name, level, parent, district, street, community
@@ -107,6 +107,7 @@ def add_cases(con: duckdb.DuckDBPyConnection, cases: list[dict]) -> list[int]:
         con.execute("INSERT INTO cases BY NAME SELECT * FROM new_test_cases")
     finally:
         con.unregister("new_test_cases")
+    refresh_derived(con)   # as data.store.publish does before readers see the rows
     return [r["case_id"] for r in rows]
 
 
@@ -117,6 +118,7 @@ def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", report
     case_id = fields.pop("case_id", _case_seq[0])
     row = _case_row(case_id, district, reported_at, fields)
     _insert(con, "cases", row)
+    refresh_derived(con)   # as data.store.publish does before readers see the rows
     return case_id
 
 

@@ -200,3 +200,45 @@ def test_a_case_closed_after_the_window_does_not_count_as_closed_in_it(con):
              deadline_at=datetime(2026, 10, 28, 17), closed_at=datetime(2026, 11, 2, 9), status="closed")
     october = q.case_kpis(con, scope(start_date=date(2026, 10, 1), end_date=date(2026, 11, 1)))
     assert (october.due_count, october.due_closed_count, october.disposal_den, october.disposal_num) == (1, 0, 1, 0)
+
+
+def test_a_case_active_for_years_counts_in_the_window_of_its_late_closure_span_or_no_span(con):
+    # reported two years ago, closed this month: only its closure is inside November
+    closed_case(con, datetime(2024, 11, 5, 9), deadline_at=datetime(2024, 11, 12, 17),
+                closed_at=datetime(2026, 11, 9, 9))
+    closed_case(con, datetime(2024, 11, 5, 9), deadline_at=datetime(2024, 11, 12, 17),
+                closed_at=datetime(2024, 11, 9, 9))   # all of it long before November: no set
+    assert con.execute("SELECT first_event_at, last_event_at FROM cases ORDER BY case_id").fetchall() == [
+        (datetime(2024, 11, 5, 9), datetime(2026, 11, 9, 9)), (datetime(2024, 11, 5, 9), datetime(2024, 11, 12, 17))]
+    november = q.case_kpis(con, scope())
+    assert (november.closed_count, november.verified_count, november.due_count) == (1, 1, 0)
+    # rows nobody has refreshed yet (span NULL) are still counted, never dropped
+    con.execute("UPDATE cases SET first_event_at = NULL, last_event_at = NULL")
+    again = q.case_kpis(con, scope())
+    assert (again.closed_count, again.verified_count, again.due_count) == (1, 1, 0)
+
+
+def test_publish_sets_the_span_of_rows_any_writer_left_without_one_and_of_changed_rows(tmp_path):
+    from data.config import published_path
+    from data.store import writer as open_writer
+
+    db = tmp_path / "span.duckdb"
+    writer = new_db(db)
+    writer.execute("ALTER TABLE cases DROP COLUMN first_event_at")   # a database older than the column
+    writer.execute("ALTER TABLE cases DROP COLUMN last_event_at")
+    writer.close()
+    with open_writer(db) as con:                                      # apply_schema adds them back
+        con.execute("INSERT INTO cases BY NAME SELECT * FROM (VALUES (1, 'E0101202611020001', 'grid', 'event', "
+                    "'S0101', 'S01', 'closed', TIMESTAMP '2026-11-02 09:00', TIMESTAMP '2026-11-03 09:00', "
+                    "TIMESTAMP '2026-11-06 17:00', DATE '2026-11-02', DATE '2026-11-01', 9, TIMESTAMP '2026-11-03', "
+                    "'test')) t(case_id, case_no, source, kind, category_code, major_code, status, reported_at, "
+                    "closed_at, deadline_at, reported_date, reported_month, reported_hour, updated_at, origin)")
+    span = "SELECT first_event_at, last_event_at FROM cases"
+    reader = connect_readonly(published_path(db))
+    assert reader.execute(span).fetchall() == [(datetime(2026, 11, 2, 9), datetime(2026, 11, 6, 17))]
+    reader.close()
+    with open_writer(db) as con:
+        con.execute("UPDATE cases SET callback_at = TIMESTAMP '2026-11-20 10:00'")
+    reader = connect_readonly(published_path(db))
+    assert reader.execute(span).fetchall() == [(datetime(2026, 11, 2, 9), datetime(2026, 11, 20, 10))]
+    reader.close()

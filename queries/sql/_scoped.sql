@@ -113,10 +113,9 @@ case_facts AS (
     FROM scoped_cases c, win w
     -- Only cases with some timestamp or deadline inside the window, or open and overdue now, can be in
     -- a set: skipping the rest first keeps the flags off the years of history a short window ignores.
-    WHERE (least(c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at, c.closed_at,
-                 c.callback_at, c.deadline_at, c.handle_deadline_at) < w.end_at
-           AND greatest(c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at,
-                        c.closed_at, c.callback_at, c.deadline_at, c.handle_deadline_at) >= w.start_at)
+    -- The span columns are set before every publish (data/sql/refresh_case_span.sql); NULL = unknown.
+    WHERE c.first_event_at IS NULL
+       OR (c.first_event_at < w.end_at AND c.last_event_at >= w.start_at)
        OR (c.closed_at IS NULL AND c.deadline_at < w.now_at)
 )
 ,
