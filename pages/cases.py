@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from data.config import load_city
-from queries.case_records import (DEFAULT_PAGE_SIZE, DEFAULT_SORT, PAGE_SIZES, REPORTED_SET, SORTS, is_phone_like, list_sets,
-                                  parse_list_params)
+from queries.case_records import (DEFAULT_PAGE_SIZE, DEFAULT_SORT, EXPORT_MAX_ROWS, PAGE_SIZES, REPORTED_SET, SORTS,
+                                  is_phone_like, list_sets, parse_list_params)
 from ui import cache
 from ui.app import setup_page
 from ui.audit import record_case_view
@@ -157,10 +157,26 @@ def render_list(scope, state, sets: dict[str, str]) -> None:
                           on_change=_on_page_input, label_visibility="collapsed")
     next_col.button("下一页", icon=":material/chevron_right:", disabled=result.page >= result.pages, key="cases_next",
                     on_click=_go_to_page, args=(result.page + 1,), width="stretch")
-    info_col.caption(f"共 {result.pages:,} 页 · 下载内容为本页 {len(result.rows)} 条（每页最多 {max(PAGE_SIZES)} 条，"
-                     "可调整每页条数）")
-    data, kinds = export_frame(result.rows, list_columns())
-    render_downloads(data, "案件列表", sheet_name="案件列表", kinds=kinds, key="cases_dl")
+    info_col.caption(f"共 {result.pages:,} 页")
+    render_list_downloads(scope, state, result)
+
+
+def render_list_downloads(scope, state, result) -> None:
+    """Downloads of the whole list in the page's order (one page: at once; more: on request, as
+    building the file takes a moment), capped at EXPORT_MAX_ROWS with a note saying so."""
+    if result.total <= len(result.rows):
+        data, kinds = export_frame(result.rows, list_columns())
+        render_downloads(data, "案件列表", sheet_name="案件列表", kinds=kinds, key="cases_dl")
+        return
+    shown = min(result.total, EXPORT_MAX_ROWS)
+    if st.toggle(f"生成下载文件（全部 {shown:,} 件，按当前排序）", key="cases_dl_all"):
+        with st.spinner("正在生成下载文件……"):
+            everything = cache.fresh("case_export", scope, state.set_flag, state.query, state.sort, state.descending)
+            data, kinds = export_frame(everything.rows, list_columns())
+        if everything.total > EXPORT_MAX_ROWS:
+            st.caption(f":material/info: 共 {everything.total:,} 件，下载文件包含按当前排序的前 {EXPORT_MAX_ROWS:,} 件；"
+                       "如需全部，请缩小统计期或区域后分批下载。")
+        render_downloads(data, "案件列表", sheet_name="案件列表", kinds=kinds, key="cases_dl")
 
 
 # ───────────────────────── detail ─────────────────────────

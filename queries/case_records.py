@@ -23,6 +23,9 @@ from queries.scope import Scope
 REPORTED_SET = "in_reported"
 REPORTED_SET_LABEL = "统计期内上报的案件"
 PAGE_SIZES = (20, 50, 100, 200)
+# A download of the whole list holds at most this many cases (an .xlsx of 20,000 rows builds in a few
+# seconds); the page asks for narrower filters beyond it.
+EXPORT_MAX_ROWS = 20_000
 DEFAULT_PAGE_SIZE = 50
 # Sortable columns of cases -> label. The only identifiers a URL may name. Unit and district sort by
 # code: it groups a unit's (a district's) cases together and needs no name join before the page is cut.
@@ -150,21 +153,35 @@ class CasePage:
         return max(1, -(-self.total // self.page_size))
 
 
-def case_list(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
-              page: int, page_size: int) -> CasePage:
-    """One page of the cases in `set_flag` matching `query`, sorted by an allow-listed column."""
+def _list_rows(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
+               limit: int, offset: int) -> pd.DataFrame:
+    """Rows of case_list.sql (with total_count) after checking the set and the sort column."""
     if set_flag not in list_sets():
         raise ValueError(f"unknown case set: {set_flag!r}")
     if sort not in SORTS:
         raise ValueError(f"unknown sort column: {sort!r}")
+    no_pattern, text_pattern = search_patterns(query)
+    return fetch(source, "case_list", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern,
+                 sort=sort, descending=bool(descending), limit=int(limit), offset=int(offset))
+
+
+def _shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """List rows as shown: without total_count, with status_zh and overdue_zh."""
+    return rows.drop(columns=["total_count"]).assign(
+        status_zh=lambda d: d.status.map(STATUS_ZH).fillna(d.status),
+        overdue_zh=lambda d: d.is_overdue_open.map({True: "超期未结"}).fillna(
+            d.is_closed_late.map({True: "超期结案"})).fillna("")).reset_index(drop=True)
+
+
+def case_list(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
+              page: int, page_size: int) -> CasePage:
+    """One page of the cases in `set_flag` matching `query`, sorted by an allow-listed column."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {PAGE_SIZES}")
     page = max(1, int(page))
-    no_pattern, text_pattern = search_patterns(query)
 
     def run(p: int) -> pd.DataFrame:
-        return fetch(source, "case_list", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern,
-                     sort=sort, descending=bool(descending), limit=page_size, offset=(p - 1) * page_size)
+        return _list_rows(source, scope, set_flag, query, sort, descending, page_size, (p - 1) * page_size)
 
     rows = run(page)
     if rows.empty and page > 1:
@@ -174,11 +191,16 @@ def case_list(source: CursorSource, scope: Scope, set_flag: str, query: str, sor
         page = max(1, -(-total // page_size))
         rows = run(page) if total else first
     total = int(rows.total_count.iloc[0]) if len(rows) else 0
-    rows = rows.drop(columns=["total_count"]).assign(
-        status_zh=lambda d: d.status.map(STATUS_ZH).fillna(d.status),
-        overdue_zh=lambda d: d.is_overdue_open.map({True: "超期未结"}).fillna(
-            d.is_closed_late.map({True: "超期结案"})).fillna(""))
-    return CasePage(rows.reset_index(drop=True), total, page, page_size)
+    return CasePage(_shown(rows), total, page, page_size)
+
+
+def case_export(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str,
+                descending: bool) -> CasePage:
+    """The whole list in the page's order for a download, up to EXPORT_MAX_ROWS (the first ones;
+    `total` says how many match). One page of that size."""
+    rows = _list_rows(source, scope, set_flag, query, sort, descending, EXPORT_MAX_ROWS, 0)
+    total = int(rows.total_count.iloc[0]) if len(rows) else 0
+    return CasePage(_shown(rows), total, 1, EXPORT_MAX_ROWS)
 
 
 @lru_cache(maxsize=1)

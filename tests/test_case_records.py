@@ -41,6 +41,17 @@ def test_list_pages_through_the_cases_reported_in_the_window_with_the_total(con)
     assert (third.page, third.rows.case_id.tolist()) == (3, [5, 4, 3, 2, 1])
 
 
+def test_the_export_holds_the_whole_list_in_the_page_order_up_to_the_cap(con, monkeypatch):
+    for i in range(1, 46):
+        case(con, i, datetime(2026, 11, 2, 8).replace(minute=i))
+    everything = r.case_export(con, scope(), r.REPORTED_SET, "", "reported_at", False)
+    assert (everything.total, everything.rows.case_id.tolist()) == (45, list(range(1, 46)))
+    assert list(everything.rows.columns) == list(page(con).rows.columns)
+    monkeypatch.setattr(r, "EXPORT_MAX_ROWS", 10)
+    capped = r.case_export(con, scope(), r.REPORTED_SET, "", "reported_at", True)
+    assert (capped.total, capped.rows.case_id.tolist()) == (45, list(range(45, 35, -1)))
+
+
 def test_a_page_past_the_end_shows_the_last_page(con):
     for i in range(1, 26):
         case(con, i, datetime(2026, 11, 2, 8).replace(minute=i))

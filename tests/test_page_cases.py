@@ -160,3 +160,26 @@ def test_text_from_the_url_is_shown_inert(app_env):
     at = run({"q": "[点此](http://evil.example)", "set": "[x](http://evil.example)"})
     shown = " ".join([i.value for i in at.info] + [w.value for w in at.warning])
     assert "evil" in shown and "](http" not in shown
+
+
+def test_a_list_longer_than_a_page_downloads_whole_on_request_with_the_cap_said(tmp_path, monkeypatch):
+    import pages.cases
+    con = new_db()
+    for i in range(36):
+        add_case(con, reported_at=d(20, 9, i), status="reported")
+    use_test_db(con, tmp_path, monkeypatch)
+    try:
+        at = run({"size": "50"})
+        assert [b.label for b in at.get("download_button")] == ["下载 Excel", "下载 CSV"]   # one page: at once
+        monkeypatch.setattr(pages.cases, "EXPORT_MAX_ROWS", 25)
+        monkeypatch.setattr("queries.case_records.EXPORT_MAX_ROWS", 25)
+        at = run({"size": "20"})
+        assert total_caption(at).startswith("共 **36** 件") and len(listed(at)) == 20
+        assert at.get("download_button") == []
+        toggle = at.toggle(key="cases_dl_all")
+        assert toggle.label == "生成下载文件（全部 25 件，按当前排序）"
+        toggle.set_value(True).run()
+        assert [b.label for b in at.get("download_button")] == ["下载 Excel", "下载 CSV"]
+        assert any("共 36 件，下载文件包含按当前排序的前 25 件" in c.value for c in at.caption)
+    finally:
+        clear_caches()

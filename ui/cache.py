@@ -58,6 +58,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "import_flags": import_queries.import_flags,
     # case records (pages/cases.py): a bounded page, one case, one timeline; masked in SQL / scrubbed
     "case_list": case_records.case_list,
+    "case_export": case_records.case_export,   # through fresh(), never cached
     "case_detail": case_records.case_detail,
     "case_timeline": case_records.case_timeline,
     # people stream (pages/party.py)
@@ -100,6 +101,12 @@ def _run(name: str, scope: Scope, version: str, args: tuple) -> Any:
 def get(name: str, scope: Scope, *args: Any) -> Any:
     """Cached result of query `name` for `scope` on the current snapshot."""
     return _run(name, scope, reader().version, args)
+
+
+def fresh(name: str, scope: Scope, *args: Any) -> Any:
+    """Result of query `name` computed now and not kept: for large one-off results such as a
+    download of thousands of case rows (the cache holds aggregates and pages only)."""
+    return QUERIES[name](reader(), scope, *args)
 
 
 @st.cache_data(ttl=3600, max_entries=50, show_spinner=False)
