@@ -104,6 +104,10 @@ def main() -> None:
     st.title("党建引领 · 志愿服务")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                "（区域筛选按社区生效）· 比率下方为分子 ÷ 分母 · 悬停卡片右上角图标查看口径")
+    if any(f is not None for f in (scope.kinds, scope.majors, scope.categories, scope.sources)):
+        # Check-ins, activities, whistles and wishes have no case category or source.
+        st.info("当前设置了部件/事件、大类、小类或来源筛选：这些条件只作用于案件，党建与志愿数据不按其筛选"
+                "（评分卡中的社区案件指标按其筛选）。", icon=":material/filter_alt_off:")
     for keys in KPI_ROWS:
         for col, key in zip(st.columns(6), keys):
             with col:

@@ -59,6 +59,14 @@ def test_a_district_in_the_url_changes_every_number(app_env):
     assert (values["督办整改率"], values["第一书记走访达标率"]) == ("100.00%", "0.00%")
 
 
+def test_a_case_source_filter_leaves_the_people_numbers_and_says_so(app_env):
+    plain = run({})
+    assert not any("只作用于案件" in i.value for i in plain.info)
+    at = run({"source": "hotline"})
+    assert any("只作用于案件，党建与志愿数据不按其筛选" in i.value for i in at.info)
+    assert metric_values(at) == metric_values(plain)
+
+
 def test_tables_hold_the_scorecard_and_only_masked_names(app_env):
     at = run({})
     scorecard = at.dataframe[0].value
