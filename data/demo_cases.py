@@ -134,8 +134,9 @@ def build_cases(
     policy: DeadlinePolicy = DeadlinePolicy(),
     reported_at: np.ndarray | None = None,
 ) -> pa.Table:
-    """One Arrow table with the columns of `cases` plus `first_unit_code` (the wrongly dispatched
-    unit of re-dispatched cases, for the step history). Rows are in reported_at order.
+    """One Arrow table with the columns of `cases` plus, for the step history, `first_unit_code`
+    (the wrongly dispatched unit of re-dispatched cases), `rework_at` (the failed check) and
+    `rehandled_at` (the second reply) of reworked cases, and `day_seq`. Rows are in reported_at order.
 
     reported_at, when given, are the report times (the live simulator's new cases); otherwise
     n_cases report times are drawn over [start, today] with the daily and weekly rhythm."""
@@ -236,14 +237,19 @@ def build_cases(
     handled = np.where(stuck, nat, handled)
     quick = filed + _centre_minutes(rng, "self_handle", n).astype("timedelta64[m]")
     handled = np.where(self_handled, quick, handled)
-    verified = centre_time(handled + _centre_minutes(rng, "verify", n).astype("timedelta64[m]"))
-    verified = np.where(rework, cal.add(verified, h_amount * 0.4, h_unit), verified)
+    first_check = centre_time(handled + _centre_minutes(rng, "verify", n).astype("timedelta64[m]"))
+    # 返工: the first check fails, the unit handles the case again, and a second check passes. The
+    # verify deadline runs from the reply it checks, so from the second one for these cases.
+    rehandled = np.where(rework, cal.add(first_check, h_amount * 0.4, h_unit), nat)
+    verified = np.where(rework, centre_time(rehandled + _centre_minutes(rng, "verify", n).astype("timedelta64[m]")),
+                        first_check)
+    last_reply = np.where(rework, rehandled, handled)
     closed = centre_time(verified + _centre_minutes(rng, "close", n).astype("timedelta64[m]"))
 
     # Deadlines from the category's limits, in working time, with the city's 缓办 / 延期 policy.
     deadlines = case_deadlines(cal, limits, policy, category=pd.Categorical.from_codes(cat_idx, cat_codes),
                                reported=reported, accepted=accepted,
-                               filed=filed, dispatched=dispatched, handled=handled,
+                               filed=filed, dispatched=dispatched, handled=last_reply,
                                deferred_hours=deferred_hours, is_extended=is_extended)
     accept_deadline, file_deadline = deadlines["accept_deadline_at"], deadlines["file_deadline_at"]
     dispatch_deadline, handle_deadline = deadlines["dispatch_deadline_at"], deadlines["handle_deadline_at"]
@@ -261,7 +267,8 @@ def build_cases(
     handled = np.where(np.isnat(filed), nat, handled)
     verified = np.where(np.isnat(handled), nat, verified)
     closed = np.where(np.isnat(verified), nat, closed)
-    rework_count = np.where(rework & ~np.isnat(verified), 1, 0).astype(np.int16)
+    reworked = rework & ~np.isnat(verified)   # the second check has happened: the rework is history
+    rework_count = reworked.astype(np.int16)
     dispatch_count = (np.where(np.isnat(dispatched), 0, 1) + np.where(redispatch & ~np.isnat(dispatched), 1, 0)).astype(np.int16)
 
     status_names = np.array(["cancelled", "not_filed", "shelved", "closed", "verified", "handled", "dispatched",
@@ -330,6 +337,7 @@ def build_cases(
         "updated_at": ts(updated),
         "origin": _dict(np.zeros(n, dtype=np.int32), np.array([origin])),
         "day_seq": pa.array(day_seq),
+        "rework_at": ts(np.where(reworked, first_check, nat)), "rehandled_at": ts(np.where(reworked, rehandled, nat)),
     })
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
 from data import seed
+from data.worktime import WorkCalendar, limits_for, load_time_limits
 
 TODAY = date(2026, 11, 23)
 
@@ -64,6 +67,27 @@ def test_step_history_follows_time_within_every_case(demo):
     bounced = con.execute("SELECT count(*) FROM cases WHERE dispatch_count > 1 AND origin = 'demo'").fetchone()[0]
     redispatch_rows = con.execute("SELECT count(*) FROM case_steps WHERE step = 'redispatch'").fetchone()[0]
     assert bounced == redispatch_rows > 0
+
+
+def test_a_reworked_case_is_checked_against_the_deadline_from_its_second_reply(demo):
+    con, _, _ = demo
+    cal = WorkCalendar.from_config()
+    limits = load_time_limits()
+    rows = con.execute("""
+        SELECT c.case_id, c.category_code, c.verify_deadline_at, c.verified_at,
+               list(s.step_at ORDER BY s.seq) FILTER (WHERE s.step IN ('handle', 'rework')) AS replies,
+               list(s.step ORDER BY s.seq) FILTER (WHERE s.step IN ('handle', 'rework')) AS steps
+        FROM cases c JOIN case_steps s USING (case_id)
+        WHERE c.rework_count > 0 AND c.origin = 'demo'
+        GROUP BY ALL""").fetchall()
+    assert len(rows) > 20
+    for case_id, category, verify_deadline, verified, replies, steps in rows:
+        assert steps == ["handle", "rework", "handle"], case_id
+        first, failed, second = replies
+        assert first < failed < second < verified
+        amount, unit = limits_for(limits, np.array([category], dtype=object), "verify")
+        expected = cal.add(np.array([second], "datetime64[us]"), amount, unit)[0]
+        assert verify_deadline == pd.Timestamp(expected).to_pydatetime(), case_id
 
 
 def test_case_numbers_are_unique_and_in_the_standard_form(demo):

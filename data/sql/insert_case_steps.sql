@@ -29,10 +29,10 @@ FROM (
            CASE WHEN is_self_handled THEN '网格员现场自行处置' ELSE
            list_element(['已处理完毕，现场照片已回传', '已修复完毕', '已责令当事人整改到位', '已清理干净'], (hash(case_id) % 4 + 1)::INTEGER) END
            FROM new_cases WHERE handled_at IS NOT NULL
-    UNION ALL SELECT case_id, 10, 'rework', unit_code, handled_at + (verified_at - handled_at) * 0.25, NULL, '核查未通过，退回重新处置'
-           FROM new_cases WHERE rework_count > 0 AND verified_at IS NOT NULL
-    UNION ALL SELECT case_id, 11, 'handle', unit_code, handled_at + (verified_at - handled_at) * 0.75, handle_deadline_at, '已重新处置完毕'
-           FROM new_cases WHERE rework_count > 0 AND verified_at IS NOT NULL
+    UNION ALL SELECT case_id, 10, 'rework', unit_code, rework_at, NULL, '核查未通过，退回重新处置'
+           FROM new_cases WHERE rework_at IS NOT NULL
+    UNION ALL SELECT case_id, 11, 'handle', unit_code, rehandled_at, handle_deadline_at, '已重新处置完毕'
+           FROM new_cases WHERE rehandled_at IS NOT NULL
     UNION ALL SELECT case_id, 12, 'verify', NULL, verified_at, verify_deadline_at, '现场核查，已处置到位'
            FROM new_cases WHERE verified_at IS NOT NULL
     UNION ALL SELECT case_id, 13, 'close', NULL, closed_at, deadline_at, '值班长审核，结案'

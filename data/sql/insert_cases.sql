@@ -1,8 +1,9 @@
 -- Writes a batch of generated cases (relation new_cases: the cases columns minus case_no and
--- description, plus first_unit_code and day_seq = 1.. within (category, reported_date) in the batch)
+-- description, plus first_unit_code, rework_at, rehandled_at and day_seq = 1.. within (category,
+-- reported_date) in the batch)
 -- into cases; case numbers continue each (category, day) sequence already in the table.
 INSERT INTO cases BY NAME
-SELECT n.* EXCLUDE (first_unit_code, day_seq),
+SELECT n.* EXCLUDE (first_unit_code, rework_at, rehandled_at, day_seq),
        n.category_code || strftime(n.reported_at, '%Y%m%d')
            || lpad((coalesce(prev.last_seq, 0) + n.day_seq)::VARCHAR, 5, '0') AS case_no,
        coalesce(s.name, '') || coalesce(c.name, '') || '附近'

@@ -1,8 +1,9 @@
 -- The cases the live simulator changed this tick (relation `changes`), as insert_case_steps.sql reads
 -- them (relation new_cases): their current row plus the unit a re-dispatched case first went to,
--- which only the existing step history remembers.
+-- which only the existing step history remembers. The simulator does not rework cases (no failed
+-- check), so rework_at and rehandled_at are empty.
 CREATE OR REPLACE TEMP TABLE new_cases AS
-SELECT c.*, r.first_unit_code
+SELECT c.*, r.first_unit_code, NULL::TIMESTAMP AS rework_at, NULL::TIMESTAMP AS rehandled_at
 FROM cases c
 LEFT JOIN (
     SELECT case_id, any_value(unit_code) AS first_unit_code
