@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import known_city
+from tests.pagetools import run_page
 
 
 @pytest.fixture
@@ -16,11 +17,7 @@ def app_env(tmp_path, monkeypatch):
 
 
 def map_page(**params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.switch_page("pages/map.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page("pages/map.py", params)
 
 
 def table(at) -> list[list]:

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import known_city
-from tests.pagetools import chart_specs, metric_values
+from tests.pagetools import chart_specs, metric_values, run_page
 
 
 @pytest.fixture
@@ -15,11 +15,7 @@ def app_env(tmp_path, monkeypatch):
 
 
 def trends_page(**params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.switch_page("pages/trends.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page("pages/trends.py", params)
 
 
 def trace(spec: dict, name: str) -> dict:
