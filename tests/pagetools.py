@@ -12,6 +12,9 @@ import streamlit as st
 from data.store import publish
 
 
+TEST_DB_NAME = "page.duckdb"   # use_test_db's file under tmp_path
+
+
 def publish_test_db(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     """Copies the in-memory test database to `db` and publishes it for the app."""
     con.execute(f"ATTACH '{db}' AS target")  # noqa: S608 - test path
@@ -28,7 +31,7 @@ def use_test_db(con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch, *,
                 now: str = "2026-11-23T10:00:00") -> Path:
     """Publishes `con` as the app's database under tmp_path, pins now, sends audit records to
     tmp_path/audit and clears the caches; returns the audit folder. Call clear_caches() after."""
-    db = tmp_path / "page.duckdb"
+    db = tmp_path / TEST_DB_NAME
     publish_test_db(con, db)
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     monkeypatch.setenv("DASHBOARD_NOW", now)

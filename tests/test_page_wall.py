@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data.config import WallConfig, published_path
 from data.store import publish, set_meta
 from tests.builders import add_case, add_steps, new_db
-from tests.pagetools import clear_caches, metric_values, publish_test_db
+from tests.pagetools import TEST_DB_NAME, clear_caches, metric_values, use_test_db
 
 NOW = "2026-11-23T15:30:00"
 COMMUNITY = "430902001001"
@@ -51,13 +51,9 @@ def wall_db(tmp_path, monkeypatch):
     con = new_db()
     known_database(con)
     con.execute("UPDATE meta SET value = '2026-11-23T15:29:10' WHERE key = 'last_write_at'")
-    db = tmp_path / "wall.duckdb"
-    publish_test_db(con, db)
+    use_test_db(con, tmp_path, monkeypatch, now=NOW)
     con.close()
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    monkeypatch.setenv("DASHBOARD_NOW", NOW)
-    clear_caches()
-    yield db
+    yield tmp_path / TEST_DB_NAME
     clear_caches()
 
 

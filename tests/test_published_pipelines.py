@@ -19,7 +19,7 @@ from queries import cases as q
 from queries.kpis import apply_rules, format_value, kpi_value, registry
 from queries.scope import Access, Scope
 from tests.builders import add_cases, new_db
-from tests.pagetools import clear_caches, metric_values, publish_test_db
+from tests.pagetools import clear_caches, metric_values, use_test_db
 
 KPIS = registry(load_city())
 NOW = "2026-11-23T10:00:00"
@@ -134,12 +134,8 @@ def test_chibi_quarterly_disposal_rate_comes_out_exactly_from_the_records():
 def published(tmp_path, monkeypatch):
     def publish(rows):
         con = build(rows)
-        db = tmp_path / "pipeline.duckdb"
-        publish_test_db(con, db)
+        use_test_db(con, tmp_path, monkeypatch, now=NOW)
         con.close()
-        monkeypatch.setenv("DASHBOARD_DB", str(db))
-        monkeypatch.setenv("DASHBOARD_NOW", NOW)
-        clear_caches()
     yield publish
     clear_caches()
 
