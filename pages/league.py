@@ -11,7 +11,7 @@ import streamlit as st
 
 from data.config import load_city
 from queries.kpis import AREA_LEAGUE_KPIS, UNIT_LEAGUE_KPIS, format_value, registry
-from queries.league import TIE_RULE, export_frame, league_table, measure_for, red_black
+from queries.league import TIE_RULE, export_frame, league_columns, league_table, measure_for, red_black
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
@@ -124,12 +124,14 @@ def main() -> None:
     by, key = render_controls(city, kpis, config)
     measure, preset = measure_for(key, kpis, config)
     entity = by_options(city)[by]
+    columns = league_columns(key, kpis, config)
     if by == "unit":
-        frame, previous = cache.get("unit_kpis", scope), cache.get("unit_kpis", previous_scope)
+        frame, previous = cache.get("unit_kpis", scope, columns), cache.get("unit_kpis", previous_scope, columns)
         area_group = None
     else:
         level = BY_LEVEL[by]
-        frame, previous = cache.get("area_kpis", scope, level), cache.get("area_kpis", previous_scope, level)
+        frame = cache.get("area_kpis", scope, level, columns)
+        previous = cache.get("area_kpis", previous_scope, level, columns)
         area_group = entity
     table = league_table(frame, previous, key, kpis, config, city.league_min_volume, area_group=area_group)
 

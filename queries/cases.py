@@ -12,8 +12,6 @@ from queries.scope import Scope
 # Groupings of kpi_counts.sql: a dict of allowed values, never user text.
 KPI_GROUPS = ("all", "unit", "district", "street", "community", "grid")
 AREA_GROUP_BY_LEVEL = {1: "district", 2: "street", 3: "community", 4: "grid"}
-
-
 # Columns of every kpi_counts row that name the group (cheap joins; always fetched).
 GROUP_COLUMNS = ("group_code", "name", "peer_group", "parent_code", "population")
 # Counts that maps and area tables show per area (area_summary).

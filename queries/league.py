@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from queries.kpis import Kpi, kpi_values, shown_value
+from queries.kpis import Kpi, kpi_columns, kpi_values, shown_value
 from queries.scores import Preset, ScoreConfig, grades_of, score_frame
 
 TIE_RULE = "按显示值排序；显示值相同时，样本量大者在前；两者都相同则名次并列"
@@ -124,6 +124,15 @@ def red_black(table: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFra
     best = ranked.head(n)
     worst = ranked.drop(best.index).tail(n).iloc[::-1]
     return best, worst
+
+
+def league_columns(key: str, kpis: dict[str, Kpi], config: ScoreConfig) -> tuple[str, ...]:
+    """The kpi_counts columns a league by `key` reads (the KPI's, or every component's and the
+    volume's of a preset): fetch only these, the rest of the row costs most of the query."""
+    measure, preset = measure_for(key, kpis, config)
+    if preset is None:
+        return kpi_columns([kpis[measure.key]])
+    return kpi_columns([kpis[c.kpi] for c in preset.components] + [kpis[preset.volume]])
 
 
 def measure_for(key: str, kpis: dict[str, Kpi], config: ScoreConfig) -> tuple[Measure, Preset | None]:

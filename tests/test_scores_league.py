@@ -160,3 +160,30 @@ def test_area_leagues_put_every_area_in_one_group_and_export_with_chinese_header
     assert set(out["分组"]) == {"区县"}
     assert kinds["综合指标值"] == "decimal" and kinds["样本量（应结案数）"] == "count"
     assert "立案数得分（权重20%）" in out.columns
+
+
+def test_a_league_on_only_its_own_columns_equals_the_league_on_whole_rows():
+    from datetime import date, datetime
+
+    from queries import cases as q
+    from queries.league import league_columns
+    from queries.scope import Access, Scope
+    from tests import known_city
+
+    con = known_city.build()
+    now = Scope(start_date=date(2026, 10, 25), end_date=date(2026, 11, 24), access=Access.demo(),
+                now_at=datetime(2026, 11, 23, 10))
+    before = now.previous_period()
+    for by, entity, keys in (("unit", "unit", ["score.department", "on_time_rate", "handle_hours", "rework_rate"]),
+                             ("district", "area", ["score.region", "score.centre", "closing_rate", "overdue_open"])):
+        def frames(columns):
+            if by == "unit":
+                return q.unit_kpis(con, now, columns), q.unit_kpis(con, before, columns)
+            return q.area_kpis(con, now, 1, columns), q.area_kpis(con, before, 1, columns)
+        for key in keys:
+            group = None if by == "unit" else "区县"
+            narrow = league_table(*frames(league_columns(key, KPIS, CONFIG)), key, KPIS, CONFIG, 1, area_group=group)
+            whole = league_table(*frames(None), key, KPIS, CONFIG, 1, area_group=group)
+            assert len(narrow) > 0, (by, key)
+            pd.testing.assert_frame_equal(narrow, whole[narrow.columns], check_dtype=False)
+    con.close()
