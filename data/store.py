@@ -24,6 +24,9 @@ from data.config import PROJECT_ROOT, published_path
 
 SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
+# Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
+# it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
+SCHEMA_VERSION = "2"   # 2: cases.first_event_at / last_event_at
 
 
 class WriterBusy(RuntimeError):
@@ -54,9 +57,12 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     swapped to it with os.replace. A new path per version matters: DuckDB caches database instances
     by path within a process, so reopening a replaced file at the same path returns the old data.
     Old versions are pruned after a grace period; a reader still holding one keeps its inode alive.
-    Derived columns are refreshed first, so no writer has to maintain them.
+    The snapshot always has the current schema (older databases are brought up to it) and fresh
+    derived columns, so no writer has to maintain them.
     """
+    apply_schema(con)
     refresh_derived(con)
+    set_meta(con, "schema_version", SCHEMA_VERSION)
     con.execute("CHECKPOINT")
     link = published_path(db)
     versions = link.with_suffix(".d")

@@ -80,3 +80,27 @@ def test_a_custom_range_works_when_the_clock_is_pinned_to_old_data(app_env, monk
     at.run()
     assert not at.exception
     assert metric_values(at)["受理数"] == "0"
+
+
+def test_a_snapshot_from_an_older_version_is_upgraded_on_first_view(app_env, tmp_path):
+    import duckdb
+
+    from data.config import published_path
+    from data.store import SCHEMA_VERSION
+
+    db = tmp_path / "page.duckdb"
+    # As a database written before cases had their activity span: no columns, no schema stamp.
+    for path in (db, published_path(db).resolve()):
+        con = duckdb.connect(str(path))
+        con.execute("ALTER TABLE cases DROP COLUMN first_event_at")
+        con.execute("ALTER TABLE cases DROP COLUMN last_event_at")
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        con.close()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    assert not at.exception
+    assert metric_values(at)["受理数"] == "4" and metric_values(at)["超期未处置"] == "1"
+    assert [s.label for s in at.status] == ["数据库已升级"]
+    con = duckdb.connect(str(db), read_only=True)   # the writers' file, which the snapshot copies
+    assert con.execute("SELECT count(*) FROM cases WHERE last_event_at IS NOT NULL").fetchone()[0] == 5
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
+    con.close()

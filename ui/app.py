@@ -8,6 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from data.config import PROJECT_ROOT, db_path, load_city, published_path
+from data.store import SCHEMA_VERSION
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import cache, filters
@@ -38,26 +39,36 @@ div.block-container { padding-top: 2.6rem; padding-bottom: 1rem; max-width: 100%
 
 
 def ensure_database() -> None:
-    """Builds the demo database on first start, with progress on screen; publishes it if needed."""
+    """Builds the demo database on first start, with progress on screen; publishes it if needed,
+    and again when the snapshot was published by an older version of the code (SCHEMA_VERSION)."""
     published = published_path(db_path())
     if published.exists():
+        if cache.meta().get("schema_version") != SCHEMA_VERSION:
+            _republish("数据库来自旧版本：正在升级数据结构并重新发布……", "数据库已升级")
         return
     from data import seed
-    from data.store import publish, writer_lock
-    import duckdb
 
     db = db_path()
+    if db.exists():
+        _republish("正在发布数据库……", "数据库已发布")
+        return
     with st.status("首次启动：正在生成示例数据库（益阳市，合成数据），约需半分钟……", expanded=True) as status:
-        if db.exists():
-            with writer_lock(db):
-                con = duckdb.connect(str(db))
-                try:
-                    publish(con, db)
-                finally:
-                    con.close()
-        else:
-            seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
+        seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
         status.update(label="示例数据库已生成", state="complete", expanded=False)
+
+
+def _republish(label: str, done: str) -> None:
+    """Publishes the writers' database again (schema brought up to date, derived columns set)."""
+    from data.store import WriterBusy, writer
+
+    with st.status(label, expanded=False) as status:
+        try:
+            with writer(db_path(), wait_seconds=60, touch_meta=None):
+                pass
+        except WriterBusy:
+            status.update(label="另一个写入任务正在进行，稍后刷新页面即可", state="error")
+            return
+        status.update(label=done, state="complete")
 
 
 def current_access() -> Access:
