@@ -43,7 +43,8 @@ def ensure_database() -> None:
     and again when the snapshot was published by an older version of the code (SCHEMA_VERSION)."""
     published = published_path(db_path())
     if published.exists():
-        if cache.meta().get("schema_version") != SCHEMA_VERSION:
+        # Only from the writers' own file: publishing a missing one would replace the data with nothing.
+        if cache.meta().get("schema_version") != SCHEMA_VERSION and db_path().exists():
             _republish("数据库来自旧版本：正在升级数据结构并重新发布……", "数据库已升级")
         return
     from data import seed
