@@ -91,6 +91,21 @@ def test_wall_shows_the_exact_figures_of_the_known_database(wall_db):
     assert ":green[●]" in text and "数据更新于 1 分钟内" in text
 
 
+def test_a_snapshot_from_an_older_version_is_upgraded_without_a_status_box_on_the_wall(wall_db):
+    from data.config import published_path
+
+    for path in (wall_db, published_path(wall_db).resolve()):   # as published before schema stamps
+        con = duckdb.connect(str(path))
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        con.close()
+    at = run_wall()
+    assert len(at.status) == 0                  # the wall's page never reruns: a box would stay on it
+    assert metric_values(at)["本月处置率"] == "75.0%"
+    con = duckdb.connect(str(wall_db), read_only=True)
+    assert con.execute("SELECT count(*) FROM meta WHERE key = 'schema_version'").fetchone()[0] == 1
+    con.close()
+
+
 def test_a_stale_feed_turns_the_freshness_red_and_it_clears_when_writes_resume(wall_db):
     writer = duckdb.connect(str(wall_db))
     set_meta(writer, "last_write_at", "2026-11-23T15:17:00")

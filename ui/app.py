@@ -38,38 +38,45 @@ div.block-container { padding-top: 2.6rem; padding-bottom: 1rem; max-width: 100%
 """
 
 
-def ensure_database() -> None:
+def ensure_database(*, quiet_upgrade: bool = False) -> None:
     """Builds the demo database on first start, with progress on screen; publishes it if needed,
-    and again when the snapshot was published by an older version of the code (SCHEMA_VERSION)."""
+    and again when the snapshot was published by an older version of the code (SCHEMA_VERSION).
+    quiet_upgrade: republish without a status line (the wall: a status box would stay on it, as
+    its data regions rerun as fragments and the page itself never reruns)."""
     published = published_path(db_path())
     if published.exists():
         # Only from the writers' own file: publishing a missing one would replace the data with nothing.
         if cache.meta().get("schema_version") != SCHEMA_VERSION and db_path().exists():
-            _republish("数据库来自旧版本：正在升级数据结构并重新发布……", "数据库已升级")
+            if quiet_upgrade:
+                _republish()
+            else:
+                with st.status("数据库来自旧版本：正在升级数据结构并重新发布……", expanded=False) as status:
+                    ok = _republish()
+                    status.update(label="数据库已升级" if ok else "另一个写入任务正在进行，稍后刷新页面即可",
+                                  state="complete" if ok else "error")
         return
     from data import seed
 
     db = db_path()
-    if db.exists():
-        _republish("正在发布数据库……", "数据库已发布")
-        return
     with st.status("首次启动：正在生成示例数据库（益阳市，合成数据），约需半分钟……", expanded=True) as status:
-        seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
+        if db.exists():
+            _republish()
+        else:
+            seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
         status.update(label="示例数据库已生成", state="complete", expanded=False)
 
 
-def _republish(label: str, done: str) -> None:
-    """Publishes the writers' database again (schema brought up to date, derived columns set)."""
+def _republish() -> bool:
+    """Publishes the writers' database again (schema brought up to date, derived columns set);
+    False when another writer kept it busy for a minute."""
     from data.store import WriterBusy, writer
 
-    with st.status(label, expanded=False) as status:
-        try:
-            with writer(db_path(), wait_seconds=60, touch_meta=None):
-                pass
-        except WriterBusy:
-            status.update(label="另一个写入任务正在进行，稍后刷新页面即可", state="error")
-            return
-        status.update(label=done, state="complete")
+    try:
+        with writer(db_path(), wait_seconds=60, touch_meta=None):
+            pass
+    except WriterBusy:
+        return False
+    return True
 
 
 def current_access() -> Access:

@@ -250,7 +250,7 @@ def setup_wall() -> tuple[CityConfig, WallConfig]:
                        initial_sidebar_state="collapsed")
     st.html(WALL_CSS)
     if LAST_GOOD_KEY not in st.session_state:  # first run of this screen: build or publish the demo if missing
-        ensure_database()
+        ensure_database(quiet_upgrade=True)
     with st.container(key="wall-clock"):
         st.html(CLOCK_HTML, unsafe_allow_javascript=True)
     return city, load_wall()
