@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,7 +39,8 @@ class Sample:
     server_rss_mb: float
     server_open_files: int
     js_heap_mb: float
-    dom_nodes: int
+    dom_nodes: int             # Chromium's count of live nodes: in the document or still referenced
+    dom_elements: int          # elements in the document now
     refreshes: int             # heartbeat changes seen so far
     db_mb: float
     snapshots_mb: float
@@ -60,6 +61,9 @@ class SoakReport:
     server_rss_mb_after_warmup: tuple[float, float] = (0.0, 0.0)   # (first quarter median, last quarter median)
     js_heap_mb_after_warmup: tuple[float, float] = (0.0, 0.0)
     dom_nodes_after_warmup: tuple[int, int] = (0, 0)
+    dom_elements_after_warmup: tuple[int, int] = (0, 0)
+    # elements per data-testid whose count changed from the first sample after warm-up to the last
+    dom_changes: dict[str, tuple[int, int]] = field(default_factory=dict)
     db_mb: tuple[float, float] = (0.0, 0.0)
     snapshots_mb_max: float = 0.0
     simulator_ticks: int = 0
@@ -90,6 +94,23 @@ def size_mb(path: Path) -> float:
     return path.stat().st_size / 2**20 if path.exists() else 0.0
 
 
+# Elements in the document, and how many carry each data-testid (to tell which part grew).
+DOM_CENSUS_JS = """() => {
+  const all = document.querySelectorAll('*');
+  const byTestid = {};
+  for (const e of all) {
+    const t = e.getAttribute('data-testid');
+    if (t) { byTestid[t] = (byTestid[t] || 0) + 1; }
+  }
+  return {elements: all.length, byTestid};
+}"""
+
+
+def census_changes(first: dict[str, int], last: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {k: (first.get(k, 0), last.get(k, 0)) for k in sorted(set(first) | set(last))
+            if first.get(k, 0) != last.get(k, 0)}
+
+
 def quarters(values: list[float]) -> tuple[float, float]:
     """Median of the first and of the last quarter of the values."""
     if not values:
@@ -117,6 +138,11 @@ def run(workdir: Path, *, minutes: float, refresh: float = 5.0, tick: float = 10
     simulator = start_simulator(db, tick=tick, speed=speed, cases_per_day=rate, log=log, out=workdir / "simulator.log")
     report = SoakReport(minutes=minutes, refresh_seconds=refresh)
     samples: list[Sample] = []
+    censuses: list[tuple[float, dict[str, int]]] = []
+    csv_file = open(samples_csv, "w", newline="") if samples_csv else None   # written as it goes: watch a long run
+    csv_out = csv.DictWriter(csv_file, fieldnames=[f.name for f in fields(Sample)]) if csv_file else None
+    if csv_out:
+        csv_out.writeheader()
     restart_window: tuple[float, float] | None = None
     try:
         with browser_page() as (page, requests):
@@ -154,13 +180,19 @@ def run(workdir: Path, *, minutes: float, refresh: float = 5.0, tick: float = 10
                 if now >= next_sample:
                     cdp.send("HeapProfiler.collectGarbage")
                     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-                    samples.append(Sample(
+                    census = page.evaluate(DOM_CENSUS_JS)
+                    sample = Sample(
                         t_s=round(now - t0, 1), server_rss_mb=round(rss_mb(server.process.pid), 1),
                         server_open_files=open_files(server.process.pid),
                         js_heap_mb=round(metrics.get("JSHeapUsedSize", 0) / 2**20, 1),
-                        dom_nodes=int(metrics.get("Nodes", 0)),
+                        dom_nodes=int(metrics.get("Nodes", 0)), dom_elements=census["elements"],
                         refreshes=len(page.evaluate("() => window.__wall.runs")),
-                        db_mb=round(size_mb(db), 1), snapshots_mb=round(size_mb(published_path(db).with_suffix(".d")), 1)))
+                        db_mb=round(size_mb(db), 1), snapshots_mb=round(size_mb(published_path(db).with_suffix(".d")), 1))
+                    samples.append(sample)
+                    censuses.append((sample.t_s, census["byTestid"]))
+                    if csv_out:
+                        csv_out.writerow(asdict(sample))
+                        csv_file.flush()
                     next_sample += sample_seconds
                 page.wait_for_timeout(500)
             runs = page.evaluate("() => window.__wall.runs")
@@ -170,6 +202,8 @@ def run(workdir: Path, *, minutes: float, refresh: float = 5.0, tick: float = 10
     finally:
         stop_process(simulator)
         stop_server(server)
+        if csv_file:
+            csv_file.close()
 
     # Refreshes: gaps between heartbeats, measured in the browser; the restart window is excused.
     times = [(r[1] / 1000 - start_epoch) for r in runs if r[1] / 1000 >= start_epoch]
@@ -188,6 +222,10 @@ def run(workdir: Path, *, minutes: float, refresh: float = 5.0, tick: float = 10
     report.server_rss_mb_after_warmup = quarters([s.server_rss_mb for s in after])
     report.js_heap_mb_after_warmup = quarters([s.js_heap_mb for s in after])
     report.dom_nodes_after_warmup = tuple(int(v) for v in quarters([s.dom_nodes for s in after]))
+    report.dom_elements_after_warmup = tuple(int(v) for v in quarters([s.dom_elements for s in after]))
+    counted_censuses = [c for t, c in censuses if t >= warmup * minutes * 60]
+    if counted_censuses:
+        report.dom_changes = census_changes(counted_censuses[0], counted_censuses[-1])
     report.db_mb = (samples[0].db_mb, samples[-1].db_mb) if samples else (0.0, 0.0)
     report.snapshots_mb_max = max((s.snapshots_mb for s in samples), default=0.0)
     ticks = read_ticks(log)
@@ -206,7 +244,9 @@ def run(workdir: Path, *, minutes: float, refresh: float = 5.0, tick: float = 10
         reasons.append(f"JS heap grew from {h0} to {h1} MB after warm-up")
     n0, n1 = report.dom_nodes_after_warmup
     if n1 > n0 * 1.10 + 200:
-        reasons.append(f"DOM grew from {n0} to {n1} nodes after warm-up")
+        e0, e1 = report.dom_elements_after_warmup
+        reasons.append(f"DOM grew from {n0} to {n1} nodes after warm-up ({e0} to {e1} elements in the page; "
+                       f"changed test ids: {report.dom_changes})")
     if restart_at is not None and not report.recovered:
         reasons.append("the page did not recover by itself after the server restart")
     if report.errors_on_page:
@@ -216,12 +256,6 @@ def run(workdir: Path, *, minutes: float, refresh: float = 5.0, tick: float = 10
     if report.simulator_ticks < max(1, int(minutes * 60 / tick) // 2):
         reasons.append(f"the simulator wrote only {report.simulator_ticks} ticks")
     report.reasons, report.passed = reasons, not reasons
-
-    if samples_csv:
-        with open(samples_csv, "w", newline="") as f:
-            out = csv.DictWriter(f, fieldnames=list(asdict(samples[0])))
-            out.writeheader()
-            out.writerows(asdict(s) for s in samples)
     return report
 
 
