@@ -273,15 +273,21 @@ def kpi_values(frame: pd.DataFrame, kpi: Kpi) -> pd.Series:
     return pd.Series(np.where(den > 0, num / den.where(den > 0, 1.0), np.nan), index=frame.index)
 
 
+def hour_decimals(value: float) -> int:
+    """Decimals an hour figure is shown with: a tenth below 1,000 hours, whole hours above (a tenth
+    of 10,010.5 hours says nothing and pushes the figure out of its card)."""
+    return 0 if abs(value) >= 1000 else 1
+
+
 def format_value(value: float | None, fmt: str) -> str:
     if value is None or value != value:
         return "—"
     if fmt == "rate":
         return f"{value * 100:.2f}%"
     if fmt == "hours":
-        return f"{value:,.1f} 工作时"
+        return f"{value:,.{hour_decimals(value)}f} 工作时"
     if fmt == "clock_hours":
-        return f"{value:,.1f} 小时"
+        return f"{value:,.{hour_decimals(value)}f} 小时"
     if fmt == "yuan":
         return f"{value:,.0f} 元"
     return f"{value:,.0f}"
@@ -292,7 +298,9 @@ def shown_value(value: float | None, fmt: str) -> float | None:
     and tie on what people see, so two units shown with the same figure are never ordered by noise."""
     if value is None or value != value:
         return None
-    return round(value * 100, 2) if fmt == "rate" else round(value, 1) if fmt == "hours" else round(value, 2)
+    if fmt == "rate":
+        return round(value * 100, 2)
+    return round(value, hour_decimals(value)) if fmt in ("hours", "clock_hours") else round(value, 2)
 
 
 def definitions_frame(kpis: dict[str, Kpi], row: pd.Series) -> pd.DataFrame:

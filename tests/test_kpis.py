@@ -10,7 +10,7 @@ import pytest
 from data.config import load_city
 from queries import cases as q
 from queries.kpis import (SET_LABELS, apply_rules, case_sets, definitions_frame, format_value, kpi_columns, kpi_value,
-                          kpi_values, registry)
+                          kpi_values, registry, shown_value)
 from queries.runner import load_sql
 from queries.scope import Access, Scope
 from tests.builders import add_case, add_cases, new_db
@@ -283,3 +283,14 @@ def test_data_years_span_timestamps_and_deadlines(con):
     assert q.data_years(con, scope()) == ()
     add_case(con, reported_at=D(2025, 12, 30, 9), deadline_at=D(2027, 1, 4, 9))
     assert q.data_years(con, scope()) == (2025, 2026, 2027)
+
+
+def test_hour_figures_keep_a_tenth_below_a_thousand_hours_and_whole_hours_above():
+    assert format_value(999.94, "clock_hours") == "999.9 小时"
+    assert format_value(10_010.5, "clock_hours") == "10,010 小时"      # banker's rounding of .5, as Python formats
+    assert format_value(10_010.6, "clock_hours") == "10,011 小时"
+    assert format_value(1_234.56, "hours") == "1,235 工作时"
+    assert format_value(12.34, "hours") == "12.3 工作时"
+    # league tables rank on the figure as shown
+    assert shown_value(10_010.6, "clock_hours") == 10_011
+    assert shown_value(12.34, "hours") == 12.3
