@@ -14,7 +14,8 @@ import streamlit as st
 from charts.party import checkin_trend, top_bars, wish_funnel
 from charts.style import GOOD
 from queries.kpis import people_registry
-from queries.party import GRAINS, headline, secretary_summary, trend_grain
+from queries.party import headline, secretary_summary
+from queries.trends import GRAINS, auto_grain
 from ui import cache
 from ui.app import setup_page
 from ui.tables import Col, render_table
@@ -88,7 +89,7 @@ def main() -> None:
     scope = setup_page("党建·志愿", PAGE)
     st.html(PAGE_CSS)
     kpis = people_registry()
-    grain = trend_grain(scope)
+    grain = auto_grain(scope)
     trend = cache.get("party_checkin_trend", scope, grain)
     by_community = cache.get("party_service_by_community", scope)
     by_unit = cache.get("party_service_by_unit", scope)

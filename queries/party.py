@@ -10,17 +10,7 @@ import pandas as pd
 
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
-
-GRAINS = {"day": "日", "week": "周", "month": "月"}
-
-
-def trend_grain(scope: Scope) -> str:
-    """Bucket size that keeps a trend readable: days up to ~6 weeks, weeks up to ~6 months."""
-    if scope.days <= 45:
-        return "day"
-    if scope.days <= 190:
-        return "week"
-    return "month"
+from queries.trends import GRAINS  # the people trends bucket time as the case trends do
 
 
 def checkin_trend(source: CursorSource, scope: Scope, grain: str) -> pd.DataFrame:
