@@ -106,6 +106,64 @@ def test_a_snapshot_from_an_older_version_is_upgraded_without_a_status_box_on_th
     con.close()
 
 
+# The wall's regions and charts, by where they sit in the page's element tree.
+PLACED = ("wall-clock", "wall-header", "wall-body", "wall-bottom", "wall-heartbeat", "wall-panel-kpis",
+          "wall-panel-map", "wall-panel-people", "wall-panel-side", "wall-panel-ticker", "wall-panel-trend",
+          "deck_gl_json_chart", "plotly_chart")
+
+
+def tree(at: AppTest):
+    """(index path, node) of every element and container of the page, depth first."""
+    def walk(node, path: tuple[int, ...]):
+        yield path, node
+        for index, child in getattr(node, "children", {}).items():
+            yield from walk(child, path + (index,))
+
+    yield from walk(at.main, ())
+
+
+def places(at: AppTest) -> dict[str, tuple[int, ...]]:
+    """Index path of each region and chart of the wall. The browser keeps an element only while its
+    path stays the same; a moved one is drawn anew, and that leaks memory in the browser (docs/wall.md)."""
+    found: dict[str, tuple[int, ...]] = {}
+    for path, node in tree(at):
+        name = getattr(node, "key", None) if getattr(node, "key", None) in PLACED else node.type
+        if name in PLACED:
+            assert name not in found, f"{name} twice"
+            found[name] = path
+    assert set(found) == set(PLACED), set(PLACED) - set(found)
+    return found
+
+
+def test_regions_keep_their_places_whatever_a_run_had_to_do_first_or_say(wall_db):
+    for path in (wall_db, published_path(wall_db).resolve()):   # a snapshot of an older version:
+        con = duckdb.connect(str(path))                         # the first run upgrades it
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        con.close()
+    upgraded = places(run_wall())
+    usual = places(run_wall())
+    assert upgraded == usual
+
+    published_path(wall_db).unlink()              # a new screen on a database not yet published:
+    at = run_wall()                               # it publishes (with progress) before drawing
+    assert len(at.status) == 0, "the first start's progress is cleared from the wall"
+    assert places(at) == usual
+
+    published_path(wall_db).unlink()              # unreadable for a moment: a notice, the last good data
+    at.run()
+    assert "数据库文件暂时不可用" in markdown_text(at)
+    assert places(at) == usual
+
+    con = duckdb.connect(str(wall_db))            # the feed stops: the freshness turns red
+    set_meta(con, "last_write_at", "2026-11-23T14:00:00")
+    publish(con, wall_db)
+    con.close()
+    clear_caches()
+    at.run()
+    assert ":red[●]" in markdown_text(at)
+    assert places(at) == usual
+
+
 def test_a_stale_feed_turns_the_freshness_red_and_it_clears_when_writes_resume(wall_db):
     writer = duckdb.connect(str(wall_db))
     set_meta(writer, "last_write_at", "2026-11-23T15:17:00")
@@ -164,3 +222,32 @@ def test_the_carousel_shows_one_configured_panel_at_a_time_by_wall_clock(monkeyp
     monkeypatch.setattr(wall.time, "time", lambda: 20 * 8)
     assert wall.panel_now(config) == ("districts", 2)
     assert wall.panel_now(WallConfig(carousel=("units",))) == ("units", 0)
+
+
+def test_red_and_black_lists_never_name_the_same_unit():
+    import pandas as pd
+
+    from ui.wall import league_ends
+
+    def ends(n: int) -> tuple[list[int], list[int]]:
+        best, worst = league_ends(pd.DataFrame({"rank": range(1, n + 1)}))
+        return list(best["rank"]), list(worst["rank"])
+
+    assert ends(12) == ([1, 2, 3, 4, 5], [12, 11, 10, 9, 8])
+    assert ends(10) == ([1, 2, 3, 4, 5], [10, 9, 8, 7, 6])
+    assert ends(7) == ([1, 2, 3, 4], [7, 6, 5])
+    assert ends(4) == ([1, 2], [4, 3])
+    assert ends(1) == ([1], [])
+    assert ends(0) == ([], [])
+
+
+def test_a_single_panel_carousel_still_shows_its_panel(wall_db, monkeypatch):
+    from ui import wall
+
+    monkeypatch.setattr(wall, "load_wall", lambda: WallConfig(carousel=("units",)))
+    at = run_wall()
+    markers = [node for _, node in tree(at) if getattr(node, "key", None) == "wall-side-show-units"]
+    # CSS shows the panel its marker names; the browser drops an empty container, so without
+    # something in it the only panel would be hidden
+    assert len(markers) == 1 and len(markers[0].children) == 1
+    assert "责任单位 红榜" in markdown_text(at)

@@ -249,8 +249,15 @@ def setup_wall() -> tuple[CityConfig, WallConfig]:
     st.set_page_config(page_title=f"指挥大屏 · {city.centre_name}", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed")
     st.html(WALL_CSS)
+    # One slot, drawn on every run: the first start's progress shows in it and is cleared after, so the
+    # regions below keep their places in the page whatever a run had to do first. A browser keeps an
+    # element only while its place stays; a moved region is drawn anew, and the map (deck.gl) and a
+    # redrawn wall leave memory behind in the browser each time (docs/wall.md, "Memory in the browser").
+    setup_slot = st.empty()
     if LAST_GOOD_KEY not in st.session_state:  # first run of this screen: build or publish the demo if missing
-        ensure_database(quiet_upgrade=True)
+        with setup_slot.container():
+            ensure_database(quiet_upgrade=True)
+        setup_slot.empty()
     with st.container(key="wall-clock"):
         st.html(CLOCK_HTML, unsafe_allow_javascript=True)
     return city, load_wall()
@@ -565,8 +572,17 @@ def panel_now(config: WallConfig) -> tuple[str, int]:
     return config.carousel[index], index
 
 
+def league_ends(ranked: pd.DataFrame, size: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(red list, black list) of a league in rank order: the first and the last `size` units, the
+    black list worst first. With fewer than 2 × size ranked units each list takes its half (the red
+    list the larger one), so no unit stands on both."""
+    best_n = min(size, (len(ranked) + 1) // 2)
+    worst_n = min(size, len(ranked) - best_n)
+    return ranked.head(best_n), ranked.tail(worst_n).iloc[::-1]
+
+
 def render_units(data: WallData, city: CityConfig, config: WallConfig) -> None:
-    ranked = data.league[data.league.is_ranked]
+    best, worst = league_ends(data.league[data.league.is_ranked])
     window = f"近{config.league_days}天按期结案率"
 
     def rows(frame: pd.DataFrame, colour: str) -> list[list[str]]:
@@ -575,14 +591,17 @@ def render_units(data: WallData, city: CityConfig, config: WallConfig) -> None:
 
     with st.container(key="wall-lists"):
         render_heading("责任单位 红榜", window, key="best")
-        if ranked.empty:
+        if best.empty:
             st.caption("暂无达到排名门槛的单位")
         else:
-            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(ranked.head(5), "green")))
-        render_heading("责任单位 黑榜", f"应结案≥{city.league_min_volume}件的单位中最后五位", key="worst")
-        if not ranked.empty:
-            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"],
-                                       rows(ranked.tail(5).iloc[::-1], "red")))
+            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(best, "green")))
+        ranked_among = f"应结案≥{city.league_min_volume}件的单位"
+        last = f"中最后{'一两三四五'[len(worst) - 1]}位" if len(worst) else ""   # league_ends lists five at most
+        render_heading("责任单位 黑榜", ranked_among + last, key="worst")
+        if worst.empty:
+            st.caption("参与排名的单位不足两家，暂不列黑榜")
+        else:
+            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(worst, "red")))
 
 
 def render_categories(data: WallData, config: WallConfig) -> None:
@@ -625,3 +644,5 @@ def render_side(data: WallData, city: CityConfig, config: WallConfig) -> None:
     with st.container(key=f"wall-side-show-{panel}"):
         if len(config.carousel) > 1:
             st.markdown(" ".join(":blue[●]" if i == index else ":gray[○]" for i in range(len(config.carousel))))
+        else:  # no dots for one panel, but the marker must not be empty: the browser drops an empty container
+            st.html('<span class="wall-carousel-single"></span>')
