@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+DOCS = ROOT / "docs"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -142,6 +143,15 @@ def wait_for_app(page, *, timeout_ms: int = 60000, quiet_ms: int = 1500) -> None
              window.__appIdleSince = window.__appIdleSince || Date.now();
              return Date.now() - window.__appIdleSince >= quietMs;
            }""", arg=quiet_ms, polling=200, timeout=timeout_ms)
+
+
+def picture_path(name: str) -> Path:
+    """Where a test saves a picture the README shows: docs/ with UPDATE_DOCS_SCREENSHOTS=1 (see
+    tests/browser/conftest.py for the database they are taken on), else test-artifacts/, so that a
+    test run never changes tracked files."""
+    target = DOCS if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else ARTIFACTS
+    target.mkdir(parents=True, exist_ok=True)
+    return target / name
 
 
 def full_screenshot(page, path: Path) -> None:

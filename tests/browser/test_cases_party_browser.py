@@ -3,15 +3,12 @@ link, a click on a row opening the case with its timeline, no raw phone number o
 request leaving localhost. Saves the screenshots for docs/."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-from tests.browser.harness import ARTIFACTS, ROOT, browser_page, full_screenshot, wait_for_app
+from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, picture_path, wait_for_app
 
 PHONE = re.compile(r"1[3-9]\d{9}")
-# Screenshots go to test-artifacts/; with UPDATE_DOCS_SCREENSHOTS=1 they replace the ones in docs/.
-SHOTS = ROOT / "docs" if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else ARTIFACTS
 
 
 def _small_jpeg(source: Path, target: Path, width: int = 1400) -> None:
@@ -22,11 +19,6 @@ def _small_jpeg(source: Path, target: Path, width: int = 1400) -> None:
         im = im.convert("RGB")
         im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
         im.save(target, "JPEG", quality=80, optimize=True)
-
-
-def shot(name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS / name
 
 
 def settle(page) -> None:
@@ -42,7 +34,7 @@ def test_case_list_from_a_drill_down_link_then_a_click_opens_the_timeline(server
         assert re.search(r"共 [\d,]+ 件", body)
         assert page.locator('[data-testid="stDataFrame"]').count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
-        page.screenshot(path=str(shot("cases.png")))
+        page.screenshot(path=str(picture_path("cases.png")))
 
         # tick the first data row's selection box: the row opens the detail view
         grid = page.locator('[data-testid="stDataFrame"]').first
@@ -76,7 +68,7 @@ def test_a_reported_case_with_a_reporter_shows_only_masked_details(server, demo_
         assert re.search(r"1\d\d\*{4}\d{4}", body), "masked phone shown"
         assert PHONE.search(body) is None
         assert "返工" in body
-        full_screenshot(page, shot("case-detail.png"))
+        full_screenshot(page, picture_path("case-detail.png"))
         assert requests.foreign_hosts() == set()
 
 
@@ -91,11 +83,11 @@ def test_party_page_draws_its_cards_charts_and_tables(server):
             assert title in body, title
         assert page.locator(".js-plotly-plot").count() >= 3
         assert page.locator('[data-testid="stException"]').count() == 0
-        page.screenshot(path=str(shot("party.png")))
+        page.screenshot(path=str(picture_path("party.png")))
         height = page.evaluate('() => document.querySelector(\'[data-testid="stMain"]\').scrollHeight')
         page.set_viewport_size({"width": 1920, "height": int(height)})
         page.wait_for_timeout(1500)
         full = ARTIFACTS / "party-full.png"
         page.screenshot(path=str(full), full_page=True)
-        _small_jpeg(full, shot("party-full.jpg"))
+        _small_jpeg(full, picture_path("party-full.jpg"))
         assert requests.foreign_hosts() == set()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from data.ingest.sample import build_frame, write
 from data.store import writer
-from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, start_server, stop_server, wait_for_app
+from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, picture_path, start_server, stop_server, wait_for_app
 from tests.ingest_support import NYC, fixture
 
 
@@ -45,7 +45,7 @@ def test_an_export_with_bad_rows_shows_the_summary_and_every_reason(tmp_path):
             assert "gb18030" in page.inner_text('[data-testid="stMain"]')   # the GBK file was read as GB18030
             assert page.locator('[data-testid="stException"]').count() == 0
             assert page.get_by_text("被拒绝的行（共 4 行）").is_visible()
-            full_screenshot(page, ARTIFACTS / "imports.png")
+            full_screenshot(page, picture_path("imports.png"))
             assert requests.foreign_hosts() == set()
     finally:
         stop_server(server)
@@ -69,7 +69,7 @@ def test_after_importing_nyc_311_the_overview_shows_new_york(tmp_path):
             accepted = overview.locator('[data-testid="stMetric"]', has_text="受理数")
             assert accepted.locator('[data-testid="stMetricValue"]').inner_text() == "199"
             assert overview.get_by_text("没有边界数据", exact=False).first.is_visible()
-            full_screenshot(overview, ARTIFACTS / "import-nyc-overview.png")
+            full_screenshot(overview, picture_path("import-nyc-overview.png"))
             assert requests.foreign_hosts() == set()
     finally:
         stop_server(server)

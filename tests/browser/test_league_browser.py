@@ -1,7 +1,7 @@
 """排行榜 and 口径说明 in headless Chromium at 1920×1080, as a person sees them."""
 from __future__ import annotations
 
-from tests.browser.harness import ARTIFACTS, browser_page, wait_for_app
+from tests.browser.harness import browser_page, picture_path, wait_for_app
 
 # A cold server computes every cached figure on the first visit: wait for what the page must show.
 FIRST_RENDER_MS = 90_000
@@ -17,7 +17,7 @@ def test_league_shows_red_and_black_lists_and_switching_to_districts_updates_the
         assert page.get_by_text("红榜", exact=True).first.is_visible()
         assert page.get_by_text("排名门槛", exact=False).first.is_visible()
         page.wait_for_timeout(1500)
-        page.screenshot(path=str(ARTIFACTS / "league-1920x1080.png"))
+        page.screenshot(path=str(picture_path("league.png")))
         page.locator("button").filter(has_text="区县").first.click()   # the 排名对象 segmented control
         page.wait_for_function("() => window.location.search.includes('by=district')", timeout=30000)
         page.get_by_text("区域综合评价", exact=False).first.wait_for(timeout=FIRST_RENDER_MS)
@@ -35,5 +35,5 @@ def test_definitions_page_lists_the_kpis_with_numbers(server):
             assert page.get_by_text(label, exact=True).first.is_visible(), label
         values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         assert len(values) == 25 and all(v.strip() for v in values)
-        page.screenshot(path=str(ARTIFACTS / "definitions-1920x1080.png"))
+        page.screenshot(path=str(picture_path("definitions.png")))
         assert requests.foreign_hosts() == set()

@@ -1,6 +1,6 @@
 """地图 and 趋势 in headless Chromium at 1920×1080, as an official sees them: the map drills on a click,
 every chart draws, links keep the filters, and nothing is requested from a host but localhost.
-Saves docs/map.png and docs/trends.png."""
+Saves the pictures map.png and trends.png (harness.picture_path)."""
 from __future__ import annotations
 
 import io
@@ -10,9 +10,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.harness import ROOT, browser_page, full_screenshot, wait_for_app
+from tests.browser.harness import browser_page, full_screenshot, picture_path, wait_for_app
 
-DOCS = ROOT / "docs"
 MAX_SCREENSHOT_BYTES = 400_000
 
 
@@ -74,7 +73,7 @@ def test_map_drills_into_the_clicked_district_and_fetches_nothing_from_other_hos
         assert page.get_by_text("区域分布地图").first.is_visible()
         assert page.get_by_text("各区县受理数排名").first.is_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
-        _save(page, DOCS / "map.png")
+        _save(page, picture_path("map.png"))
 
         name = _click_an_area(page)
         wait_for_app(page)
@@ -110,5 +109,5 @@ def test_trends_draw_every_chart_and_the_menu_keeps_the_filters(server):
         assert page.locator('[data-testid="stException"]').count() == 0
         href = page.locator('[data-testid="stPageLink"] a', has_text="地图").first.get_attribute("href")
         assert "district=430903" in href and "range=quarter" in href
-        _save(page, DOCS / "trends.png", full=True)
+        _save(page, picture_path("trends.png"), full=True)
         assert requests.foreign_hosts() == set()

@@ -1,7 +1,7 @@
 """The overview in headless Chromium at 1920×1080, as a person sees it."""
 from __future__ import annotations
 
-from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, start_server, stop_server, wait_for_app
+from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, picture_path, start_server, stop_server, wait_for_app
 
 KPI_LABELS = ["受理数", "立案数", "结案数", "处置率", "按期结案率", "超期未处置"]
 
@@ -26,7 +26,7 @@ def test_first_request_after_server_start_shows_the_overview_with_chinese_menu_a
             assert any("总览" in t for t in links), links
             assert page.locator('[data-testid="stException"]').count() == 0
             assert page.locator("canvas").count() >= 1, "the district map (deck.gl canvas) is drawn"
-            full_screenshot(page, ARTIFACTS / "overview-1920x1080.png")
+            full_screenshot(page, picture_path("overview.png"))
             assert requests.foreign_hosts() == set()
     finally:
         stop_server(server)

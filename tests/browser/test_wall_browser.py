@@ -2,21 +2,19 @@
 viewport, no scrollbar, every region on screen, Chinese text rendered, refreshing in place, and
 not a single request to a host other than localhost.
 
-Set WALL_DOCS_SCREENSHOTS=1 to write the screenshots into docs/ (they are the README's pictures);
-otherwise they go to test-artifacts/. docs/wall.md gives the command that made the docs' pictures.
+The screenshots are README pictures (harness.picture_path; tests/browser/conftest.py says how to
+retake them).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, ROOT, browser_page, start_server, stop_server
+from tests.browser.harness import ARTIFACTS, ROOT, browser_page, picture_path, start_server, stop_server
 
 REGIONS = ["wall-header", "wall-panel-kpis", "wall-panel-map", "wall-panel-people", "wall-panel-side",
            "wall-panel-ticker", "wall-panel-trend"]
-DOCS = ROOT / "docs"
 
 # True when the page's CJK font draws real glyphs: with no CJK font every character is the same
 # empty box, so two different words would draw identical pixels.
@@ -56,18 +54,13 @@ def heartbeat_run(page) -> int:
 
 @pytest.fixture(scope="module")
 def wall_server(app_env, tmp_path_factory):
-    """A server whose wall refreshes every 2 s and turns its side panel at every refresh.
-    WALL_SCREENSHOT_DB / WALL_SCREENSHOT_NOW point it at another database (the docs' pictures
-    use a default-size demo)."""
+    """A server whose wall refreshes every 2 s and turns its side panel at every refresh."""
     city = tmp_path_factory.mktemp("city") / "city.toml"
     text = (ROOT / "data/reference/city.toml").read_text(encoding="utf-8")
     text = text.replace("refresh_seconds = 5 ", "refresh_seconds = 2 ").replace("carousel_seconds = 20", "carousel_seconds = 2")
     assert "refresh_seconds = 2 " in text
     city.write_text(text, encoding="utf-8")
     env = app_env | {"DASHBOARD_CITY": str(city)}
-    if os.environ.get("WALL_SCREENSHOT_DB"):
-        env |= {"DASHBOARD_DB": os.environ["WALL_SCREENSHOT_DB"],
-                "DASHBOARD_NOW": os.environ.get("WALL_SCREENSHOT_NOW", app_env["DASHBOARD_NOW"])}
     srv = start_server(env, ARTIFACTS / "server-wall.log")
     yield srv
     stop_server(srv)
@@ -98,9 +91,7 @@ def open_wall(page, url: str) -> None:
 
 
 def shot(page, name: str, *, jpeg: bool = False) -> Path:
-    target = DOCS if os.environ.get("WALL_DOCS_SCREENSHOTS") else ARTIFACTS
-    target.mkdir(parents=True, exist_ok=True)
-    path = target / name
+    path = picture_path(name)
     if jpeg:  # a PNG of the dark gradients is 0.8 MB at 1080p; JPEG keeps the docs light
         page.screenshot(path=str(path), type="jpeg", quality=88)
     else:
