@@ -91,13 +91,16 @@ def test_wall_shows_the_exact_figures_of_the_known_database(wall_db):
     assert ":green[●]" in text and "数据更新于 1 分钟内" in text
 
 
-def test_a_snapshot_from_an_older_version_is_upgraded_without_a_status_box_on_the_wall(wall_db):
-    from data.config import published_path
-
-    for path in (wall_db, published_path(wall_db).resolve()):   # as published before schema stamps
+def unstamp(db) -> None:
+    """Makes the database and its snapshot look published by a version before schema stamps."""
+    for path in (db, published_path(db).resolve()):
         con = duckdb.connect(str(path))
         con.execute("DELETE FROM meta WHERE key = 'schema_version'")
         con.close()
+
+
+def test_a_snapshot_from_an_older_version_is_upgraded_without_a_status_box_on_the_wall(wall_db):
+    unstamp(wall_db)
     at = run_wall()
     assert len(at.status) == 0                  # the wall's page never reruns: a box would stay on it
     assert metric_values(at)["本月处置率"] == "75.0%"
@@ -127,7 +130,8 @@ def places(at: AppTest) -> dict[str, tuple[int, ...]]:
     path stays the same; a moved one is drawn anew, and that leaks memory in the browser (docs/wall.md)."""
     found: dict[str, tuple[int, ...]] = {}
     for path, node in tree(at):
-        name = getattr(node, "key", None) if getattr(node, "key", None) in PLACED else node.type
+        key = getattr(node, "key", None)
+        name = key if key in PLACED else node.type
         if name in PLACED:
             assert name not in found, f"{name} twice"
             found[name] = path
@@ -136,10 +140,7 @@ def places(at: AppTest) -> dict[str, tuple[int, ...]]:
 
 
 def test_regions_keep_their_places_whatever_a_run_had_to_do_first_or_say(wall_db):
-    for path in (wall_db, published_path(wall_db).resolve()):   # a snapshot of an older version:
-        con = duckdb.connect(str(path))                         # the first run upgrades it
-        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
-        con.close()
+    unstamp(wall_db)                              # a snapshot of an older version: the first run upgrades it
     upgraded = places(run_wall())
     usual = places(run_wall())
     assert upgraded == usual

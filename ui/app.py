@@ -38,22 +38,17 @@ div.block-container { padding-top: 2.6rem; padding-bottom: 1rem; max-width: 100%
 """
 
 
-def ensure_database(*, quiet_upgrade: bool = False) -> None:
+def ensure_database() -> None:
     """Builds the demo database on first start, with progress on screen; publishes it if needed,
-    and again when the snapshot was published by an older version of the code (SCHEMA_VERSION).
-    quiet_upgrade: republish without a status line (the wall: a status box would stay on it, as
-    its data regions rerun as fragments and the page itself never reruns)."""
+    and again when the snapshot was published by an older version of the code (SCHEMA_VERSION)."""
     published = published_path(db_path())
     if published.exists():
         # Only from the writers' own file: publishing a missing one would replace the data with nothing.
         if cache.meta().get("schema_version") != SCHEMA_VERSION and db_path().exists():
-            if quiet_upgrade:
-                _republish()
-            else:
-                with st.status("数据库来自旧版本：正在升级数据结构并重新发布……", expanded=False) as status:
-                    ok = _republish()
-                    status.update(label="数据库已升级" if ok else "另一个写入任务正在进行，稍后刷新页面即可",
-                                  state="complete" if ok else "error")
+            with st.status("数据库来自旧版本：正在升级数据结构并重新发布……", expanded=False) as status:
+                ok = _republish()
+                status.update(label="数据库已升级" if ok else "另一个写入任务正在进行，稍后刷新页面即可",
+                              state="complete" if ok else "error")
         return
     from data import seed
 

@@ -256,7 +256,7 @@ def setup_wall() -> tuple[CityConfig, WallConfig]:
     setup_slot = st.empty()
     if LAST_GOOD_KEY not in st.session_state:  # first run of this screen: build or publish the demo if missing
         with setup_slot.container():
-            ensure_database(quiet_upgrade=True)
+            ensure_database()
         setup_slot.empty()
     with st.container(key="wall-clock"):
         st.html(CLOCK_HTML, unsafe_allow_javascript=True)
