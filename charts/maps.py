@@ -17,6 +17,7 @@ import pydeck as pdk
 import shapely
 
 from charts.style import ACCENT, FONT, HEAT_RAMP, RAMP, base_layout, ramp_color, ramp_colorscale
+from queries.numbers import rate_text
 
 CJK_FONT = '"Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif"'
 AREA_LAYER_ID = "areas"
@@ -29,7 +30,7 @@ def _format(value: float | None, fmt: str) -> str:
     if value is None:
         return "—"
     if fmt == "rate":
-        return f"{value * 100:.1f}%"
+        return rate_text(value, 1)
     if fmt == "decimal":
         return f"{value:,.1f}"
     return f"{value:,.0f}"

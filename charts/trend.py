@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.style import ACCENT, BAD, GOOD, MUTED, PRIMARY, SERIES, base_layout, ramp_colorscale
+from queries.numbers import rate_text
 
 
 def daily_accepted_closed(trend: pd.DataFrame, *, height: int = 320) -> go.Figure:
@@ -26,7 +27,7 @@ def daily_accepted_closed(trend: pd.DataFrame, *, height: int = 320) -> go.Figur
 def ranked_bars(frame: pd.DataFrame, label_col: str, value_col: str, *, value_is_rate: bool,
                 height: int = 300, color: str = PRIMARY, hover_extra: str | None = None) -> go.Figure:
     """Horizontal bars, best at the top (the frame comes sorted best first)."""
-    text = [f"{v * 100:.1f}%" if value_is_rate else f"{v:,.0f}" for v in frame[value_col]]
+    text = [rate_text(v, 1) if value_is_rate else f"{v:,.0f}" for v in frame[value_col]]
     fig = go.Figure(go.Bar(
         x=frame[value_col], y=frame[label_col], orientation="h", marker_color=color, text=text,
         textposition="auto", customdata=frame[hover_extra] if hover_extra else None,
@@ -106,7 +107,7 @@ def top_category_bars(frame: pd.DataFrame, *, color: str = PRIMARY, height: int 
     labels = [f"{r}. {n}" for r, n in zip(frame["rank"], frame.minor_name)]
     fig = go.Figure(go.Bar(
         x=frame.case_count, y=labels, orientation="h", marker_color=color,
-        text=[f"{c:,} 件 · {s * 100:.1f}%" for c, s in zip(frame.case_count, frame.share_rate)],
+        text=[f"{c:,} 件 · {rate_text(s, 1)}" for c, s in zip(frame.case_count, frame.share_rate)],
         textposition="auto", cliponaxis=False,
         customdata=list(zip(frame.major_name, frame.previous_count, change)),
         hovertemplate="%{y}（%{customdata[0]}）<br>%{x:,} 件，占同类 %{text}<br>"

@@ -39,6 +39,7 @@ class CityConfig:
     deferred_policy: str          # pause | ignore (缓办: the clock stops, or deadlines stay)
     extended_policy: str          # move | ignore (延期: the deadline moves, or stays)
     extension_limits: float       # an approved extension, in multiples of the handling limit
+    rounding: str = "half_up"     # half_up (四舍五入) | half_even (GB/T 8170), queries/numbers.py
 
 
 def _city_toml_path() -> Path:
@@ -54,6 +55,9 @@ def load_city(path: Path | None = None) -> CityConfig:
     deferred_policy = deadlines.get("deferred", "pause")
     extended_policy = deadlines.get("extended", "move")
     extension_limits = float(deadlines.get("extension_limits", 1.0))
+    rounding = kpi.get("rounding", "half_up")
+    if rounding not in ("half_up", "half_even"):
+        raise ValueError(f"{path}: [kpi] rounding must be half_up (四舍五入) or half_even (GB/T 8170)")
     if not 1 <= satisfied_min <= 5 or deferred_policy not in ("pause", "ignore") \
             or extended_policy not in ("move", "ignore") or extension_limits < 0:
         raise ValueError(f"{path}: satisfied_min_score must be 1..5, [deadlines] deferred pause|ignore, "
@@ -81,6 +85,7 @@ def load_city(path: Path | None = None) -> CityConfig:
         deferred_policy=deferred_policy,
         extended_policy=extended_policy,
         extension_limits=extension_limits,
+        rounding=rounding,
     )
 
 

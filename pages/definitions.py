@@ -12,6 +12,7 @@ from data.config import REFERENCE_DIR, load_city
 from data.deadlines import DeadlinePolicy, limits_table
 from data.worktime import PACKAGE_YEARS, load_time_limits
 from queries.kpis import PUBLISHED_MAPPING, SECTIONS, SET_LABELS, definitions_frame, format_value, kpi_value, registry
+from queries.numbers import RULE_LABELS
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
@@ -59,6 +60,8 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
             f"- 满意：回访评分不低于 {city.satisfied_min_score} 分",
             f"- 公众举报来源：{'、'.join(sources.get(s, s) for s in city.public_sources)}",
             f"- 排行榜门槛：样本量不少于 {city.league_min_volume} 件",
+            f"- 数值修约：{RULE_LABELS[city.rounding]}，按分子 ÷ 分母的精确值修约到 0.01 个百分点；"
+            "卡片、表格、大屏、导出与通报一致",
         ]))
     with middle, st.container(border=True):
         st.markdown("**时限与工作日历**")

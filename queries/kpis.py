@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from data.config import CityConfig
+from queries.numbers import percent, rate_text
 from queries.scope import Scope
 
 SECTIONS = {
@@ -283,7 +284,7 @@ def format_value(value: float | None, fmt: str) -> str:
     if value is None or value != value:
         return "—"
     if fmt == "rate":
-        return f"{value * 100:.2f}%"
+        return rate_text(value)
     if fmt == "hours":
         return f"{value:,.{hour_decimals(value)}f} 工作时"
     if fmt == "clock_hours":
@@ -299,7 +300,7 @@ def shown_value(value: float | None, fmt: str) -> float | None:
     if value is None or value != value:
         return None
     if fmt == "rate":
-        return round(value * 100, 2)
+        return float(percent(value))
     return round(value, hour_decimals(value)) if fmt in ("hours", "clock_hours") else round(value, 2)
 
 

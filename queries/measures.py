@@ -12,6 +12,7 @@ import pandas as pd
 
 from data.config import CityConfig
 from queries.kpis import registry
+from queries.numbers import rate_text
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def format_measure(value: float | None, measure: AreaMeasure) -> str:
     if value is None or pd.isna(value):
         return "—"
     if measure.fmt == "rate":
-        return f"{value * 100:.2f}%"
+        return rate_text(value)
     if measure.fmt == "decimal":
         return f"{value:,.1f}"
     return f"{value:,.0f}"

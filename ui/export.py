@@ -8,6 +8,8 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from queries.numbers import rounded_rate
+
 # Number formats by column kind; rates are stored 0..1 and shown as percentages.
 EXCEL_FORMATS = {"rate": "0.00%", "count": "#,##0", "decimal": "#,##0.00", "datetime": "yyyy-mm-dd hh:mm",
                  "date": "yyyy-mm-dd", "text": "@"}
@@ -34,6 +36,15 @@ def to_xlsx(frame: pd.DataFrame, sheet_name: str, kinds: dict[str, str] | None =
     return buf.getvalue()
 
 
+def rates_as_shown(frame: pd.DataFrame, kinds: dict[str, str] | None) -> pd.DataFrame:
+    """Rate columns rounded as the dashboard shows them (queries/numbers.py, the city's rule on the
+    exact value), so a spreadsheet's 0.00% and a CSV reader both see the on-screen figure."""
+    rates = [c for c, kind in (kinds or {}).items() if kind == "rate" and c in frame.columns]
+    if not rates:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda v: rounded_rate(v) if pd.notna(v) else v) for c in rates})
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
@@ -42,6 +53,7 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
                      kinds: dict[str, str] | None = None, key: str) -> None:
     """Two buttons side by side. `frame` must hold only what may be shown (masked already).
     Downloading does not rerun the page (the file is already built)."""
+    frame = rates_as_shown(frame, kinds)
     stamp = datetime.now().strftime("%Y%m%d_%H%M")
     # A horizontal container keeps both buttons at their natural width in narrow columns too.
     with st.container(horizontal=True, gap="small"):

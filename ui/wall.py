@@ -21,6 +21,7 @@ from charts.style import WALL_ACCENT, WALL_ALARM, WALL_BAD, WALL_BG, WALL_GOOD, 
 from charts.wall import count_text, fit_view, simplify_shapes
 from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
 from queries.kpis import kpi_columns, registry
+from queries.numbers import percent_text, points_text, rate_text
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
 from ui import cache
@@ -454,8 +455,8 @@ def render_kpis(data: WallData, city: CityConfig) -> None:
         prev = None if prev_den == 0 else int(last[kpi.numerator]) / prev_den
         change = None if value is None or prev is None else value - prev
         with col:
-            render_tile(f"本月{kpi.label}", "—" if value is None else f"{value * 100:.1f}%",
-                        delta=None if change is None else f"{change * 100:+.1f} 个百分点",
+            render_tile(f"本月{kpi.label}", "—" if value is None else rate_text(value, 1),
+                        delta=None if change is None else points_text(change, 1),
                         change_tone=tone(change, kpi.higher_is_better),
                         caption=f"{num:,} / {den:,} 件", key=f"month-{key}")
     for i, (label, column, better) in enumerate([("受理", "accepted_count", None), ("结案", "closed_count", True)]):
@@ -586,7 +587,7 @@ def render_units(data: WallData, city: CityConfig, config: WallConfig) -> None:
     window = f"近{config.league_days}天按期结案率"
 
     def rows(frame: pd.DataFrame, colour: str) -> list[list[str]]:
-        return [[f":{colour}[{int(r.rank)}]", md_escape(r.name), f"{r.on_time_rate * 100:.1f}%",
+        return [[f":{colour}[{int(r.rank)}]", md_escape(r.name), rate_text(r.on_time_rate, 1),
                  f"{int(r.due_count):,}"] for r in frame.itertuples()]
 
     with st.container(key="wall-lists"):
@@ -623,7 +624,7 @@ def render_districts(data: WallData, config: WallConfig) -> None:
     frame = data.districts.merge(period, on="area_code", how="left").sort_values("area_code")
     rows = []
     for r in frame.itertuples():
-        rate = "—" if not r.period_due else f"{r.period_on_time / r.period_due * 100:.1f}%"
+        rate = "—" if not r.period_due else percent_text(r.period_on_time, r.period_due, 1)
         rows.append([md_escape(r.name),
                      count_text(r.accepted_count, r.accepted_count_suppressed, config.min_cell_count),
                      f":orange[{count_text(r.overdue_open_count, r.overdue_open_count_suppressed, config.min_cell_count)}]",

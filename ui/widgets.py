@@ -8,6 +8,7 @@ import streamlit as st
 
 from data.config import PROJECT_ROOT
 from queries.kpis import SET_LABELS, Kpi, format_value, kpi_value
+from queries.numbers import percent, points_text
 from ui.filters import FILTER_PARAMS as URL_KEYS
 
 EMPTY_TEXT = "所选范围内无数据"
@@ -36,7 +37,7 @@ def delta_text(kpi: Kpi, value: float | None, before: float | None) -> str | Non
         return None
     diff = value - before
     if kpi.fmt == "rate":
-        return f"{diff * 100:+.2f} 个百分点"
+        return points_text((percent(value) - percent(before)) / 100)  # difference of the shown figures
     if kpi.fmt == "hours":
         return f"{diff:+.1f} 工作时"
     if kpi.fmt == "clock_hours":
