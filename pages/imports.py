@@ -136,8 +136,8 @@ def render_batch_details(scope, ledger: pd.DataFrame) -> None:
 def main() -> None:
     scope = setup_page("数据导入", "pages/imports.py", show_area_filter=False)
     st.title("数据导入")
-    if not scope.access.all_districts:
-        st.warning("数据导入仅对可查看全部区县的管理员开放。", icon=":material/lock:")
+    if not scope.access.admin:
+        st.warning("数据导入仅对管理员开放。", icon=":material/lock:")
         return
     st.caption("导入数字城管 / 12345 等系统的案件导出（Excel、CSV，UTF-8 或 GB18030/GBK 编码）、Open311 GeoReport v2 "
                "服务请求与服务列表（JSON、XML）和纽约 311 CSV。格式按文件内容识别；每个文件在一个事务中导入，"

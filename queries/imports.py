@@ -1,8 +1,8 @@
 """Typed functions over the import query files (the 数据导入 page). No streamlit here.
 
 The ledger, rejects and flags are not case data scoped by district: they describe whole files,
-so only an identity that may see every district (an administrator) gets rows; everyone else
-gets none (the SQL says `WHERE $access_all`).
+so only an administrator (Access.admin) gets rows; everyone else gets none (the SQL says
+`WHERE $access_admin`).
 """
 from __future__ import annotations
 

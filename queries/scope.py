@@ -16,14 +16,42 @@ class Access:
     all_districts: bool = False
     districts: tuple[str, ...] = ()
     label: str = "未登录：无数据权限"
+    # A street grant narrows a district grant to these streets (the district codes are their
+    # parents); a unit grant (责任单位) sees the cases dispatched to its units wherever they are and
+    # its own people-stream records, and is never combined with an area grant.
+    streets: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    admin: bool = False         # 管理员: import ledger, rejects and the audit trail
+
+    def __post_init__(self):
+        if self.units and (self.all_districts or self.districts or self.streets):
+            raise ValueError("a unit grant cannot be combined with an area grant")
+        if self.streets and not self.districts:
+            raise ValueError("a street grant needs the districts of its streets")
+
+    @property
+    def sees_nothing(self) -> bool:
+        return not (self.all_districts or self.districts or self.units)
 
     @classmethod
     def demo(cls) -> "Access":
-        return cls(all_districts=True, label="演示模式：可查看全部区县（示例数据）")
+        return cls(all_districts=True, admin=True, label="演示模式：可查看全部区县（示例数据）")
+
+    @classmethod
+    def city(cls, label: str) -> "Access":
+        return cls(all_districts=True, label=label)
 
     @classmethod
     def for_districts(cls, codes: tuple[str, ...], label: str) -> "Access":
         return cls(all_districts=False, districts=tuple(sorted(set(codes))), label=label)
+
+    @classmethod
+    def for_streets(cls, streets: tuple[str, ...], districts: tuple[str, ...], label: str) -> "Access":
+        return cls(districts=tuple(sorted(set(districts))), streets=tuple(sorted(set(streets))), label=label)
+
+    @classmethod
+    def for_units(cls, codes: tuple[str, ...], label: str) -> "Access":
+        return cls(units=tuple(sorted(set(codes))), label=label)
 
 
 def _year_before(day: date) -> date:
@@ -71,6 +99,9 @@ class Scope:
             "now": self.now_at,
             "access_all": self.access.all_districts,
             "access_districts": list(self.access.districts),
+            "access_streets": list(self.access.streets),
+            "access_units": list(self.access.units),
+            "access_admin": self.access.admin,
             "districts": _opt(self.districts),
             "streets": _opt(self.streets),
             "communities": _opt(self.communities),

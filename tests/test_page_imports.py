@@ -119,5 +119,5 @@ def test_only_an_administrator_may_import(empty_city, monkeypatch):
     monkeypatch.setattr("ui.app.current_access", lambda: Access.for_districts(("4",), "Queens 用户"))
     at = imports_page()
     assert not at.exception
-    assert [w.value for w in at.warning] == ["数据导入仅对可查看全部区县的管理员开放。"]
+    assert [w.value for w in at.warning] == ["数据导入仅对管理员开放。"]
     assert not at.get("file_uploader")

@@ -1,14 +1,25 @@
 -- The single enforcement point: every query's FROM goes through these relations, never the raw tables.
 -- Prepended by queries.runner to every query file. Access (what the identity may see) AND filters.
--- Parameters: $access_all, $access_districts, $districts, $streets, $communities, $grids, $kinds,
+-- Access (queries/scope.py Access): $access_all (whole city), $access_districts (district grant),
+-- $access_streets (narrows the district grant to streets), $access_units (责任单位: cases dispatched to
+-- its units wherever they are, plus its own people-stream records; never combined with an area grant).
+-- $access_admin (管理员: import ledger and rejects, which describe whole files). An empty grant sees nothing.
+-- Parameters: $access_all, $access_districts, $access_streets, $access_units, $access_admin, $districts, $streets, $communities, $grids, $kinds,
 -- $majors, $categories, $sources, $units, $start, $end, $now, and the KPI rules of city.toml [kpi]:
 -- $exclude_cancelled, $exclude_shelved, $exclude_shelved_due, $exclude_deferred, $satisfied_min, $public_sources.
 WITH win AS (
-    SELECT $start::TIMESTAMP AS start_at, $end::TIMESTAMP AS end_at, $now::TIMESTAMP AS now_at
+    SELECT $start::TIMESTAMP AS start_at, $end::TIMESTAMP AS end_at, $now::TIMESTAMP AS now_at,
+           $access_admin::BOOLEAN AS is_admin
 ),
 scoped_areas AS (
+    -- A unit's cases lie anywhere, so it sees every area; areas are reference data and every count
+    -- drawn on them comes from scoped_cases (people-stream records check the unit grant below).
     SELECT * FROM areas
-    WHERE ($access_all OR list_contains($access_districts::VARCHAR[], district_code))
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR level < 2
+                    OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR len($access_units::VARCHAR[]) > 0)
       AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
       AND ($streets::VARCHAR[] IS NULL OR level < 2 OR list_contains($streets::VARCHAR[], street_code))
       AND ($communities::VARCHAR[] IS NULL OR level < 3 OR list_contains($communities::VARCHAR[], community_code))
@@ -19,7 +30,10 @@ scoped_communities AS (
 ),
 scoped_cases AS (
     SELECT * FROM cases
-    WHERE ($access_all OR list_contains($access_districts::VARCHAR[], district_code))
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
       AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
       AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
       AND ($communities::VARCHAR[] IS NULL OR list_contains($communities::VARCHAR[], community_code))
@@ -32,7 +46,8 @@ scoped_cases AS (
 ),
 scoped_units AS (
     SELECT * FROM units
-    WHERE ($access_all OR district_code IS NULL OR list_contains($access_districts::VARCHAR[], district_code))
+    WHERE (CASE WHEN len($access_units::VARCHAR[]) > 0 THEN list_contains($access_units::VARCHAR[], unit_code)
+                ELSE $access_all OR district_code IS NULL OR list_contains($access_districts::VARCHAR[], district_code) END)
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 )
 ,
@@ -184,18 +199,24 @@ scoped_case_reporters AS (
     LEFT JOIN sources src ON src.source_code = c.source
 ),
 -- ── People stream (党建引领): every record is placed by its community, so scoped_communities
--- carries access and the area filters; $units narrows to the unit involved in the record. ──
+-- carries access and the area filters; $units narrows to the unit involved in the record. A unit
+-- grant sees every community (see scoped_areas) but only its own records: the unit_grant CTE. ──
+unit_grant AS (
+    SELECT len($access_units::VARCHAR[]) = 0 AS open_to_all, $access_units::VARCHAR[] AS codes
+),
 -- Names are personal data: only the masked form (王*) leaves the prefix, and never for the wall.
 scoped_people AS (
     SELECT p.person_id, left(trim(p.name), 1) || '*' AS name_masked, p.role, p.unit_code,
            p.home_community_code, p.team_id, p.is_assigned, p.joined_date
     FROM people p
     WHERE p.home_community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), p.unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], p.unit_code))
 ),
 scoped_pairings AS (
     SELECT * FROM pairings
     WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 ),
 -- Check-ins with the person's role, employer and assignment (no name).
@@ -204,11 +225,13 @@ scoped_checkins AS (
     FROM checkins k
     LEFT JOIN people p ON p.person_id = k.person_id  -- a check-in is counted even if its person is unknown
     WHERE k.community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), p.unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], p.unit_code))
 ),
 scoped_activities AS (
     SELECT * FROM activities
     WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 ),
 scoped_activity_participants AS (
@@ -219,6 +242,8 @@ scoped_activity_participants AS (
 scoped_whistles AS (
     SELECT * FROM whistles w
     WHERE w.community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR w.whistle_id IN (
+            SELECT whistle_id FROM whistle_calls WHERE list_contains((SELECT codes FROM unit_grant), unit_code)))
       AND ($units::VARCHAR[] IS NULL OR w.whistle_id IN (
             SELECT whistle_id FROM whistle_calls WHERE list_contains($units::VARCHAR[], unit_code)))
 ),
@@ -226,20 +251,24 @@ scoped_whistle_calls AS (
     SELECT wc.* FROM whistle_calls wc
     JOIN scoped_whistles w ON w.whistle_id = wc.whistle_id
     WHERE ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], wc.unit_code))
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), wc.unit_code))
 ),
 scoped_wishes AS (
     SELECT * FROM wishes
     WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), claimed_by_unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], claimed_by_unit_code))
 ),
 scoped_needs AS (
     SELECT * FROM needs
     WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), claimed_by_unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], claimed_by_unit_code))
 ),
 scoped_projects AS (
     SELECT * FROM projects
     WHERE community_code IN (SELECT community_code FROM scoped_communities)
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 ),
 -- Resources carry no place: those of units paired with a community in scope.
@@ -247,11 +276,14 @@ scoped_resources AS (
     SELECT * FROM resources
     WHERE unit_code IN (SELECT unit_code FROM scoped_pairings)
 ),
--- Orders without a community are visible only with city-wide access and no area filter (fail closed).
+-- Orders without a community are visible only with city-wide access (or to their own unit) and no
+-- area filter (fail closed).
 scoped_supervision_orders AS (
     SELECT * FROM supervision_orders
     WHERE (community_code IN (SELECT community_code FROM scoped_communities)
-           OR (community_code IS NULL AND $access_all AND $districts::VARCHAR[] IS NULL
+           OR (community_code IS NULL AND ($access_all OR list_contains($access_units::VARCHAR[], unit_code))
+               AND $districts::VARCHAR[] IS NULL
                AND $streets::VARCHAR[] IS NULL AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
 )
