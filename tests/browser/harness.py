@@ -44,13 +44,16 @@ class Server:
 
 
 def start_server(env_extra: dict[str, str], log_path: Path, *, script: str = "dashboard.py",
-                 port: int | None = None) -> Server:
+                 port: int | None = None, python: str = sys.executable,
+                 env: dict[str, str] | None = None) -> Server:
+    """A Streamlit server on 127.0.0.1; `python` may be another interpreter (e.g. an offline venv's),
+    `env` replaces the inherited environment (then `env_extra` is added to it)."""
     port = port or free_port()
-    env = os.environ | env_extra
+    env = (os.environ if env is None else env) | env_extra
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+        [python, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
