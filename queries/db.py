@@ -13,21 +13,59 @@ import duckdb
 
 
 def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Read-only, no file access, no extensions, configuration locked (security.md rule 5)."""
+    """Read-only, no file access, no extensions, configuration locked (security.md rule 5).
+
+    DuckDB keeps one database instance per path inside a process: a second connect to a path that
+    is still open returns a connection to that same instance, whose configuration the first open
+    already locked, and `SET` on it fails (`Cannot change configuration option ...`). That instance
+    is hardened already, so it is checked, not set again: opening one snapshot twice in a process
+    (two readers, a reader and a test, a reader racing its own refresh) is safe.
+    """
     con = duckdb.connect(
         str(path),
         read_only=True,
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
+    if _setting(con, "lock_configuration"):
+        if _setting(con, "enable_external_access"):   # locked open by someone else: refuse it
+            con.close()
+            raise duckdb.InvalidInputException(f"{path} is open in this process without hardening")
+        return con
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
 
 
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    value = con.execute("SELECT current_setting($name)", {"name": name}).fetchone()[0]
+    return value is True or str(value).lower() == "true"
+
+
+class Snapshot:
+    """One published version, pinned: every cursor reads that version, whatever is published later.
+    A page render (or a wall refresh) takes one and reads everything from it (security.md rule 15).
+    Holding it keeps the version's connection, hence its file, alive; drop it at the end of the run."""
+
+    __slots__ = ("version", "_con")
+
+    def __init__(self, version: str, con: duckdb.DuckDBPyConnection | None):
+        self.version = version
+        self._con = con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            raise FileNotFoundError("数据库不存在或无法打开")
+        return self._con.cursor()
+
+    def __repr__(self) -> str:
+        return f"Snapshot({self.version!r})"
+
+
 class SnapshotReader:
     """Opens the published snapshot and reopens it when a writer publishes a new one.
 
-    `version` changes with every publish; cached results are keyed on it so new data is seen.
+    `pin()` gives the current version as a `Snapshot`; `version` and `cursor()` are shorthands that
+    each look again (two calls may see two versions: pin once per render instead).
     If the file is briefly missing or unreadable, the last good connection keeps serving.
     """
 
@@ -37,6 +75,7 @@ class SnapshotReader:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stat_key: tuple[str, int] | None = None
         self.last_error: str | None = None
+        self.open_failures = 0     # new versions that could not be opened (kept serving the last good one)
 
     def _current_stat_key(self) -> tuple[str, int] | None:
         """(resolved file, mtime): writers publish every version under a new file name."""
@@ -47,8 +86,10 @@ class SnapshotReader:
             return None
 
     def refresh(self) -> None:
-        key = self._current_stat_key()
+        # The stat happens under the lock: a key read before another thread moved on to a newer
+        # version must never be acted on afterwards (it would reopen, or go back to, an old file).
         with self._lock:
+            key = self._current_stat_key()
             if key is None:
                 self.last_error = "数据库文件暂时不可用，显示的是最近一次成功读取的数据"
                 return
@@ -57,20 +98,27 @@ class SnapshotReader:
             try:
                 con = connect_readonly(key[0])
             except duckdb.Error as exc:
+                self.open_failures += 1
                 self.last_error = f"数据库暂时无法打开（{type(exc).__name__}），显示的是最近一次成功读取的数据"
                 return
-            # The old connection is not closed here: other threads may still be reading from it;
-            # it is released when the last cursor on it is gone.
+            # The old connection is not closed here: pinned snapshots and other threads may still be
+            # reading from it; it is released when the last reference to it is gone.
             self._con, self._stat_key, self.last_error = con, key, None
+
+    def pin(self) -> Snapshot:
+        """The current published version, for reading many things from one version."""
+        self.refresh()
+        with self._lock:
+            key, con = self._stat_key, self._con
+        version = "none" if key is None else f"{os.path.basename(key[0])}-{key[1]}"
+        return Snapshot(version, con)
 
     @property
     def version(self) -> str:
-        self.refresh()
-        return "none" if self._stat_key is None else f"{os.path.basename(self._stat_key[0])}-{self._stat_key[1]}"
+        return self.pin().version
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        self.refresh()
-        with self._lock:
-            if self._con is None:
-                raise FileNotFoundError(f"数据库不存在或无法打开：{self.path}")
-            return self._con.cursor()
+        snap = self.pin()
+        if snap._con is None:
+            raise FileNotFoundError(f"数据库不存在或无法打开：{self.path}")
+        return snap.cursor()

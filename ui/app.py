@@ -47,6 +47,7 @@ def ensure_database() -> None:
         if cache.meta().get("schema_version") != SCHEMA_VERSION and db_path().exists():
             with st.status("数据库来自旧版本：正在升级数据结构并重新发布……", expanded=False) as status:
                 ok = _republish()
+                cache.repin()   # this run published the upgraded snapshot: read it, not the old one
                 status.update(label="数据库已升级" if ok else "另一个写入任务正在进行，稍后刷新页面即可",
                               state="complete" if ok else "error")
         return
@@ -59,6 +60,7 @@ def ensure_database() -> None:
         else:
             seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
         status.update(label="示例数据库已生成", state="complete", expanded=False)
+    cache.repin()
 
 
 def _republish() -> bool:

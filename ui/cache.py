@@ -3,10 +3,17 @@
 Cached results are keyed by (query name, Scope, data version, arguments): the Scope carries the
 identity's access, so two users share a result only when they may see the same data, and the data
 version changes with every published snapshot. Cache aggregates only, never raw tables.
+
+One snapshot per run (security.md rule 15): the first read of a script run (a full run or one
+fragment rerun, e.g. a wall refresh) pins the published version, and every read of that run, cached
+or not, comes from it, even when a writer publishes halfway through the render. `snapshot()` is that
+pinned handle; outside a Streamlit run, `with pinned():` gives the same guarantee to a block.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import streamlit as st
 
@@ -19,7 +26,7 @@ from queries import wall as wall_queries
 from queries import imports as import_queries
 from queries import case_records
 from queries import party
-from queries.db import SnapshotReader
+from queries.db import Snapshot, SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
 from queries.scores import ScoreConfig, load_scores
@@ -93,25 +100,79 @@ def score_config() -> ScoreConfig:
     return load_scores(city.scores_path, registry(city))
 
 
+_PIN_ATTR = "_dashboard_snapshot_pin"
+_local = threading.local()
+
+
+def _run_context():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    return get_script_run_ctx(suppress_warning=True)
+
+
+def snapshot() -> Snapshot:
+    """The published version this run reads. Pinned at the run's first call and kept to its end.
+
+    A run is recognised by the per-run state Streamlit renews at the start of every run and of
+    every fragment rerun (ScriptRunContext.reset gives it a new `cursors` dict), so a new run never
+    sees the previous run's pin, and nothing has to remember to unpin."""
+    explicit = getattr(_local, "pin", None)
+    if explicit is not None:
+        return explicit
+    ctx = _run_context()
+    if ctx is None:                   # plain Python (scripts, tests): each call looks again
+        return reader().pin()
+    token = ctx.cursors
+    pin = getattr(ctx, _PIN_ATTR, None)
+    if pin is None or pin[0] is not token:
+        pin = (token, reader().pin())
+        setattr(ctx, _PIN_ATTR, pin)
+    return pin[1]
+
+
+def repin() -> Snapshot:
+    """Moves this run to the newest published version: only for a run that published one itself
+    (ui.app's schema upgrade) and reads nothing from before it afterwards."""
+    snap = reader().pin()
+    if getattr(_local, "pin", None) is not None:
+        _local.pin = snap
+    ctx = _run_context()
+    if ctx is not None:
+        setattr(ctx, _PIN_ATTR, (ctx.cursors, snap))
+    return snap
+
+
+@contextmanager
+def pinned() -> Iterator[Snapshot]:
+    """Outside a Streamlit run (benchmarks, background jobs): every read in the block, on this
+    thread, comes from one version."""
+    previous = getattr(_local, "pin", None)
+    _local.pin = previous or reader().pin()
+    try:
+        yield _local.pin
+    finally:
+        _local.pin = previous
+
+
 @st.cache_data(ttl=900, max_entries=2000, show_spinner=False)
-def _run(name: str, scope: Scope, version: str, args: tuple) -> Any:
-    return QUERIES[name](reader(), scope, *args)
+def _run(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) -> Any:
+    return QUERIES[name](_snap, scope, *args)
 
 
 def get(name: str, scope: Scope, *args: Any) -> Any:
-    """Cached result of query `name` for `scope` on the current snapshot."""
-    return _run(name, scope, reader().version, args)
+    """Cached result of query `name` for `scope` on this run's snapshot."""
+    snap = snapshot()
+    return _run(name, scope, snap.version, args, snap)
 
 
 def fresh(name: str, scope: Scope, *args: Any) -> Any:
     """Result of query `name` computed now and not kept: for large one-off results such as a
     download of thousands of case rows (the cache holds aggregates and pages only)."""
-    return QUERIES[name](reader(), scope, *args)
+    return QUERIES[name](snapshot(), scope, *args)
 
 
 @st.cache_data(ttl=3600, max_entries=50, show_spinner=False)
-def _run_reference(name: str, scope: Scope, args: tuple) -> Any:
-    return QUERIES[name](reader(), scope, *args)
+def _run_reference(name: str, scope: Scope, args: tuple, _snap: Snapshot) -> Any:
+    return QUERIES[name](_snap, scope, *args)
 
 
 def get_reference(name: str, scope: Scope, *args: Any) -> Any:
@@ -119,12 +180,12 @@ def get_reference(name: str, scope: Scope, *args: Any) -> Any:
     polygons), NOT keyed on the data version: a feed publishing every few seconds would otherwise
     refetch and re-cache it each time. Changes by a re-seed show within the hour. Callers pass a
     scope whose now_at does not tick (e.g. midnight), or every minute makes a new entry."""
-    return _run_reference(name, scope, args)
+    return _run_reference(name, scope, args, snapshot())
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _meta(version: str) -> dict[str, str]:
-    cur = reader().cursor()
+def _meta(version: str, _snap: Snapshot) -> dict[str, str]:
+    cur = _snap.cursor()
     try:
         return dict(cur.execute("SELECT key, value FROM meta").fetchall())
     finally:
@@ -133,4 +194,5 @@ def _meta(version: str) -> dict[str, str]:
 
 def meta() -> dict[str, str]:
     """Facts about the database (city, demo flag, last write time); not scoped, holds no records."""
-    return _meta(reader().version)
+    snap = snapshot()
+    return _meta(snap.version, snap)

@@ -319,7 +319,7 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
     street_shapes = _simplified(cache.get_reference("area_shapes", ref, 2), 0.004)
     return WallData(
         fetched_at=moment,
-        version=cache.reader().version,
+        version=cache.snapshot().version,
         meta=cache.meta(),
         pace=cache.get("wall_day_pace", scopes.pace),
         today=cache.get("case_kpis", scopes.today, kpi_columns([kpis["overdue_open"]])),
