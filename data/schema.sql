@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS calendar (
     cal_date     DATE PRIMARY KEY,
     is_workday   BOOLEAN NOT NULL,
     holiday_name VARCHAR,                  -- e.g. 国庆节; NULL on ordinary days
-    source       VARCHAR NOT NULL          -- chinesecalendar | override | weekend_fallback
+    source       VARCHAR NOT NULL          -- chinesecalendar | override | statutory_fallback
 );
 
 -- ───────────────────────── case stream ─────────────────────────

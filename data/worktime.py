@@ -2,8 +2,9 @@
 
 Working time is the office periods of working days. Working days come from, in order of
 precedence: the operator's override file, the `chinesecalendar` package (holidays and 调休
-make-up days, 2004-2026), and otherwise Monday-Friday (weekend fallback, reported in
-`missing_years`). Timestamps are naive local time (Asia/Shanghai).
+make-up days, 2004-2026), and otherwise the statutory holidays of 《全国年节及纪念日放假办法》
+(data/holidays.py) on top of Monday-Friday: the "statutory fallback", whose 调休 days are unknown,
+so its years are reported in `missing_years` and named by `warning_text`. Timestamps are naive local time (Asia/Shanghai).
 
 Vectorised calls map each timestamp to a "working-microsecond index" (working time elapsed
 since the start of the calendar span) with per-day cumulative arrays, do arithmetic on that
@@ -22,12 +23,15 @@ import numpy as np
 import pandas as pd
 from chinese_calendar import constants as cc
 
+from data.holidays import RULE_NAME, statutory_days_off
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 UNITS = ("work_hours", "work_days", "natural_hours")
 US_PER_HOUR = 3_600_000_000
 US_PER_DAY = 86_400_000_000
 PACKAGE_YEARS = range(min(cc.holidays).year, max(cc.holidays).year + 1)
 DEFAULT_PERIODS = (("08:30", "12:00"), ("14:00", "17:30"))
+FALLBACK = "statutory_fallback"  # calendar.source of a day decided by data/holidays.py + weekdays
 _NAT = np.iinfo(np.int64).min
 # Rows per chunk: bounds temporaries whatever the row count, and at 64k rows they stay in cache and
 # are reused by malloc instead of page-faulting fresh memory (~3x faster than 1M-row chunks at 10M rows).
@@ -136,7 +140,8 @@ class WorkCalendar:
         if day.year in self._override_years:
             return day.weekday() < 5, None, "override"
         if day.year not in PACKAGE_YEARS:
-            return day.weekday() < 5, None, "weekend_fallback"
+            name = statutory_days_off(day.year).get(day)
+            return (False, name, FALLBACK) if name else (day.weekday() < 5, None, FALLBACK)
         if day in cc.workdays:
             return True, f"{_zh_holiday(cc.workdays[day])}调休", "chinesecalendar"
         if day in cc.holidays:
@@ -166,12 +171,13 @@ class WorkCalendar:
         """The warning naming missing years: those `years` not covered (e.g. the years the data spans),
         or, without `years`, the years some call actually fell back on."""
         years = self.missing_years if years is None else self.uncovered_years(years)
-        return f"日历缺少 {_year_ranges(years)} 年节假日安排，已按周末推算" if years else None
+        return (f"日历缺少 {_year_ranges(years)} 年国务院放假安排：法定节假日已按{RULE_NAME}推算，"
+                "调休上班日未知") if years else None
 
     def is_workday(self, day: dt.date) -> bool:
         day = day.date() if isinstance(day, dt.datetime) else day
         is_workday, _, source = self._day(day)
-        if source == "weekend_fallback":
+        if source == FALLBACK:
             self._note_fallback_years([day.year])
         return is_workday
 
@@ -179,7 +185,7 @@ class WorkCalendar:
         """Rows of the `calendar` table for start_date..end_date inclusive."""
         days = [start_date + dt.timedelta(days=i) for i in range((end_date - start_date).days + 1)]
         info = [self._day(day) for day in days]
-        self._note_fallback_years({d.year for d, i in zip(days, info) if i[2] == "weekend_fallback"})
+        self._note_fallback_years({d.year for d, i in zip(days, info) if i[2] == FALLBACK})
         return pd.DataFrame({"cal_date": pd.Series(days, dtype=object),
                              "is_workday": pd.Series([i[0] for i in info], dtype=bool),
                              "holiday_name": pd.Series([i[1] for i in info], dtype=object),
@@ -201,7 +207,7 @@ class WorkCalendar:
             day_us = np.where(workday, self.workday_us, 0).astype(np.int64)
             cum_end = np.cumsum(day_us)
             self._span = _Span(int(days[0].astype(np.int64)), workday,
-                               np.fromiter((i[2] == "weekend_fallback" for i in info), bool, len(info)),
+                               np.fromiter((i[2] == FALLBACK for i in info), bool, len(info)),
                                cum_end - day_us, days[workday].astype(np.int64), int(cum_end[-1]))
             return self._span
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from data.config import REFERENCE_DIR, load_city
 from data.deadlines import DeadlinePolicy, limits_table
+from data.holidays import RULE_NAME
 from data.worktime import PACKAGE_YEARS, load_time_limits
 from queries.kpis import PUBLISHED_MAPPING, SECTIONS, SET_LABELS, definitions_frame, format_value, kpi_value, registry
 from queries.numbers import RULE_LABELS
@@ -74,7 +75,7 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
             f"- 节假日与调休：chinesecalendar {PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1} 年；"
             f"运营方补充（{city.calendar_overrides_path.name}）：{overrides}",
             f"- 本数据涉及年份：{'、'.join(map(str, years)) or '无'}"
-            + (f"；缺少 {'、'.join(map(str, missing))} 年安排，按周末推算" if missing else "；全部有放假安排"),
+            + (f"；缺少 {'、'.join(map(str, missing))} 年国务院放假安排，法定节假日按{RULE_NAME}推算，调休上班日未知" if missing else "；全部有放假安排"),
             f"- {deferred_rule}",
             f"- {extended_rule}",
             "- 结案时限：立案起依次累加派遣、处置、核查、结案各环节时限",

@@ -196,3 +196,13 @@ def test_excel_cells_keep_their_types_where_digits_matter():
     assert table.frame["电话"].tolist() == ["7375123456", "13812345678"]
     assert table.frame["上报时间"].tolist() == ["45356.5", "2024-03-05T08:30:00"]
     assert table.numeric["电话"].tolist() == [True, True] and table.line.tolist() == [2, 3]
+
+
+def test_an_import_of_2027_cases_warns_that_the_calendar_lacks_the_2027_schedule(tmp_path):
+    from datetime import datetime as _dt
+
+    from tests.ingest_support import run, sample_csv
+    path, _ = sample_csv(tmp_path / "cases2027.csv", 40, end=_dt(2027, 3, 31, 18, 0), days=40)
+    result = run(path, tmp_path / "db.duckdb", now=_dt(2027, 4, 10, 9, 0))
+    assert result.status == "complete"
+    assert any("2027 年国务院放假安排" in n and "调休上班日未知" in n for n in result.notes), result.notes

@@ -137,20 +137,22 @@ def test_work_hours_between_skip_the_weekend_and_the_lunch_break(cal):
     assert np.isnan(cal.work_hours_one(None, D(2026, 11, 23, 15)))
 
 
-def test_a_date_in_2027_falls_back_to_weekends_and_is_reported_missing():
+def test_a_date_in_2027_takes_the_statutory_holidays_and_is_reported_missing():
     cal = WorkCalendar()
     cal.add(np.array(["2026-06-01T09:00"], "datetime64[us]"), 4, "work_hours")  # span reaches 2027, unused
     assert cal.missing_years == () and cal.warning_text() is None
-    assert cal.is_workday(dt.date(2027, 10, 1))  # a Friday: no 2027 schedule, so a working day
+    assert not cal.is_workday(dt.date(2027, 10, 1))  # 国庆节 by the law, though no 2027 schedule is published
     assert not cal.is_workday(dt.date(2027, 10, 2))
+    assert cal.is_workday(dt.date(2027, 10, 8))      # a plain Friday
     assert cal.missing_years == (2027,)
-    assert cal.warning_text() == "日历缺少 2027 年节假日安排，已按周末推算"
-    assert cal.calendar_frame(dt.date(2027, 10, 1), dt.date(2027, 10, 1)).source[0] == "weekend_fallback"
+    assert cal.warning_text() == "日历缺少 2027 年国务院放假安排：法定节假日已按《全国年节及纪念日放假办法》推算，调休上班日未知"
+    assert cal.calendar_frame(dt.date(2027, 10, 1), dt.date(2027, 10, 1)).source[0] == "statutory_fallback"
 
 
-def test_a_deadline_running_into_2027_reports_the_missing_year():
+def test_new_years_day_2027_is_a_day_off_so_a_deadline_across_it_moves_to_monday():
     cal = WorkCalendar()
-    assert due(cal, D(2026, 12, 31, 16, 30), 4) == D(2027, 1, 1, 11, 30)  # 1 Jan 2027 is a plain Friday
+    # Thu 31 Dec 2026 16:30 + 4 h: 1 h that evening, Fri 1 Jan 2027 (元旦) off, then Mon 4 Jan 08:30 + 3 h.
+    assert due(cal, D(2026, 12, 31, 16, 30), 4) == D(2027, 1, 4, 11, 30)
     assert cal.missing_years == (2027,)
 
 
@@ -161,6 +163,7 @@ def test_override_rows_for_2027_decide_those_days_and_lift_the_fallback_for_that
     cal = WorkCalendar.from_config(REPO_ROOT / "data/reference/city.toml", overrides_path=csv)
     assert not cal.is_workday(dt.date(2027, 10, 1))  # a Friday made a day off
     assert cal.is_workday(dt.date(2027, 10, 9))      # a Saturday made a working day
+    assert cal.is_workday(dt.date(2027, 10, 4))      # the operator's schedule wins over the law's 补假
     frame = cal.calendar_frame(dt.date(2027, 10, 1), dt.date(2027, 10, 11))
     assert set(frame.source) == {"override"}
     assert frame.set_index("cal_date").holiday_name[dt.date(2027, 10, 1)] == "国庆节"
@@ -170,14 +173,14 @@ def test_override_rows_for_2027_decide_those_days_and_lift_the_fallback_for_that
     assert cal.missing_years == ()
     cal.is_workday(dt.date(2028, 3, 1))
     assert cal.missing_years == (2028,)
-    assert cal.warning_text() == "日历缺少 2028 年节假日安排，已按周末推算"
+    assert cal.warning_text() == "日历缺少 2028 年国务院放假安排：法定节假日已按《全国年节及纪念日放假办法》推算，调休上班日未知"
 
 
 def test_several_missing_years_are_named_as_ranges():
     cal = WorkCalendar()
     for year in (2003, 2027, 2028, 2029):
         cal.is_workday(dt.date(year, 3, 3))
-    assert cal.warning_text() == "日历缺少 2003、2027–2029 年节假日安排，已按周末推算"
+    assert cal.warning_text() == "日历缺少 2003、2027–2029 年国务院放假安排：法定节假日已按《全国年节及纪念日放假办法》推算，调休上班日未知"
 
 
 def test_calendar_frame_has_the_columns_of_the_calendar_table(cal):
@@ -244,6 +247,6 @@ def test_the_warning_for_a_data_span_names_only_the_years_nobody_covers(tmp_path
     csv.write_text("cal_date,is_workday,holiday_name\n2027-10-01,0,国庆节\n", encoding="utf-8")
     cal = WorkCalendar.from_config(REPO_ROOT / "data/reference/city.toml", overrides_path=csv)
     assert cal.uncovered_years(range(2025, 2030)) == (2028, 2029)
-    assert cal.warning_text(range(2025, 2030)) == "日历缺少 2028–2029 年节假日安排，已按周末推算"
+    assert cal.warning_text(range(2025, 2030)) == "日历缺少 2028–2029 年国务院放假安排：法定节假日已按《全国年节及纪念日放假办法》推算，调休上班日未知"
     assert cal.warning_text([2025, 2026, 2027]) is None
     assert cal.missing_years == ()  # asking about a span records nothing

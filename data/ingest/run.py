@@ -167,7 +167,7 @@ def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None,
             else:
                 ctx = _context(con, src.mapping, now)
                 staged = stage(src.table, src.mapping, ctx)
-                notes = _notes(src, staged.notes, result)
+                notes = _notes(src, staged.notes, result, calendar=ctx.calendar, cases=staged.cases)
                 if len(staged.cases):
                     result.span = (staged.cases.reported_at.min().to_pydatetime(),
                                    staged.cases.reported_at.max().to_pydatetime())
@@ -217,7 +217,19 @@ def _context(con: duckdb.DuckDBPyConnection, mapping: Mapping, now: datetime | N
                    limits=limits)
 
 
-def _notes(src: Source, notes: list[str], result: ImportResult) -> str:
+def _calendar_warning(calendar: WorkCalendar, cases: pd.DataFrame | None) -> str | None:
+    """The calendar's warning for the years this file's cases span (timestamps and deadlines), plus
+    any year its working-time arithmetic fell back on: an import of 2027 cases says 调休 is unknown."""
+    years: set[int] = set(calendar.missing_years)
+    if cases is not None and len(cases):
+        for col in cases.columns:
+            if col.endswith("_at") and pd.api.types.is_datetime64_any_dtype(cases[col]):
+                years.update(int(y) for y in cases[col].dt.year.dropna().unique())
+    return calendar.warning_text(sorted(years))
+
+
+def _notes(src: Source, notes: list[str], result: ImportResult, *, calendar: WorkCalendar | None = None,
+           cases: pd.DataFrame | None = None) -> str:
     out = list(notes)
     if src.table.rows == 0:
         out.append("文件只有表头，没有数据行")
@@ -234,7 +246,7 @@ def _notes(src: Source, notes: list[str], result: ImportResult) -> str:
     if result.same_as_batch:
         out.append(f"相同内容（sha256 相同）已于第 {result.same_as_batch} 批导入过")
     if src.mapping.working_time:
-        warning = WorkCalendar.from_config().warning_text()
+        warning = _calendar_warning(calendar or WorkCalendar.from_config(), cases)
         if warning:
             out.append(warning)
     return "\n".join(out)
