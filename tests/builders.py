@@ -222,3 +222,15 @@ def add_order(con, order_id: int, round_no: int, unit_code: str, issued_at: date
     _insert(con, "supervision_orders", {"order_id": order_id, "round_no": round_no, "unit_code": unit_code,
                                         "community_code": community, "problem": "背街小巷卫生死角",
                                         "issued_at": issued_at, "due_at": due_at, "rectified_at": rectified_at})
+
+
+def add_calendar(con: duckdb.DuckDBPyConnection, start: date = date(2026, 1, 1), end: date = date(2026, 12, 31)) -> None:
+    """Calendar rows (working days with the 2026 holidays and 调休) as the seeder writes them."""
+    from data.worktime import WorkCalendar
+
+    frame = WorkCalendar().calendar_frame(start, end)
+    con.register("new_calendar_rows", frame)
+    try:
+        con.execute("INSERT INTO calendar SELECT * FROM new_calendar_rows")
+    finally:
+        con.unregister("new_calendar_rows")

@@ -1,22 +1,14 @@
 """推诿 (hand-offs between units) on hand-built case histories: exact counts, pairs and delays."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
-from data.worktime import WorkCalendar
 from queries.handoffs import handoff_pairs, unit_handoffs
-from tests.builders import add_case, add_step, new_db, window_scope
+from tests.builders import add_calendar, add_case, add_step, new_db, window_scope
 
 A, B, C = "C001", "D43090201", "D43090301"
-
-
-def add_calendar(con, start=date(2026, 10, 1), end=date(2026, 12, 31)) -> None:
-    frame = WorkCalendar().calendar_frame(start, end)
-    con.register("cal_rows", frame)
-    con.execute("INSERT INTO calendar SELECT * FROM cal_rows")
-    con.unregister("cal_rows")
 
 
 @pytest.fixture

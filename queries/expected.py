@@ -1,0 +1,141 @@
+"""预计办结: expected completion of open cases, learned from recent closures. No streamlit.
+
+For each 小类 × responsible unit: median and P90 of the working hours from first dispatch to closure
+(approved 缓办 pauses taken off) over the closures of a trailing window; when that pair has fewer
+than `min_cases` closures, the 小类's figures, then the 大类's (the rule used is returned with every
+estimate). A dispatched open case is expected to close at dispatch + median working hours, and 90%
+of such cases close by dispatch + P90 working hours (converted to a date with data.worktime).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from data.worktime import WorkCalendar
+from queries.runner import CursorSource, fetch
+from queries.scope import Scope
+from queries.worktime_sql import office_params
+
+LEVEL_ZH = {"unit_category": "本单位该小类", "category": "该小类（全部单位）", "major": "该大类（全部单位）"}
+FALLBACK = ("unit_category", "category", "major")
+
+METHOD_ZH = (
+    "预计办结：取最近 {days} 天内结案的案件（不含作废、挂账、网格员自行处置），计算从首次派遣到结案的工作时"
+    "（扣除经批准的缓办暂停时间）的中位数与第 90 百分位（P90）。按“本单位该小类”分组；该组结案不足 {min_cases} 件时"
+    "改用“该小类（全部单位）”，仍不足则用“该大类（全部单位）”，每个预计旁注明所用规则。"
+    "在办案件：预计办结时间 = 派遣时间 + 中位数工作时，“90% 在……前” = 派遣时间 + P90 工作时，按办公时间与节假日（含调休）换算为日期。"
+)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    level: str               # unit_category | category | major
+    cases: int               # closures behind the figures
+    median_hours: float
+    p90_hours: float
+
+    @property
+    def rule_zh(self) -> str:
+        return f"依据{LEVEL_ZH[self.level]}近期 {self.cases} 件结案"
+
+
+def expected_stats(source: CursorSource, scope: Scope, as_of: datetime, window_days: int) -> pd.DataFrame:
+    """Rows of expected_stats.sql: level, unit_code, category_code, major_code, cases, hours_median, hours_p90."""
+    return fetch(source, "expected_stats", scope, as_of=as_of, window_days=int(window_days), **office_params())
+
+
+def _lookup(stats: pd.DataFrame) -> dict[tuple, tuple[int, float, float]]:
+    table = {}
+    for row in stats.itertuples(index=False):
+        key = {"unit_category": (row.level, row.unit_code, row.category_code),
+               "category": (row.level, row.category_code), "major": (row.level, row.major_code),
+               "unit": (row.level, row.unit_code)}[row.level]
+        table[key] = (int(row.cases), float(row.hours_median), float(row.hours_p90))
+    return table
+
+
+class Estimator:
+    """Picks the figures for a case by the fallback rule."""
+
+    def __init__(self, stats: pd.DataFrame, min_cases: int):
+        self._table = _lookup(stats)
+        self.min_cases = int(min_cases)
+
+    def estimate(self, unit_code, category_code, major_code) -> Estimate | None:
+        for level, key in (("unit_category", (unit_code, category_code)), ("category", (category_code,)),
+                           ("major", (major_code,))):
+            found = self._table.get((level, *key))
+            if found and found[0] >= self.min_cases:
+                return Estimate(level, *found)
+        return None
+
+    def unit_figures(self, unit_code) -> tuple[int, float, float] | None:
+        """(closures, median, P90) of all the unit's closures in the window, for the league column."""
+        return self._table.get(("unit", unit_code))
+
+
+def predict(rows: pd.DataFrame, estimator: Estimator, calendar: WorkCalendar) -> pd.DataFrame:
+    """`rows` (one per case: unit_code, category_code, major_code, dispatched_at, deferred_hours,
+    closed_at, status) plus expected_at, p90_at, expected_rule_zh and expected_zh for open,
+    dispatched, not cancelled or shelved cases (None elsewhere)."""
+    out = rows.copy()
+    expected, p90, rule, text = [], [], [], []
+    for row in rows.itertuples(index=False):
+        open_dispatched = pd.isna(row.closed_at) and pd.notna(row.dispatched_at) \
+            and row.status not in ("cancelled", "shelved", "not_filed")
+        est = estimator.estimate(row.unit_code, row.category_code, row.major_code) if open_dispatched else None
+        if est is None:
+            expected.append(None), p90.append(None), rule.append(None), text.append(None)
+            continue
+        paused = float(row.deferred_hours or 0.0)
+        at = calendar.add_one(pd.Timestamp(row.dispatched_at).to_pydatetime(), est.median_hours, "work_hours", paused)
+        late = calendar.add_one(pd.Timestamp(row.dispatched_at).to_pydatetime(), est.p90_hours, "work_hours", paused)
+        expected.append(at), p90.append(late), rule.append(est.rule_zh)
+        text.append(expected_text(at, late))
+    out["expected_at"] = pd.Series(expected, index=out.index, dtype="datetime64[us]")
+    out["p90_at"] = pd.Series(p90, index=out.index, dtype="datetime64[us]")
+    out["expected_rule_zh"] = rule
+    out["expected_zh"] = text
+    return out
+
+
+def expected_text(expected_at: datetime, p90_at: datetime) -> str:
+    """'预计 11月12日 前后办结，90% 在 11月15日 前'."""
+    return f"预计 {expected_at.month}月{expected_at.day}日 前后办结，90% 在 {p90_at.month}月{p90_at.day}日 前"
+
+
+def last_closed_quarter(today: date) -> tuple[date, date]:
+    """[start, end) of the last calendar quarter that ended before `today`."""
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    end = date(today.year, first_month, 1)
+    start_month = first_month - 3
+    start = date(end.year - 1, start_month + 12, 1) if start_month < 1 else date(end.year, start_month, 1)
+    return start, end
+
+
+def calibration(source: CursorSource, scope: Scope, quarter: tuple[date, date], window_days: int,
+                min_cases: int) -> pd.DataFrame:
+    """Share of the quarter's dispatched cases that closed within the P90 predicted at the quarter's
+    start: rows level ('all' first, then each fallback level used), cases, within_p90, undecided, rate."""
+    start, end = quarter
+    frame = fetch(source, "expected_calibration", scope, q_start=datetime.combine(start, time()),
+                  q_end=datetime.combine(end, time()), window_days=int(window_days), min_volume=int(min_cases),
+                  **office_params())
+    frame["rate"] = frame["within_p90"] / frame["cases"].where(frame["cases"] > 0)
+    return frame
+
+
+def quarter_label(quarter: tuple[date, date]) -> str:
+    start, _ = quarter
+    return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+
+
+def window_end(scope: Scope) -> datetime:
+    """The model's as-of time: the start of today (figures stay the same all day, so cache well)."""
+    return datetime.combine(scope.now_at.date(), time())
+
+
+__all__ = ["Estimate", "Estimator", "expected_stats", "predict", "calibration", "last_closed_quarter",
+           "expected_text", "quarter_label", "window_end"]
