@@ -13,26 +13,24 @@ The rule in force (国务院令第795号, effective 2025-01-01; 13 days):
 Earlier versions are kept for old data: 2008-2024 (春节 初一至初三, 劳动节 1 天) and 2000-2007
 (no 清明/端午/中秋; 劳动节 3 天). A holiday that falls on a Saturday or Sunday is made up on the
 following working weekdays (the law's 补假 rule: "适逢星期六、星期日，应当在工作日补假").
-Lunar dates and the 清明 solar term come from lunar-python (6tail/lunar-python, pinned).
+Lunar dates and the 清明 solar term come from borax (pinned; pure Python, 1900-2100).
 """
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
 
-from lunar_python import Lunar
+from borax.calendars.lunardate import LunarDate, TermUtils
 
 RULE_NAME = "《全国年节及纪念日放假办法》"
 
 
 def _lunar(year: int, month: int, day: int) -> dt.date:
-    solar = Lunar.fromYmd(year, month, day).getSolar()
-    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+    return LunarDate(year, month, day).to_solar_date()
 
 
 def _qingming(year: int) -> dt.date:
-    solar = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
-    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+    return TermUtils.nth_term_day(year, term_name="清明")
 
 
 def _run(first: dt.date, days: int) -> list[dt.date]:
