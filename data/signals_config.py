@@ -20,7 +20,6 @@ class SignalsConfig:
     recurrence_meters: float = 100.0
     same_issue_hours: int = 72
     same_issue_reporters: int = 3
-    repeat_days: int = 30
     repeat_reports: int = 3
     anomaly_weeks: int = 8
     anomaly_p: float = 0.001

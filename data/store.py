@@ -26,7 +26,7 @@ SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "2"   # 2: cases.first_event_at / last_event_at
+SCHEMA_VERSION = "3"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key
 
 
 class WriterBusy(RuntimeError):
@@ -37,10 +37,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Brings the columns derived from others (cases.first_event_at / last_event_at) up to date."""
+def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
+    """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key)
+    up to date."""
     con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
+    from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
+    refresh_reporter_keys(con, db)
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
@@ -61,7 +64,7 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     derived columns, so no writer has to maintain them.
     """
     apply_schema(con)
-    refresh_derived(con)
+    refresh_derived(con, db)
     set_meta(con, "schema_version", SCHEMA_VERSION)
     con.execute("CHECKPOINT")
     link = published_path(db)

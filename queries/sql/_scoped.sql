@@ -193,7 +193,8 @@ scoped_case_reporters AS (
              ELSE '****' END AS reporter_phone_masked,
         CASE WHEN coalesce(src.is_confidential, false) OR coalesce(p.is_confidential, false) THEN '保密'
              WHEN length(p.reporter_id_no) = 18 THEN left(p.reporter_id_no, 6) || '********' || right(p.reporter_id_no, 4)
-             WHEN p.reporter_id_no IS NOT NULL THEN '******' END AS reporter_id_masked
+             WHEN p.reporter_id_no IS NOT NULL THEN '******' END AS reporter_id_masked,
+        p.reporter_key   -- salted hash (data/reporter_key.py): counts one reporter, never names or numbers
     FROM case_private p
     JOIN scoped_cases c ON c.case_id = p.case_id
     LEFT JOIN sources src ON src.source_code = c.source
