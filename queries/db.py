@@ -19,8 +19,18 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
     is still open returns a connection to that same instance, whose configuration the first open
     already locked, and `SET` on it fails (`Cannot change configuration option ...`). That instance
     is hardened already, so it is checked, not set again: opening one snapshot twice in a process
-    (two readers, a reader and a test, a reader racing its own refresh) is safe.
+    (two readers, a reader and a test, a reader racing its own refresh) is safe. The check and the
+    SET happen under one process-wide lock, or two threads opening a new version at once could both
+    see it unlocked and the second SET fail.
     """
+    with _OPEN_LOCK:
+        return _connect_hardened(path)
+
+
+_OPEN_LOCK = threading.Lock()
+
+
+def _connect_hardened(path: Path | str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         str(path),
         read_only=True,
@@ -76,6 +86,7 @@ class SnapshotReader:
         self._stat_key: tuple[str, int] | None = None
         self.last_error: str | None = None
         self.open_failures = 0     # new versions that could not be opened (kept serving the last good one)
+        self.last_exception: str | None = None   # for the server log and benchmarks; never shown
 
     def _current_stat_key(self) -> tuple[str, int] | None:
         """(resolved file, mtime): writers publish every version under a new file name."""
@@ -99,6 +110,7 @@ class SnapshotReader:
                 con = connect_readonly(key[0])
             except duckdb.Error as exc:
                 self.open_failures += 1
+                self.last_exception = f"{type(exc).__name__}: {exc}"
                 self.last_error = f"数据库暂时无法打开（{type(exc).__name__}），显示的是最近一次成功读取的数据"
                 return
             # The old connection is not closed here: pinned snapshots and other threads may still be

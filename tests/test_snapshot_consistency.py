@@ -146,3 +146,25 @@ def test_one_render_reads_one_snapshot_even_when_a_writer_publishes_mid_render(t
         assert texts[5] != first_version
     finally:
         clear_caches()
+
+
+def test_threads_opening_a_new_version_at_the_same_moment_all_get_a_hardened_connection(tmp_path):
+    db, con = _published_db(tmp_path)
+    con.close()
+    barrier = threading.Barrier(8)
+    outcomes: list[object] = []
+
+    def open_it():
+        barrier.wait()
+        try:
+            c = connect_readonly(published_path(db))
+            outcomes.append(c.execute("SELECT current_setting('enable_external_access')").fetchone()[0])
+        except Exception as exc:   # noqa: BLE001 - reported by the assertion
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == [False] * 8
