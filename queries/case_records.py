@@ -15,7 +15,7 @@ import pandas as pd
 from data.config import load_city
 from data.worktime import WorkCalendar
 from queries.kpis import case_sets
-from queries.privacy import scrub_text
+from data.privacy import scrub_text
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 

@@ -13,7 +13,8 @@ from data.ingest.decode import decode_text, decode_utf8
 from data.ingest.detect import sniff
 from data.ingest.formats.open311 import read_json, read_xml, repair_leading_zeros
 from data.ingest.mapping import builtin_names, load_mapping
-from data.ingest.mask import mask_record, scrub
+from data.ingest.mask import mask_record
+from data.privacy import scrub_text
 from data.ingest.normalise import clean_series, clean_value
 from data.ingest.reasons import ALL, FILE, FLAG, ROW, FileRejected
 from data.ingest.tables import read_delimited, read_excel
@@ -104,7 +105,7 @@ def test_masking_hides_names_phones_ids_and_addresses_everywhere_in_a_record():
     masked = mask_record(raw, {"reporter_name": "张三", "reporter_phone": "13812345678",
                                "reporter_id_no": "110101199003071234", "address": "益阳市资阳区大码头路5号"})
     assert masked == "SJ1,张*,138****5678,110101********1234,益阳市资阳区***,请回电139****5678"
-    assert scrub("座机 0737-5123456") == "座机 0737-****3456"
+    assert scrub_text("座机 0737-5123456") == "座机 0737-***3456"
 
 
 def test_every_reason_has_a_chinese_message_and_codes_do_not_clash():

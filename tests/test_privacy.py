@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from queries.privacy import scrub_text
+from data.privacy import scrub_text
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -7,6 +7,8 @@ needs a look (kept in import_flags). Templates use str.format fields named in th
 """
 from __future__ import annotations
 
+from data.privacy import scrub_text
+
 FILE = {
     "empty_file": "文件为空（0 字节或只有空白），没有可导入的内容",
     "binary_file": "文件不是文本表格、Excel、JSON 或 XML（{detail}），可能是改了扩展名的其他文件",
@@ -72,9 +74,11 @@ ALL = FILE | ROW | FLAG
 
 
 def message(code: str, **fields) -> str:
-    """The Chinese message of `code` with its fields filled; missing fields print as empty."""
+    """The Chinese message of `code` with its fields filled; missing fields print as empty. Text
+    fields pass the scrubber: a message quotes values as they came (a phone typed into the status
+    column), and messages are shown and downloaded (security.md rule 13)."""
     template = ALL[code]
-    return template.format_map(_Blank(fields))
+    return template.format_map(_Blank({k: scrub_text(v) if isinstance(v, str) else v for k, v in fields.items()}))
 
 
 class _Blank(dict):

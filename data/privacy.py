@@ -1,10 +1,13 @@
-"""Pure functions that cut personal data out of text before it reaches any st.* call.
+"""The one scrubber of personal data, shared by writers (importer rejections, the published
+snapshot) and readers (anything shown or exported). Pure functions, no streamlit, no database.
 
-Structured personal fields (reporter name, phone, ID number) are masked in SQL
-(queries/sql/_scoped.sql, relation `scoped_case_reporters`); free text (case descriptions, step
-opinions) may hold the same data typed by anyone, so it passes `scrub_text` in the typed query
-function that returns it. The scrubber errs towards masking: a masked house number costs little,
-a leaked phone number cannot be taken back.
+Free text (case descriptions, step opinions, rejection messages, raw rejected records) may hold
+phone and ID numbers typed by anyone: `scrub_text` masks them. Structured personal fields
+(reporter name, phone, ID number, address) are masked by `mask_value` (the importer's rejected
+rows) and by the same rules in SQL where whole tables are concerned (data/sql/snapshot_private.sql
+for the published snapshot; queries/sql/_scoped.sql again on the read side, idempotently). The
+scrubber errs towards masking: a masked house number costs little, a leaked phone number cannot be
+taken back.
 
 What counts as one number: a run of Unicode decimal digits (ASCII, full-width ０-９, other
 scripts) with up to three separators (spaces, dashes, zero-width and format characters) between
@@ -92,4 +95,30 @@ def scrub_text(text: str | None) -> str | None:
     return "".join(out)
 
 
-__all__ = ["scrub_text", "MASK"]
+PERSONAL_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_no", "address")
+
+
+def mask_value(field: str, value: str) -> str:
+    """The shown form of one structured personal value: 张*, 138****5678, 430902********1234,
+    the first part of an address + ***. Other fields: the value scrubbed."""
+    value = str(value).strip()
+    if not value:
+        return value
+    if field == "reporter_name":
+        return value[0] + "*" * max(1, len(value) - 1)
+    if field == "reporter_phone":
+        masked = scrub_text(value)
+        # A short or odd number the free-text rules keep (e.g. 4211234 is masked, 12345 is not)
+        return masked if masked != value else "*" * len(value)
+    if field == "reporter_id_no":
+        masked = scrub_text(value)
+        if masked == value:
+            return "*" * len(value)
+        return masked
+    if field == "address":
+        keep = min(6, len(value) // 2)
+        return value[:keep] + "***"
+    return scrub_text(value)
+
+
+__all__ = ["scrub_text", "mask_value", "PERSONAL_FIELDS", "MASK"]
