@@ -18,6 +18,7 @@ from queries.kpis import kpi_columns, registry
 from queries.league import TIE_RULE, red_black
 from ui import cache
 from ui.app import setup_page
+from ui.text import md_escape
 from ui.widgets import render_empty, render_kpi_card
 
 OVERVIEW_KPIS = ["accepted", "filed", "closed", "disposal_rate", "on_time_rate", "overdue_open"]
@@ -48,7 +49,7 @@ def main() -> None:
     previous = cache.get("case_kpis", scope.previous_period(), shown)
     meta = cache.meta()
 
-    st.title(f"{meta.get('city_name', city.name)}社会治理总览")
+    st.title(f"{md_escape(meta.get('city_name', city.name))}社会治理总览")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                f"（{scope.days} 天）· 与上一个同长度周期比较 · 悬停卡片右上角图标查看计算公式")
     render_card_row(OVERVIEW_KPIS, kpis, row, previous)

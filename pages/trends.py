@@ -15,6 +15,7 @@ from queries.scope import Scope
 from queries.trends import GRAINS, TREND_MEASURES, auto_grain
 from ui import cache, filters
 from ui.app import setup_page
+from ui.text import md_escape
 from ui.widgets import render_empty
 
 GRAIN_CHOICES = {"auto": "自动", "day": "按日", "week": "按周", "month": "按月"}
@@ -134,7 +135,7 @@ def main() -> None:
         else:
             st.plotly_chart(source_mix_chart(mix, grain), width="stretch", config=PLOTLY_CONFIG)
             shares = mix.groupby("source_name").case_count.sum().sort_values(ascending=False)
-            top3 = "、".join(f"{n} {v / shares.sum() * 100:.1f}%" for n, v in shares.head(3).items())
+            top3 = "、".join(f"{md_escape(n)} {v / shares.sum() * 100:.1f}%" for n, v in shares.head(3).items())
             st.caption(f"统计期内受理数按来源堆叠；占比前三：{top3}")
     with right:
         head, pick = st.columns([3, 2], vertical_alignment="bottom")

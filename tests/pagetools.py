@@ -112,3 +112,9 @@ def page_text(at) -> str:
 
     walk(at._tree)
     return "\n".join(parts)
+
+
+def unescaped(markdown: str) -> str:
+    """Markdown source as a person reads it: backslash escapes (ui.text.md_escape) removed."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown)

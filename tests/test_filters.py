@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from ui.filters import (DEFAULT_PRESET, MAX_VALUE_CHARS, parse_code_list, parse_query_params, preset_window,
-                        shown, validate_codes)
+                        validate_codes)
+from ui.text import md_untrusted
 
 
 def test_a_full_link_is_read_back_exactly():
@@ -60,9 +61,9 @@ def test_codes_outside_the_allow_list_are_dropped_and_named():
 
 
 def test_url_text_in_a_notice_cannot_become_markdown():
-    assert shown("![x](http://evil.example/a.png)") == "\\!\\[x\\]\\(http\\://evil\\.exa…"
-    assert shown(":red[危险]") == "\\:red\\[危险\\]"
-    assert shown("a\nb\x00") == "a?b?"
+    assert md_untrusted("![x](http://evil.example/a.png)", 20) == "\\!\\[x\\]\\(http\\:\\/\\/evil\\.exa…"
+    assert md_untrusted(":red[危险]", 20) == "\\:red\\[危险\\]"
+    assert md_untrusted("a\nb\x00", 20) == "a\\?b\\?"
 
 
 def test_presets_are_half_open_windows_ending_after_today():

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.builders import add_cases, new_db
-from tests.pagetools import clear_caches, metric_values, publish_test_db
+from tests.pagetools import clear_caches, metric_values, publish_test_db, unescaped
 
 NOW = "2026-11-23T10:00:00"
 D = datetime
@@ -91,7 +91,7 @@ def test_the_unit_league_ranks_by_the_department_score_within_peer_groups(league
                    ["2", "↓1", "赫山区城管局", pytest.approx(89.0), "B", 50]]
     city = next(t for t in tables(at) if "市城管局" in set(t["责任单位"]))
     assert city[["名次", "参与排名"]].values.tolist() == [["—", "否（未达门槛或无数值）"]]  # 10 due < 30
-    text = markdown(at)
+    text = unescaped(markdown(at))
     assert "93.00 分 · A" in text and "89.00 分 · B" in text
     assert any("不少于 **30 件**" in i.value for i in at.info)          # the minimum-volume rule is visible
     assert (at.query_params["by"], at.query_params["metric"]) == ("unit", "score.department")
@@ -126,7 +126,7 @@ def test_the_definitions_page_lists_every_kpi_with_the_numbers_of_the_selection(
     # Due in the window: 40 + 50 + 10 = 100; closed by now 38 + 45 + 10 = 93; on time 88.
     assert values["应结案数"] == "100" and values["结案率"] == "93.00%" and values["按期结案率"] == "88.00%"
     assert values["按时处置率（责任单位）"] == "88.00%"
-    text = markdown(at)
+    text = unescaped(markdown(at))
     assert "应结案中已结案的案件：93 件" in text and "应结案案件：100 件" in text
     narrowed = metric_values(open_page("pages/definitions.py", district="430902"))
     assert narrowed["应结案数"] == "40" and narrowed["结案率"] == "95.00%"

@@ -13,6 +13,7 @@ from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import cache, filters
 from ui.clock import now
+from ui.text import md_escape
 
 FAVICON = str(PROJECT_ROOT / "ui" / "static" / "favicon.png")
 
@@ -101,7 +102,7 @@ def render_menu(current: str, query_params: dict[str, str] | None = None) -> Non
     """The Chinese menu; links carry the current filters so the view follows to the next page."""
     city = load_city()
     name = cache.meta().get("city_name", city.name)  # an imported city names itself
-    st.markdown(f"### {city.centre_name if name == city.name else name + '社会治理指挥中心'}")
+    st.markdown(f"### {md_escape(city.centre_name if name == city.name else name + '社会治理指挥中心')}")
     # Streamlit knows the pages only when pages/ holds at least one page (its multipage mode).
     if not any((PROJECT_ROOT / "pages").glob("*.py")):
         return
@@ -133,7 +134,7 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
     meta = cache.meta()
     text, stale = freshness_text(meta, now())
     st.sidebar.caption(f":{'red' if stale else 'green'}[●] {text}")
-    st.sidebar.caption(f":material/shield_person: {access.label}")
+    st.sidebar.caption(f":material/shield_person: {md_escape(access.label)}")
     if meta.get("is_demo") == "true":
         st.sidebar.caption("示例数据：街道、社区、网格边界与全部记录均为合成数据")
     if cache.reader().last_error:

@@ -1,8 +1,15 @@
 """Download buttons for any table: Excel (.xlsx, Chinese headers and sheet name, real number formats)
-and CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it correctly)."""
+and CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it correctly).
+
+Exports write text as text (security.md rule 13): imported descriptions and names may start with
+`=HYPERLINK(...)`. In .xlsx, XlsxWriter's string-to-formula and string-to-URL conversions are off,
+so such a cell is a plain string; CSV has no types, so `inert_csv_frame` prefixes a quote to a text
+field that a spreadsheet would read as a formula (as Superset and Kibana do).
+"""
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -15,13 +22,38 @@ EXCEL_FORMATS = {"rate": "0.00%", "count": "#,##0", "decimal": "#,##0.00", "date
                  "date": "yyyy-mm-dd", "text": "@"}
 
 
+# Leading characters that make a spreadsheet read a CSV field as a formula (OWASP "CSV injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+# Characters Excel forbids in a sheet name.
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def inert_cell(value):
+    """A text value a spreadsheet will show as text: a leading formula character gets a ' before
+    it; a plain signed number ("-12.5") and non-text values are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def inert_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell (and column name) passed through `inert_cell`."""
+    out = frame.rename(columns=lambda c: inert_cell(str(c)))
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(inert_cell)
+    return out
+
+
 def to_xlsx(frame: pd.DataFrame, sheet_name: str, kinds: dict[str, str] | None = None) -> bytes:
     """`frame` with Chinese column names already applied; kinds: column -> key of EXCEL_FORMATS."""
     kinds = kinds or {}
     buf = io.BytesIO()
-    sheet = sheet_name[:31] or "数据"
+    sheet = _SHEET_FORBIDDEN.sub("_", sheet_name)[:31].strip("'") or "数据"
     with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm",
-                        date_format="yyyy-mm-dd") as writer:
+                        date_format="yyyy-mm-dd", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
         frame.to_excel(writer, sheet_name=sheet, index=False)
         book, ws = writer.book, writer.sheets[sheet]
         header = book.add_format({"bold": True, "bg_color": "#E8EEF8", "border": 1})
@@ -46,7 +78,9 @@ def rates_as_shown(frame: pd.DataFrame, kinds: dict[str, str] | None) -> pd.Data
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180): a bare \r inside a field is then quoted, never read as a new row whose
+    # first field could start a formula.
+    return inert_csv_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | None = None,

@@ -27,6 +27,7 @@ import streamlit as st
 from queries.scope import Access, Scope
 from ui import cache
 from ui.clock import now, today
+from ui.text import md_untrusted
 
 PRESETS = {
     "today": "今日",
@@ -67,16 +68,8 @@ def preset_window(preset: str, day: date) -> tuple[date, date]:
     return day - timedelta(days=29), end
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&=\"'")
-
-
-def shown(text: str, limit: int = 20) -> str:
-    """A piece of untrusted URL text made safe and short for a notice: truncated, printable, and with
-    every Markdown-special character escaped, so `![](http://…)` or `:red[…]` shows as text and never
-    becomes a link, an image request or a directive (notices are rendered as Markdown)."""
-    clean = "".join(("\\" + ch if ch in _MARKDOWN_SPECIAL else ch) if ch.isprintable() else "?"
-                    for ch in str(text)[:limit])
-    return clean + ("…" if len(str(text)) > limit else "")
+# URL text quoted in a notice: at most this many characters (notices are markdown: ui.text.md_untrusted).
+QUOTED_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,7 @@ def parse_code_list(name: str, raw: str) -> tuple[tuple[str, ...], list[str]]:
         if not part:
             continue
         (codes if _CODE.fullmatch(part) else bad).append(part)
-    notices = [f"链接中的{label}代码“{shown(b)}”格式无效，已忽略" for b in bad[:3]]
+    notices = [f"链接中的{label}代码“{md_untrusted(b, QUOTED_CHARS)}”格式无效，已忽略" for b in bad[:3]]
     if len(bad) > 3:
         notices.append(f"另有 {len(bad) - 3} 个无效的{label}代码已忽略")
     if len(codes) > MAX_CODES:
@@ -114,7 +107,7 @@ def validate_codes(codes: Collection[str], allowed: Collection[str], label: str)
     allowed = set(allowed)
     kept = [c for c in codes if c in allowed]
     dropped = [c for c in codes if c not in allowed]
-    notices = [f"链接中的{label}代码“{shown(c)}”不存在或不在可选范围内，已忽略" for c in dropped[:3]]
+    notices = [f"链接中的{label}代码“{md_untrusted(c, QUOTED_CHARS)}”不存在或不在可选范围内，已忽略" for c in dropped[:3]]
     if len(dropped) > 3:
         notices.append(f"另有 {len(dropped) - 3} 个{label}代码不在可选范围内，已忽略")
     return kept, notices
@@ -128,12 +121,12 @@ def parse_query_params(params: Mapping[str, str], page_params: Collection[str] |
         known = set(FILTER_PARAMS) | set(STREAMLIT_PARAMS) | set(page_params)
         unknown = [k for k in params if k not in known]
         for name in unknown[:3]:
-            notices.append(f"链接参数“{shown(name)}”无法识别，已忽略")
+            notices.append(f"链接参数“{md_untrusted(name, QUOTED_CHARS)}”无法识别，已忽略")
         if len(unknown) > 3:
             notices.append(f"另有 {len(unknown) - 3} 个无法识别的链接参数已忽略")
     preset = params.get("range", DEFAULT_PRESET)
     if preset not in PRESETS:
-        notices.append(f"链接中的时间范围“{shown(preset)}”无法识别，已使用默认值")
+        notices.append(f"链接中的时间范围“{md_untrusted(preset, QUOTED_CHARS)}”无法识别，已使用默认值")
         preset = DEFAULT_PRESET
     start = end = None
     if preset == "custom":
@@ -149,7 +142,7 @@ def parse_query_params(params: Mapping[str, str], page_params: Collection[str] |
     for key in AREA_KEYS:
         value = params.get(key)
         if value is not None and not _AREA_CODE.fullmatch(value):
-            notices.append(f"链接中的区域代码“{shown(value)}”无效，已忽略")
+            notices.append(f"链接中的区域代码“{md_untrusted(value, QUOTED_CHARS)}”无效，已忽略")
             value = None
         areas.append(value)
     lists = {}
@@ -296,7 +289,7 @@ def _render_areas(scope: Scope) -> dict[str, str | None]:
         wanted = ss.get(f"f_{key}", ALL)
         if wanted not in codes:
             if ss.get("_url_reloaded") and wanted != ALL:
-                ss["_filter_notices"].append(f"链接中的区域代码“{shown(wanted)}”不存在或不在可选范围内，已忽略")
+                ss["_filter_notices"].append(f"链接中的区域代码“{md_untrusted(wanted, QUOTED_CHARS)}”不存在或不在可选范围内，已忽略")
             ss[f"f_{key}"] = ALL
         label = level_names[level - 1] if level - 1 < len(level_names) else f"第{level}级"
         value = st.sidebar.selectbox(label, codes, key=f"f_{key}",
@@ -308,7 +301,7 @@ def _render_areas(scope: Scope) -> dict[str, str | None]:
     for key in AREA_KEYS[len([v for v in chosen.values() if v]) + 1:]:
         orphan = ss.pop(f"f_{key}", ALL)   # deeper than shown: forget it so a new parent starts at 全部
         if ss.get("_url_reloaded") and orphan != ALL:
-            ss["_filter_notices"].append(f"链接中的区域代码“{shown(orphan)}”缺少有效的上级区域，已忽略")
+            ss["_filter_notices"].append(f"链接中的区域代码“{md_untrusted(orphan, QUOTED_CHARS)}”缺少有效的上级区域，已忽略")
     return chosen
 
 
@@ -402,7 +395,7 @@ def render_choice(name: str, label: str, choices: Mapping[str, str], default: st
     if ss.get("_url_reloaded") or ss.get(key) not in choices:
         raw = st.query_params.get(name)
         if raw is not None and raw not in choices:
-            st.warning(f"链接中的{label}“{shown(raw)}”无法识别，已使用默认值", icon=":material/link_off:")
+            st.warning(f"链接中的{label}“{md_untrusted(raw, QUOTED_CHARS)}”无法识别，已使用默认值", icon=":material/link_off:")
         ss[key] = raw if raw in choices else default
     if widget == "segmented":
         value = st.segmented_control(label, list(choices), format_func=choices.get, key=key,

@@ -1,10 +1,18 @@
-"""Text formatting for pages: Chinese dates and durations, and escaping data for st.markdown."""
+"""Text formatting for pages: Chinese dates and durations, and the one escaper of data for markdown.
+
+Every data-derived string (names from the database, file names, the city name, URL text, messages
+quoting a file) goes through `md_escape` before it reaches anything Streamlit renders as markdown:
+st.markdown / caption / title / success / error / warning, widget labels and tab names. Text that
+may quote what a person typed goes through `md_untrusted` (the scrubber, then the escaper).
+security.md rule 13."""
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
 import pandas as pd
+
+from data.privacy import scrub_text
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all keeps
 # data text from becoming links, images, emphasis, Streamlit directives (:red[...]) or LaTeX ($).
@@ -16,6 +24,18 @@ def md_escape(text) -> str:
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return "—"
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def md_untrusted(text, limit: int | None = None) -> str:
+    """Text that quotes what someone typed (a file name, a URL parameter, an import message):
+    cut to `limit` characters (… marks a cut), unprintable characters as ?, personal numbers
+    masked, then escaped for markdown."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return "—"
+    text = str(text)
+    cut = text if limit is None else text[:limit]
+    cut = "".join(ch if ch.isprintable() else "?" for ch in cut)
+    return md_escape(scrub_text(cut)) + ("…" if limit is not None and len(text) > limit else "")
 
 
 def format_at(moment: datetime | None, *, with_year: bool = True) -> str:
