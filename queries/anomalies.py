@@ -1,0 +1,95 @@
+"""异动 (counts far above their usual level) and 高频 (categories rising month on month). No streamlit.
+
+Method (shown on 口径说明): for each street × 小类, the reports of today (midnight → now) and of the
+last 7 days are compared with the same spans 1..K weeks earlier (same weekday, same hours, so the
+weekly and daily rhythm is in the baseline). Expected count λ = (baseline total + 0.5) / K (the 0.5
+keeps a never-seen pair from having λ = 0). An alarm needs both an observed count of at least
+`min_count` and a Poisson upper-tail probability P(X ≥ observed | λ) below `p`.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from queries.runner import CursorSource, fetch
+from queries.scope import Scope
+
+SPANS = {"today": ("today_count", "today_baseline_sum", "今日"), "week": ("week_count", "week_baseline_sum", "近7天")}
+
+METHOD_ZH = (
+    "异动：按街道 × 小类，统计今日（0 时至当前）与近 7 天的上报数，与前 {weeks} 周同一星期、同一时段的上报数比较"
+    "（基线已含一周内与一天内的起伏）。期望值 λ =（前 {weeks} 周合计 + 0.5）÷ {weeks}；"
+    "当上报数不少于 {min_count} 件，且按泊松分布出现不少于该数的概率低于 {p:g} 时报异动。作废案件不计。"
+    "高频：上一个完整月与再前一个月相比，上报数增加最多的小类（两个月合计不少于 {min_count} 件才参与）。"
+)
+
+
+def poisson_upper_tail(observed: int, lam: float) -> float:
+    """P(X ≥ observed) for X ~ Poisson(lam)."""
+    if observed <= 0:
+        return 1.0
+    if lam <= 0:
+        return 0.0
+    # 1 − P(X ≤ observed − 1), summed in log space term by term (observed is a count of reports).
+    term = math.exp(-lam)
+    below = term
+    for i in range(1, observed):
+        term *= lam / i
+        below += term
+    return max(0.0, 1.0 - below) if below < 0.999999 else _tail_direct(observed, lam)
+
+
+def _tail_direct(observed: int, lam: float) -> float:
+    """The upper tail summed directly (accurate when it is tiny)."""
+    log_term = -lam + observed * math.log(lam) - math.lgamma(observed + 1)
+    total, i = 0.0, observed
+    term = math.exp(log_term)
+    while term > 1e-300 and i < observed + 1000:
+        total += term
+        i += 1
+        term *= lam / i
+    return total
+
+
+def anomaly_counts(source: CursorSource, scope: Scope, weeks: int) -> pd.DataFrame:
+    return fetch(source, "anomaly_counts", scope, weeks=int(weeks))
+
+
+def detect(counts: pd.DataFrame, p: float, min_count: int) -> pd.DataFrame:
+    """Alarms from anomaly_counts rows: one row per (street, 小类, span) with observed, expected,
+    p_value and ratio (observed ÷ expected), most surprising first."""
+    rows = []
+    for span, (obs_col, base_col, label) in SPANS.items():
+        for r in counts.itertuples(index=False):
+            observed = int(getattr(r, obs_col))
+            if observed < min_count:
+                continue
+            lam = (int(getattr(r, base_col)) + 0.5) / int(r.weeks)
+            p_value = poisson_upper_tail(observed, lam)
+            if p_value < p:
+                rows.append({"street_code": r.street_code, "street_name": r.street_name,
+                             "district_name": r.district_name, "category_code": r.category_code,
+                             "minor_name": r.minor_name, "span": span, "span_zh": label, "observed": observed,
+                             "expected": lam, "ratio": observed / lam, "p_value": p_value})
+    columns = ["street_code", "street_name", "district_name", "category_code", "minor_name", "span", "span_zh",
+               "observed", "expected", "ratio", "p_value"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["p_value", "observed"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
+
+
+def anomalies(source: CursorSource, scope: Scope, weeks: int, p: float, min_count: int) -> pd.DataFrame:
+    """The alarms at scope.now_at (see detect)."""
+    return detect(anomaly_counts(source, scope, weeks), p, min_count)
+
+
+def rising_categories(source: CursorSource, scope: Scope, min_count: int, limit: int = 10) -> pd.DataFrame:
+    """高频: 小类 by increase from the month before to the last complete month (at least `min_count`
+    reports in the two months together), with the change and the ratio; most increase first."""
+    frame = fetch(source, "rising_categories", scope)
+    frame = frame[(frame.last_month_count + frame.month_before_count) >= min_count].copy()
+    frame["increase"] = frame.last_month_count - frame.month_before_count
+    frame["change_rate"] = frame.increase / frame.month_before_count.where(frame.month_before_count > 0)
+    frame = frame[frame.increase > 0]
+    return frame.sort_values(["increase", "last_month_count", "category_code"], ascending=[False, False, True],
+                             kind="mergesort").head(limit).reset_index(drop=True)

@@ -1,0 +1,34 @@
+-- 异动: reports per street × 小类 today (midnight → now) and in the 7 days up to now, with the same
+-- spans shifted back 1..$weeks whole weeks (same weekday and hours) as the baseline. Cancelled left out.
+-- Grain: one row per (street, 小类) with a report today or in the last 7 days.
+-- Parameters: the scope, $weeks.
+WITH spans AS (
+    SELECT now_at, date_trunc('day', now_at) AS day_start_at FROM win
+),
+recent AS (
+    SELECT c.street_code, c.category_code,
+           -- whole weeks back from now (0 = the current 7 days)
+           floor(date_diff('second', c.reported_at, s.now_at) / 604800.0)::INTEGER AS weeks_back,
+           (c.reported_at + to_days(7 * floor(date_diff('second', c.reported_at, s.now_at) / 604800.0)::INTEGER))
+               >= s.day_start_at AS in_day_span
+    FROM scoped_cases c, spans s
+    WHERE NOT c.is_cancelled AND c.street_code IS NOT NULL
+      AND c.reported_at < s.now_at AND c.reported_at >= s.now_at - to_days(7 * ($weeks::INTEGER + 1))
+),
+counts AS (
+    SELECT street_code, category_code,
+           count(*) FILTER (WHERE weeks_back = 0 AND in_day_span) AS today_count,
+           count(*) FILTER (WHERE weeks_back > 0 AND in_day_span) AS today_baseline_sum,
+           count(*) FILTER (WHERE weeks_back = 0) AS week_count,
+           count(*) FILTER (WHERE weeks_back > 0) AS week_baseline_sum
+    FROM recent
+    GROUP BY street_code, category_code
+)
+SELECT k.street_code, k.category_code, a.name AS street_name, d.name AS district_name, cat.minor_name,
+       k.today_count, k.today_baseline_sum, k.week_count, k.week_baseline_sum, $weeks::INTEGER AS weeks
+FROM counts k
+LEFT JOIN scoped_areas a ON a.area_code = k.street_code
+LEFT JOIN scoped_areas d ON d.area_code = a.district_code AND d.level = 1
+LEFT JOIN ref_categories cat ON cat.category_code = k.category_code
+WHERE k.today_count > 0 OR k.week_count > 0
+ORDER BY k.street_code, k.category_code;
