@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data import areas as area_builder
+from data import demo_anomalies
 from data.config import PROJECT_ROOT, REFERENCE_DIR, db_path, load_city
 from data.deadlines import DeadlinePolicy
 from data.demo_cases import build_cases, build_units
@@ -110,6 +111,11 @@ def build(db: Path, *, n_cases: int | None, seed: int, today: date, progress=pri
                                     policy=DeadlinePolicy.from_city(city))
                 insert_cases(con, batch)
                 next_id += batch.num_rows
+            progress("植入示例异动：雨后污水井盖集中上报、夜市噪音多人同诉")
+            next_id = demo_anomalies.plant(con, first_case_id=next_id, now=now, seed=seed, insert=insert_cases,
+                                           cal=cal, categories=categories, limits=limits, units=units, grids=grids,
+                                           grid_points=grid_points, policy=DeadlinePolicy.from_city(city),
+                                           urban_core=city.urban_core)
             progress("生成党建引领与志愿服务数据")
             people = build_people_stream(rng, units, areas, city.urban_core, start, today, now)
             for table, frame in people.items():

@@ -22,7 +22,7 @@ class SignalsConfig:
     same_issue_reporters: int = 3
     repeat_reports: int = 3
     anomaly_weeks: int = 8
-    anomaly_p: float = 0.001
+    anomaly_p: float = 0.00001
     anomaly_min_count: int = 5
 
 
