@@ -101,3 +101,9 @@ def category_options(source: CursorSource, scope: Scope) -> pd.DataFrame:
 
 def source_options(source: CursorSource, scope: Scope) -> pd.DataFrame:
     return fetch(source, "source_options", scope.unfiltered())
+
+
+def overdue_backlog(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    """Per unit, cases overdue and open at the window's end: period_overdue_count (due inside the
+    window), carried_overdue_count (遗留超期: due before it), overdue_count; most first."""
+    return fetch(source, "overdue_backlog", scope)
