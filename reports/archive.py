@@ -33,6 +33,7 @@ class Entry:
     sha256: dict[str, str]
     is_empty: bool
     origin: str               # page | cli
+    districts: list[str] | None = None   # districts the bulletin covers; None = the whole city (who may see it)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -44,7 +45,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def save(directory: Path, bulletin, files: dict[str, bytes], origin: str) -> Entry:
+def save(directory: Path, bulletin, files: dict[str, bytes], origin: str,
+         districts: list[str] | None = None) -> Entry:
     """Writes every file, then appends the history line; returns the entry."""
     stamp = bulletin.generated_at.strftime("%Y%m%d-%H%M%S")
     folder = directory / str(bulletin.period.last_day.year)
@@ -60,7 +62,8 @@ def save(directory: Path, bulletin, files: dict[str, bytes], origin: str) -> Ent
         digests[ext] = hashlib.sha256(data).hexdigest()
     entry = Entry(bulletin.generated_at.isoformat(timespec="seconds"), bulletin.generated_by, bulletin.period.kind,
                   bulletin.period.label, bulletin.period.start.isoformat(), bulletin.period.end.isoformat(),
-                  bulletin.scope_text, bulletin.doc_no, bulletin.title, written, digests, bulletin.is_empty, origin)
+                  bulletin.scope_text, bulletin.doc_no, bulletin.title, written, digests, bulletin.is_empty, origin,
+                  districts)
     line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
     fd = os.open(directory / HISTORY_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:

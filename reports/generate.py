@@ -83,5 +83,7 @@ def produce(source: CursorSource, scope: Scope, period: Period, *, city: CityCon
         raise BulletinError(f"通报文件生成失败（{type(exc).__name__}）：{exc}") from exc
     if any(not data for data in files.values()):
         raise BulletinError("有文件生成为空，已全部放弃")
-    entry = archive.save(config.archive_dir, bulletin, files, origin) if keep else None
+    covered = list(scope.districts) if scope.districts is not None else (
+        None if scope.access.all_districts else list(scope.access.districts))
+    entry = archive.save(config.archive_dir, bulletin, files, origin, covered) if keep else None
     return Result(bulletin, files, entry)
