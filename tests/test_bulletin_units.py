@@ -1,0 +1,100 @@
+"""Bulletin building blocks: periods (natural week, 统计月, quarter, comparisons), numbers in words,
+the Excel appendix writing text as text, the archive's history and 文号 sequence."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from reports import archive, periods, words
+from reports.content import Bulletin, Table
+from reports.xlsx_out import render_xlsx
+
+
+def test_a_week_is_monday_to_sunday_and_compares_with_the_week_before_and_the_same_week_last_year():
+    w = periods.week_of(date(2026, 11, 26))          # a Thursday
+    assert (w.start, w.end, w.label) == (date(2026, 11, 23), date(2026, 11, 30), "2026年第48周")
+    assert w.previous().start == date(2026, 11, 16)
+    assert w.year_ago().label == "2025年第48周"
+
+
+def test_a_statistical_month_runs_from_the_21st_to_the_20th_and_is_named_after_its_end():
+    m = periods.month(2026, 1, 21)
+    assert (m.start, m.end, m.label) == (date(2025, 12, 21), date(2026, 1, 21), "2026年1月")
+    assert m.span_text == "2025年12月21日至2026年1月20日"
+    assert m.previous().start == date(2025, 11, 21) and m.year_ago().start == date(2024, 12, 21)
+
+
+def test_calendar_months_quarters_and_years_compare_with_the_calendar_period_before():
+    m = periods.month(2026, 3)
+    assert (m.start, m.end) == (date(2026, 3, 1), date(2026, 4, 1))
+    assert (m.previous().start, m.previous().end) == (date(2026, 2, 1), date(2026, 3, 1))   # 28 days, not 31
+    q = periods.quarter(2026, 1)
+    assert q.previous().label == "2025年第四季度" and q.year_ago().label == "2025年第一季度"
+    assert periods.year(2026).previous().label == "2025年"
+    c = periods.custom(date(2026, 3, 10), date(2026, 3, 20))
+    assert (c.previous().start, c.previous().end) == (date(2026, 2, 28), date(2026, 3, 10))
+
+
+def test_a_schedule_reports_on_the_latest_period_that_has_ended():
+    assert periods.last_complete("week", date(2026, 12, 7)).start == date(2026, 11, 30)      # Monday → last week
+    assert periods.last_complete("month", date(2026, 12, 1)).label == "2026年11月"
+    assert periods.last_complete("month", date(2026, 1, 1)).label == "2025年12月"
+    assert periods.last_complete("month", date(2026, 12, 7), 21).end == date(2026, 11, 21)
+    assert periods.last_complete("month", date(2026, 12, 21), 21).end == date(2026, 12, 21)
+    assert periods.last_complete("quarter", date(2026, 1, 5)).label == "2025年第四季度"
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026/11", "11", ""])
+def test_a_malformed_month_gets_a_chinese_message(text):
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        periods.parse_month(text)
+
+
+def test_changes_are_put_in_words_from_the_figures_as_shown():
+    assert words.rate_change(0.9372, 0.9250, "上月") == "较上月上升 1.22 个百分点"
+    assert words.rate_change(0.90, 0.90004, "上月") == "与上月持平"      # both shown as 90.00%
+    assert words.rate_change(0.5, None, "上月") == ""
+    assert words.count_change(1054, 1000, "上月") == "较上月增加 54 件（增长 5.4%）"
+    assert words.count_change(90, 100, "去年同期") == "较去年同期减少 10 件（下降 10.0%）"
+    assert words.count_change(12, 0, "上月") == "较上月增加 12 件"
+    assert words.join_names(["甲", "乙", "丙"]) == "甲、乙和丙"
+
+
+def _bulletin(tables):
+    p = periods.month(2026, 11)
+    return Bulletin(title="关于2026年11月全市社会治理案件办理情况的通报", doc_no="益阳指挥通报〔2026〕1号", issuer="指挥中心",
+                    period=p, scope_text="范围：全市", generated_at=datetime(2026, 12, 1, 8), generated_by="测试",
+                    is_empty=False, summary=["总体"], pipeline=[], sections=[("一、总体情况", ["总体"], tables)],
+                    closing=["请整改。"])
+
+
+def test_the_excel_appendix_writes_names_as_text_never_as_formulas():
+    hostile = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+    frame = pd.DataFrame({"责任单位": [hostile, "+1+1", "市城管局"], "超期未结": [3, 2, 1], "结案率": [0.5, None, 1.0]})
+    xlsx = render_xlsx(_bulletin([Table("表7 超期", frame, {"责任单位": "text", "超期未结": "count", "结案率": "rate"})]))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["说明", "表7 超期"]
+    ws = book["表7 超期"]
+    assert [ws.cell(r, 1).value for r in (3, 4, 5)] == [hostile, "+1+1", "市城管局"]
+    assert all(ws.cell(r, 1).data_type == "s" for r in (3, 4, 5))
+    assert (ws.cell(3, 2).value, ws.cell(3, 3).value, ws.cell(4, 3).value) == (3, 0.5, "—")
+    assert ws.cell(3, 3).number_format == "0.00%"
+    assert book["说明"].cell(1, 1).value.startswith("关于2026年11月")
+
+
+def test_the_history_records_who_generated_what_and_numbers_the_issues(tmp_path):
+    b = _bulletin([])
+    first = archive.save(tmp_path, b, {"docx": b"word", "pdf": b"%PDF"}, "page", ["430902"])
+    second = archive.save(tmp_path, b, {"docx": b"word2"}, "cli")      # same second: a new name
+    assert first.files["docx"] != second.files["docx"]
+    assert (tmp_path / first.files["pdf"]).read_bytes() == b"%PDF"
+    entries = archive.history(tmp_path)
+    assert [e.origin for e in entries] == ["page", "cli"] or [e.origin for e in entries] == ["cli", "page"]
+    assert {e.generated_by for e in entries} == {"测试"} and entries[0].period_label == "2026年11月"
+    assert archive.next_seq(tmp_path, "month", 2026) == 3 and archive.next_seq(tmp_path, "week", 2026) == 1
+    (tmp_path / archive.HISTORY_FILE).open("a", encoding="utf-8").write("not json\n")
+    assert len(archive.history(tmp_path)) == 2
