@@ -19,7 +19,7 @@ from queries import party as party_queries
 from queries import trends as trend_queries
 from queries.kpis import Kpi, format_value, kpi_value, people_registry, registry
 from queries.league import league_columns, league_table, red_black
-from queries.privacy import scrub_text
+from data.privacy import scrub_text
 from queries.runner import CursorSource
 from queries.scope import Scope
 from queries.scores import ScoreConfig
