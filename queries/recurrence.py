@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.privacy import scrub_text
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 
@@ -40,4 +39,4 @@ def recurrence_flag(source: CursorSource, scope: Scope, case_id: int, days: int,
     frame = fetch(source, "recurrence_flag", scope, case_id=int(case_id), days=int(days), meters=float(meters))
     if frame.empty or int(frame.reports_here.iloc[0]) < 2:
         return None
-    return scrub_text(f"此处 {int(days)} 天内第 {int(frame.reports_here.iloc[0])} 次")
+    return f"此处 {int(days)} 天内第 {int(frame.reports_here.iloc[0])} 次"
