@@ -15,6 +15,7 @@ import pandas as pd
 
 from data.config import CityConfig
 from queries import cases as case_queries
+from queries import handoffs as handoff_queries
 from queries import party as party_queries
 from queries import trends as trend_queries
 from queries.kpis import Kpi, format_value, kpi_value, people_registry, registry
@@ -154,6 +155,7 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
     row = case_queries.case_kpis(source, cur)
     row_prev = case_queries.case_kpis(source, prev)
     row_year = case_queries.case_kpis(source, year_ago)
+    handoffs = handoff_queries.unit_handoffs(source, cur)
     figures: dict[str, float | int | None] = {c: (None if pd.isna(row[c]) else row[c]) for c in row.index
                                              if c.endswith(("_count", "_den", "_num"))}
     scope_text = _scope_text(source, cur, city)
@@ -189,12 +191,12 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
         summary.append(
             f"立案派遣 {words.count(row.disposal_den)}，处置结案 {words.count(row.disposal_num)}，处置率 "
             f"{words.rate(_value(row, disp))}{_paren(words.rate_change(_value(row, disp), _value(row_prev, disp), basis))}。"
-            f"返工案件 {words.count(row.due_rework_count)}，二次派遣（推诿回退）案件 "
-            f"{words.count(int(row.dispatched_count) - int(row.dispatched_accurate_count))}；"
+            f"返工案件 {words.count(row.due_rework_count)}，推诿（处置前转派其他单位）案件 "
+            f"{words.count(int(handoffs.passed_on_cases.sum()) if len(handoffs) else 0)}；"
             f"截至生成时超期未处置 {words.count(row.overdue_open_count)}。")
     overview = _overview_table(kpis, row, row_prev, row_year, basis)
     figures |= {"rework_count": int(row.due_rework_count),
-                "redispatch_count": int(row.dispatched_count) - int(row.dispatched_accurate_count)}
+                "handoff_cases": int(handoffs.passed_on_cases.sum()) if len(handoffs) else 0}
 
     sections: list[tuple[str, list[str], list[Table]]] = [("一、总体情况", summary, [overview])]
     sections.append(_sources_and_categories(source, cur, config, basis, is_empty))
@@ -203,7 +205,7 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
     sections.append(area_section)
     unit_section, unit_table, unit_prev = _units(source, cur, prev, city, kpis, scores, config, basis)
     sections.append(unit_section)
-    overdue_section, backlog = _overdue(source, cur, row, config)
+    overdue_section, backlog = _overdue(source, cur, row, handoffs, config)
     sections.append(overdue_section)
     sections.append(_party(source, cur, prev, basis))
 
@@ -400,24 +402,38 @@ def _units(source, cur, prev, city, kpis, scores, config, basis):
     return ("四、责任单位综合评价", paragraphs, tables), table, previous
 
 
-def _overdue(source, cur, row, config):
+def _overdue(source, cur, row, handoffs: pd.DataFrame, config):
     backlog = case_queries.overdue_backlog(source, cur)
     total = int(backlog.overdue_count.sum()) if len(backlog) else 0
     carried = int(backlog.carried_overdue_count.sum()) if len(backlog) else 0
     as_of = "统计期末" if cur.end_date <= cur.now_at.date() else "生成时"
     listed = (f"超期未结案件共 {total:,} 件，其中本期到期 {total - carried:,} 件、遗留超期（此前到期）{carried:,} 件；"
-              f"超期最多的 {min(config.overdue_rows, len(backlog))} 个单位列于下表（全部见 Excel 附表）。") if total \
+              f"超期最多的 {min(config.overdue_rows, len(backlog))} 个单位列于表7（全部见 Excel 附表）。") if total \
         else "无超期未结案件。"
-    paragraphs = [f"截至{as_of}，{listed}本期返工 {int(row.due_rework_count):,} 件，二次派遣（推诿回退）"
-                  f"{int(row.dispatched_count) - int(row.dispatched_accurate_count):,} 件。"]
+    passed = handoffs[handoffs.passed_on_cases > 0].sort_values(["passed_on_cases", "unit_code"], ascending=[False, True]) \
+        if len(handoffs) else handoffs
+    passed_total = int(passed.passed_on_cases.sum()) if len(passed) else 0
+    paragraphs = [f"截至{as_of}，{listed}本期返工（核查未通过退回）{int(row.due_rework_count):,} 件。",
+                  (f"本期推诿（处置前转派其他单位）{passed_total:,} 件、{int(passed.handoffs.sum()):,} 次，涉及 {len(passed)} 个单位，"
+                   f"其中退回原单位 {int(passed.returned_cases.sum()):,} 件；转出最多的单位见表8。") if passed_total
+                  else "本期无推诿（处置前转派其他单位）案件。"]
     frame = pd.DataFrame({"责任单位": backlog.unit_name.map(_name), "分组": backlog.peer_group.fillna("其他").map(_name),
                           "超期未结": backlog.overdue_count.astype(int),
                           "其中本期到期": backlog.period_overdue_count.astype(int),
                           "其中遗留超期": backlog.carried_overdue_count.astype(int)})
     kinds = {"责任单位": "text", "分组": "text", "超期未结": "count", "其中本期到期": "count", "其中遗留超期": "count"}
-    table = Table("表7 超期未处置与遗留超期（按单位）", frame, kinds, doc_rows=config.overdue_rows,
-                  note=f"按{as_of}未结案且已过结案时限计；不含作废、挂账与不予立案案件。")
-    return ("五、超期、返工与推诿", paragraphs, [table]), backlog
+    overdue = Table("表7 超期未处置与遗留超期（按单位）", frame, kinds, doc_rows=config.overdue_rows,
+                    note=f"按{as_of}未结案且已过结案时限计；不含作废、挂账与不予立案案件。")
+    hand = pd.DataFrame({
+        "责任单位": passed.unit_name.fillna(passed.unit_code).map(_name),
+        "派遣到该单位": passed.dispatched_cases.astype(int), "转出案件": passed.passed_on_cases.astype(int),
+        "转出次数": passed.handoffs.astype(int), "被退回": passed.returned_cases.astype(int),
+        "推诿率": passed.handoff_rate.astype(float)})
+    handoff_table = Table("表8 推诿（转出）较多的单位", hand,
+                          {"责任单位": "text", "派遣到该单位": "count", "转出案件": "count", "转出次数": "count",
+                           "被退回": "count", "推诿率": "rate"}, doc_rows=config.overdue_rows,
+                          note="推诿：案件在任何单位处置回告之前被再次派遣到另一个单位；推诿率 = 转出案件数 ÷ 派遣到该单位的案件数。")
+    return ("五、超期、返工与推诿", paragraphs, [overdue, handoff_table]), backlog
 
 
 def _party(source, cur, prev, basis: str):
@@ -464,7 +480,7 @@ def _party(source, cur, prev, basis: str):
         f"{format_value(kpi_value(now, people['rectification_rate']), 'rate')}。",
     ]
     return ("六、党建引领与志愿服务", paragraphs,
-            [Table("表8 党建引领主要指标", frame, {c: "text" for c in frame.columns})])
+            [Table("表9 党建引领主要指标", frame, {c: "text" for c in frame.columns})])
 
 
 def _closing(period: Period, where: str, row, row_prev, kpis, units: pd.DataFrame, units_prev: pd.DataFrame,

@@ -4,7 +4,8 @@ dashboard's own (queries.kpis.format_value / shown_value), so a figure in a sent
 the screen, and a change in 百分点 is the difference of the two figures as shown."""
 from __future__ import annotations
 
-from queries.kpis import format_value, shown_value
+from queries.kpis import format_value
+from queries.numbers import percent, percent_text
 
 
 def count(value: float | int | None, unit: str = "件") -> str:
@@ -17,10 +18,10 @@ def rate(value: float | None) -> str:
 
 def rate_change(now: float | None, before: float | None, basis: str) -> str:
     """'较上月上升 1.22 个百分点' / '与上月持平' / '' when either side has no value."""
-    a, b = shown_value(now, "rate"), shown_value(before, "rate")
+    a, b = percent(now), percent(before)     # each as shown (the city's rounding rule), as Decimals
     if a is None or b is None:
         return ""
-    diff = round(a - b, 2)
+    diff = a - b
     if diff == 0:
         return f"与{basis}持平"
     return f"较{basis}{'上升' if diff > 0 else '下降'} {abs(diff):.2f} 个百分点"
@@ -35,17 +36,8 @@ def count_change(now: float | None, before: float | None, basis: str, unit: str 
         return f"与{basis}持平"
     text = f"较{basis}{'增加' if diff > 0 else '减少'} {abs(diff):,} {unit}"
     if before:
-        text += f"（{'增长' if diff > 0 else '下降'} {abs(diff) / before * 100:.1f}%）"
+        text += f"（{'增长' if diff > 0 else '下降'} {percent_text(abs(diff), int(before), 1)}）"
     return text
-
-
-def score_change(now: float | None, before: float | None, basis: str) -> str:
-    if now is None or before is None or now != now or before != before:
-        return ""
-    diff = round(round(now, 2) - round(before, 2), 2)
-    if diff == 0:
-        return f"与{basis}持平"
-    return f"较{basis}{'提高' if diff > 0 else '降低'} {abs(diff):.2f} 分"
 
 
 def join_names(names: list[str], limit: int = 8) -> str:

@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import xlsxwriter
 
+from queries.numbers import rounded_rate
 from reports.content import Bulletin, cell_text
 from reports.layout import flow_text
 
@@ -59,6 +60,8 @@ def render_xlsx(b: Bulletin) -> bytes:
                 value, kind = row[h], table.kinds.get(h, "text")
                 if value is None or (not isinstance(value, str) and pd.isna(value)):
                     ws.write_string(r, c, "—")
+                elif kind == "rate":   # the rate as shown (the city's rounding), so Excel displays the same figure
+                    ws.write_number(r, c, rounded_rate(float(value)), formats[kind])
                 elif kind in FORMATS:
                     ws.write_number(r, c, float(value), formats[kind])
                 else:

@@ -87,7 +87,7 @@ def test_every_case_figure_equals_the_overview_for_the_same_month(tianmen_db):
 def test_every_party_figure_equals_the_party_page_for_the_same_month(tianmen_db):
     _, bulletin = tianmen_db
     shown = metric_values(run("pages/party.py", {}))
-    party = table(bulletin, "表8").frame.set_index("指标")["本期"].to_dict()
+    party = table(bulletin, "表9").frame.set_index("指标")["本期"].to_dict()
     assert party and {k: party[k] for k in party} == {k: shown[k] for k in party}
 
 
