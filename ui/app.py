@@ -25,6 +25,7 @@ MENU = [
     ("pages/league.py", "排行榜", ":material/leaderboard:"),
     ("pages/cases.py", "案件", ":material/list_alt:"),
     ("pages/party.py", "党建·志愿", ":material/volunteer_activism:"),
+    ("pages/signals.py", "预警研判", ":material/notifications_active:"),
     ("pages/bulletin.py", "通报", ":material/article:"),
     ("pages/definitions.py", "口径说明", ":material/menu_book:"),
     ("pages/imports.py", "数据导入", ":material/upload_file:"),

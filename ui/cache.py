@@ -25,6 +25,7 @@ from queries import trends as trend_queries
 from queries import wall as wall_queries
 from queries import imports as import_queries
 from queries import case_records
+from queries import anomalies, expected, handoffs, recurrence, reporters
 from queries import party
 from queries.db import Snapshot, SnapshotReader
 from queries.kpis import registry
@@ -78,6 +79,18 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "party_three_lists": party.three_lists,
     "party_supervision": party.supervision,
     "party_secretary_visits": party.secretary_visits,
+    # signals (pages/signals.py, issue 16): parameters from city.toml [signals] passed as arguments
+    "handoff_units": handoffs.unit_handoffs,
+    "handoff_pairs": handoffs.handoff_pairs,
+    "expected_stats": expected.expected_stats,
+    "expected_calibration": expected.calibration,
+    "recurrence_pairs": recurrence.recurrence_pairs,
+    "recurrence_rates": recurrence.recurrence_rates,
+    "recurrence_flag": recurrence.recurrence_flag,
+    "same_issue": reporters.same_issue,
+    "repeat_reporters": reporters.repeat_reporters,
+    "anomalies": anomalies.anomalies,
+    "rising_categories": anomalies.rising_categories,
 }
 
 

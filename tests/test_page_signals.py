@@ -1,0 +1,78 @@
+"""预警研判 page: every view renders from a small known database and shows its exact figures."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.builders import add_calendar, add_case, add_cases, add_private, add_step, add_steps, new_db
+from tests.pagetools import clear_caches, run_page, use_test_db
+
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_REPORTER_SALT", "page-test")
+    con = new_db()
+    add_steps(con)
+    add_calendar(con)
+    # 异动: 12 reports this morning in 汽车路街道 against one a week on earlier Mondays
+    add_cases(con, [dict(reported_at=NOW - timedelta(minutes=20 + 5 * i)) for i in range(12)]
+              + [dict(reported_at=NOW - timedelta(days=7 * k, hours=1)) for k in range(1, 9)])
+    # 推诿: one case bounced C001 → D43090201 → C001
+    case_id = add_case(con, reported_at=datetime(2026, 11, 2, 8), dispatched_at=datetime(2026, 11, 2, 9),
+                       unit_code="C001", status="dispatched", district="430903")
+    for seq, (unit, hour) in enumerate((("C001", 9), ("D43090201", 10), ("C001", 11)), start=1):
+        add_step(con, case_id, seq, "dispatch", datetime(2026, 11, 2, hour), unit_code=unit)
+    # 重复发生 and 一人多诉: the same caller three times about the same lamp in 龙洲社区
+    lamp = dict(category_code="B0201", major_code="B02", kind="component", district="430903", source="hotline")
+    ids = add_cases(con, [dict(reported_at=datetime(2026, 11, 3, 9), dispatched_at=datetime(2026, 11, 3, 10),
+                               closed_at=datetime(2026, 11, 4, 9), status="closed", **lamp),
+                          dict(reported_at=datetime(2026, 11, 10, 9), **lamp),
+                          dict(reported_at=datetime(2026, 11, 12, 9), **lamp)])
+    for i in ids:
+        add_private(con, i, name="李四", phone="13700001111")
+    use_test_db(con, tmp_path, monkeypatch, now=NOW.isoformat())
+    yield
+    clear_caches()
+
+
+def frames(at):
+    return [df.value for df in at.dataframe]
+
+
+def test_anomaly_view_lists_the_burst_with_its_baseline(app_db):
+    at = run_page("pages/signals.py")
+    first = frames(at)[0]
+    assert first[["street_name", "minor_name", "span_zh", "observed"]].values.tolist() == [["汽车路街道", "暴露垃圾", "今日", 12],
+                                                                                     ["汽车路街道", "暴露垃圾", "近7天", 12]]
+    assert first["expected"].tolist() == [pytest.approx(8.5 / 8)] * 2
+
+
+def test_reporters_view_counts_the_repeat_caller_without_a_number(app_db):
+    at = run_page("pages/signals.py", {"view": "reporters"})
+    repeat = frames(at)[-1]
+    assert repeat[["reporter_label", "reports", "top_minor_name"]].values.tolist() == [["诉求人 1", 3, "路灯"]]
+    text = " ".join(str(x) for f in frames(at) for x in f.values.ravel())
+    assert "1370000" not in text and "李" not in text
+
+
+def test_recurrence_view_pairs_the_later_report_with_the_closure(app_db):
+    at = run_page("pages/signals.py", {"view": "recurrence", "rby": "category"})
+    rates, pairs = frames(at)[:2]
+    assert rates.set_index("name").loc["路灯", ["closed_cases", "recurred_cases"]].tolist() == [1, 1]
+    assert pairs["days_after"].tolist() == [pytest.approx(8.0), pytest.approx(6.0)]
+
+
+def test_handoff_view_shows_the_bounce_back_and_the_pair(app_db):
+    at = run_page("pages/signals.py", {"view": "handoff"})
+    units, pairs = frames(at)[0], frames(at)[-1]
+    city = units.set_index("unit_name").loc["市城管局"]
+    assert [city["passed_on_cases"], city["received_cases"], city["returned_cases"]] == [1, 1, 1]
+    assert pairs[["handoffs", "a_to_b", "b_to_a", "returned_cases"]].values.tolist() == [[2, 1, 1, 1]]
+
+
+def test_expected_view_renders_with_no_quarter_to_check(app_db):
+    at = run_page("pages/signals.py", {"view": "expected"})
+    assert any("上一个完整季度没有可检验的派遣案件" in i.value for i in at.info)
