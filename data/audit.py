@@ -1,4 +1,5 @@
-"""Audit trail of case detail views (security.md rule 10): who, scope, page, case, time.
+"""Audit trail (security.md rule 10): every case detail view and every download, with the real
+user, role, client IP, scope, page, case and time.
 
 Why append-only JSON-lines files and not the database: the dashboard's DuckDB connection is
 read-only by design (hardened, locked configuration) and the file it reads is a published snapshot
@@ -24,6 +25,7 @@ import duckdb
 from data.config import db_path
 
 FILE_PREFIX = "audit-"
+AUDIT_COLUMNS_ADDED = ("role", "client_ip", "access_label", "detail")   # round 2: who exactly, from where
 
 
 def audit_dir() -> Path:
@@ -35,12 +37,16 @@ def audit_dir() -> Path:
 @dataclass(frozen=True)
 class AuditRecord:
     logged_at: str          # ISO timestamp, seconds
-    actor: str              # the identity's access label
+    actor: str              # the signed-in user id (demo / desk in those modes)
     session_id: str | None
     page: str
-    action: str
+    action: str             # case_detail | download
     case_id: int | None
     scope_json: str         # JSON of the window, access and filters in force
+    role: str | None = None          # authz role key (city, district, ..., demo, desk)
+    client_ip: str | None = None
+    access_label: str | None = None  # what the identity may see, in words
+    detail: str | None = None        # e.g. the downloaded file's name, format and row count
 
 
 class AuditLog:
@@ -54,12 +60,14 @@ class AuditLog:
         return self.directory / f"{FILE_PREFIX}{day.isoformat()}.jsonl"
 
     def record(self, *, actor: str, page: str, action: str, case_id: int | None, scope: dict,
-               session_id: str | None = None) -> AuditRecord:
+               session_id: str | None = None, role: str | None = None, client_ip: str | None = None,
+               access_label: str | None = None, detail: str | None = None) -> AuditRecord:
         """Appends one record; raises OSError when it cannot be written (callers fail closed)."""
         moment = self.clock().replace(microsecond=0)
         rec = AuditRecord(moment.isoformat(), actor, session_id, page, action,
                           None if case_id is None else int(case_id),
-                          json.dumps(scope, ensure_ascii=False, sort_keys=True, default=str))
+                          json.dumps(scope, ensure_ascii=False, sort_keys=True, default=str),
+                          role, client_ip, access_label, detail)
         line = (json.dumps(asdict(rec), ensure_ascii=False) + "\n").encode("utf-8")
         self.directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path_for(moment.date()), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -75,23 +83,37 @@ class AuditLog:
         path = self.path_for(day)
         if not path.exists():
             return []
+        known = set(AuditRecord.__dataclass_fields__)
         with open(path, encoding="utf-8") as f:
-            return [AuditRecord(**json.loads(line)) for line in f if line.strip()]
+            return [AuditRecord(**{k: v for k, v in json.loads(line).items() if k in known}) for line in f if line.strip()]
+
+    def read_range(self, first: date, last: date) -> list[AuditRecord]:
+        """Records of the days first..last (inclusive), oldest first."""
+        from datetime import timedelta
+
+        out, day = [], first
+        while day <= last:
+            out.extend(self.read(day))
+            day += timedelta(days=1)
+        return out
 
     def load_into(self, con: duckdb.DuckDBPyConnection, day: date) -> int:
         """Copies one day's records into the audit_log table (a writer's connection), replacing that
         day's rows so loading twice changes nothing; returns the count."""
         records = self.read(day)
         start = datetime.combine(day, datetime.min.time())
+        for column in AUDIT_COLUMNS_ADDED:   # databases created before these columns existed
+            con.execute(f"ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS {column} VARCHAR")  # noqa: S608 - constants
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("DELETE FROM audit_log WHERE logged_at >= $start AND logged_at < $start + INTERVAL 1 DAY",
                         {"start": start})
             if records:
                 con.executemany(
-                    "INSERT INTO audit_log (logged_at, actor, session_id, page, action, case_id, scope_json) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(r.logged_at, r.actor, r.session_id, r.page, r.action, r.case_id, r.scope_json) for r in records],
+                    "INSERT INTO audit_log (logged_at, actor, session_id, page, action, case_id, scope_json, "
+                    "role, client_ip, access_label, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(r.logged_at, r.actor, r.session_id, r.page, r.action, r.case_id, r.scope_json,
+                      r.role, r.client_ip, r.access_label, r.detail) for r in records],
                 )
             con.execute("COMMIT")
         except BaseException:

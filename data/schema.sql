@@ -382,10 +382,14 @@ CREATE TABLE IF NOT EXISTS supervision_orders (
 -- (data/audit.py, same columns); a writer can load them into this table for reporting.
 CREATE TABLE IF NOT EXISTS audit_log (
     logged_at  TIMESTAMP NOT NULL,      -- wall-clock time of the view
-    actor      VARCHAR NOT NULL,        -- the identity's access label (who)
+    actor      VARCHAR NOT NULL,        -- the signed-in user id (who)
     session_id VARCHAR,                 -- Streamlit session, to tell two views of one person apart
     page       VARCHAR NOT NULL,        -- page file, e.g. pages/cases.py
     action     VARCHAR NOT NULL,        -- case_detail | ...
     case_id    BIGINT,
-    scope_json VARCHAR NOT NULL         -- window, access and filters in force, as JSON
+    scope_json VARCHAR NOT NULL,        -- window, access and filters in force, as JSON
+    role         VARCHAR,               -- authz role of the signed-in user (city, district, ..., demo, desk)
+    client_ip    VARCHAR,
+    access_label VARCHAR,               -- what the identity may see, in words
+    detail       VARCHAR                -- e.g. a download's file name, format and row count
 );

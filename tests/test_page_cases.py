@@ -140,7 +140,8 @@ def test_each_detail_view_is_audited_once_per_opening(app_env):
     at.run()                                                    # a rerun of the same open view
     records = AuditLog(app_env).read(datetime.now().date())
     assert [(r.case_id, r.page, r.action) for r in records] == [(101, "pages/cases.py", "case_detail")]
-    assert records[0].actor.startswith("演示模式") and '"districts": ["430902"]' in records[0].scope_json
+    assert (records[0].actor, records[0].role) == ("desk", "desk")
+    assert records[0].access_label.startswith("单用户模式") and '"districts": ["430902"]' in records[0].scope_json
 
 
 def test_a_case_outside_the_filters_is_not_shown(app_env):

@@ -116,7 +116,7 @@ def test_the_overview_then_shows_the_imported_city(empty_city):
 
 def test_only_an_administrator_may_import(empty_city, monkeypatch):
     from queries.scope import Access
-    monkeypatch.setattr("ui.app.current_access", lambda: Access.for_districts(("4",), "Queens 用户"))
+    monkeypatch.setattr("ui.app.current_access", lambda *a: Access.for_districts(("4",), "Queens 用户"))
     at = imports_page()
     assert not at.exception
     assert [w.value for w in at.warning] == ["数据导入仅对管理员开放。"]

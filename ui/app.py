@@ -11,7 +11,7 @@ from data.config import PROJECT_ROOT, db_path, load_city, published_path
 from data.store import SCHEMA_VERSION
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
-from ui import cache, filters
+from ui import audit, auth, cache, filters
 from ui.clock import now
 from ui.text import md_escape
 
@@ -79,10 +79,23 @@ def _republish() -> bool:
     return True
 
 
-def current_access() -> Access:
-    """The identity's access. Until sign-in is configured this is the explicit demo identity,
-    which says so on screen (security.md rule 2: the only exception to failing closed)."""
-    return Access.demo()
+def current_session(page_file: str) -> auth.Session:
+    """This run's identity and grant (ui/auth.py), or the page stops with the reason. The demo
+    identity only on the demo database with no sign-in configured, and it says so on screen
+    (security.md rule 2: the only exception to failing closed)."""
+    return auth.require_session(page_file, centre_name=load_city().centre_name, **gate_sources())
+
+
+def gate_sources() -> dict:
+    """What the gate reads from the database, lazily; fail closed (not demo, no codes) if never read."""
+    from data.authz import Known
+
+    return {"is_demo_db": auth.last_good("_auth_is_demo", lambda: cache.meta().get("is_demo") == "true", False),
+            "known": auth.last_good("_auth_known", cache.known_codes, Known())}
+
+
+def current_access(page_file: str = "dashboard.py") -> Access:
+    return current_session(page_file).access
 
 
 def freshness_text(meta: dict[str, str], moment: datetime, stale_minutes: int = 30) -> tuple[str, bool]:
@@ -108,8 +121,9 @@ def render_menu(current: str, query_params: dict[str, str] | None = None) -> Non
     # Streamlit knows the pages only when pages/ holds at least one page (its multipage mode).
     if not any((PROJECT_ROOT / "pages").glob("*.py")):
         return
+    session = auth.current()
     for path, label, icon in MENU:
-        if (PROJECT_ROOT / path).exists():
+        if (PROJECT_ROOT / path).exists() and (session is None or auth.page_allowed(session, path)):
             st.page_link(path, label=label, icon=icon, disabled=(path == current), query_params=query_params or None)
     st.divider()
 
@@ -124,8 +138,8 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
                        initial_sidebar_state="expanded")
     st.html(BASE_CSS)
     ensure_database()
+    access = current_access(page_file)
     menu = st.sidebar.container()
-    access = current_access()
     scope = filters.render_filters(access, show_area=show_area_filter,
                                    exclude_shelved=city.exclude_shelved_from_filed,
                                    exclude_deferred=city.exclude_deferred_from_due,
@@ -136,13 +150,28 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
     meta = cache.meta()
     text, stale = freshness_text(meta, now())
     st.sidebar.caption(f":{'red' if stale else 'green'}[●] {text}")
-    st.sidebar.caption(f":material/shield_person: {md_escape(access.label)}")
+    render_identity(access)
     if meta.get("is_demo") == "true":
         st.sidebar.caption("示例数据：街道、社区、网格边界与全部记录均为合成数据")
     if cache.reader().last_error:
         st.warning(cache.reader().last_error, icon=":material/sync_problem:")
     render_calendar_warning(scope)
-    return apply_rules(scope, city)
+    scope = apply_rules(scope, city)
+    audit.remember_page(page_file, scope)
+    return scope
+
+
+def render_identity(access: Access) -> None:
+    """Who is signed in and what they may see, on every page; sign-out in OIDC mode."""
+    session = auth.current()
+    who = "" if session is None or session.mode in ("demo", "desk") else \
+        f"{md_escape((session.display_name or session.user_id or '')[:40])} · "
+    st.sidebar.caption(f":material/shield_person: {who}{md_escape(access.label)}")
+    if session is not None and session.mode == "desk":
+        st.sidebar.caption(":orange[:material/no_accounts: 单用户模式：未启用登录，任何能访问本机的人都可查看全部数据"
+                           "（DASHBOARD_AUTH=none）]")
+    if session is not None and session.mode == "oidc":
+        st.sidebar.button("退出登录", icon=":material/logout:", on_click=st.logout, key="auth_logout")
 
 
 def calendar_warning(years: tuple[int, ...]) -> str | None:

@@ -209,3 +209,20 @@ def meta() -> dict[str, str]:
     """Facts about the database (city, demo flag, last write time); not scoped, holds no records."""
     snap = snapshot()
     return _meta(snap.version, snap)
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def _known_codes(version: str, _snap: Snapshot):
+    from data.authz import known_codes
+
+    cur = _snap.cursor()
+    try:
+        return known_codes(cur)
+    finally:
+        cur.close()
+
+
+def known_codes():
+    """District, street and unit codes and names of the snapshot (reference data), to check grants."""
+    snap = snapshot()
+    return _known_codes(snap.version, snap)

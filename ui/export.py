@@ -86,13 +86,19 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | None = None,
                      kinds: dict[str, str] | None = None, key: str) -> None:
     """Two buttons side by side. `frame` must hold only what may be shown (masked already).
-    Downloading does not rerun the page (the file is already built)."""
+    Every download is written to the audit trail (who, role, IP, scope, page, file, rows) by the
+    click's callback, which reruns the page once."""
+    from ui.audit import record_download
+
     frame = rates_as_shown(frame, kinds)
     stamp = datetime.now().strftime("%Y%m%d_%H%M")
+    xlsx_name, csv_name = f"{basename}_{stamp}.xlsx", f"{basename}_{stamp}.csv"
     # A horizontal container keeps both buttons at their natural width in narrow columns too.
     with st.container(horizontal=True, gap="small"):
-        st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), f"{basename}_{stamp}.xlsx",
+        st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), xlsx_name,
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/table_view:", key=f"{key}_xlsx", on_click="ignore")
-        st.download_button("下载 CSV", to_csv(frame), f"{basename}_{stamp}.csv", mime="text/csv",
-                           icon=":material/download:", key=f"{key}_csv", on_click="ignore")
+                           icon=":material/table_view:", key=f"{key}_xlsx", on_click=record_download,
+                           args=(xlsx_name, "Excel", len(frame)))
+        st.download_button("下载 CSV", to_csv(frame), csv_name, mime="text/csv",
+                           icon=":material/download:", key=f"{key}_csv", on_click=record_download,
+                           args=(csv_name, "CSV", len(frame)))

@@ -2,8 +2,8 @@
 command-centre look filling exactly one viewport, a client-side clock, freshness with a stale
 alarm, and the last good data kept on screen when the database is briefly unavailable.
 
-The wall sees a fixed, aggregated, de-identified access (Access.demo() until wall identities are
-configured). Everything here renders data through st.metric, st.markdown (escaped) and charts:
+The wall runs as its signed-in identity (the 大屏 role: city-wide or one district; ui/auth.py),
+re-checked on every refresh so a revoked screen goes dark at the next tick, and reads aggregates only. Everything here renders data through st.metric, st.markdown (escaped) and charts:
 st.html carries only the constant CSS and the constant clock script.
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ from queries.kpis import kpi_columns, registry
 from queries.numbers import percent_text, points_text, rate_text
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
-from ui import cache
-from ui.app import FAVICON, ensure_database, freshness_text
+from ui import auth, cache
+from ui.app import FAVICON, current_session, ensure_database, freshness_text, gate_sources
 from ui.clock import is_pinned, now, now_exact
 
 LOG = logging.getLogger(__name__)
@@ -259,15 +259,23 @@ def setup_wall() -> tuple[CityConfig, WallConfig]:
         with setup_slot.container():
             ensure_database()
         setup_slot.empty()
+    current_session(auth.WALL_PAGE)   # the page stops here, with the reason, for anyone not allowed
     with st.container(key="wall-clock"):
         st.html(CLOCK_HTML, unsafe_allow_javascript=True)
     return city, load_wall()
 
 
+def wall_verdict() -> auth.Verdict:
+    """The gate again, without drawing: every refresh of the fragment re-reads the identity and
+    the authorisation table."""
+    return auth.evaluate(auth.WALL_PAGE, **gate_sources())
+
+
 def wall_access() -> Access:
-    """The wall's fixed access: aggregated and de-identified, city-wide. Demo until wall identities
-    exist; the screen says 示例数据 when the database is the demo."""
-    return Access.demo()
+    """This screen's access (the 大屏 role's city or district; the demo identity on the demo
+    database); nothing when the identity is no longer allowed."""
+    verdict = wall_verdict()
+    return verdict.session.access if verdict.outcome == "ok" else Access()
 
 
 @dataclass
@@ -346,6 +354,10 @@ def load_wall_data(city: CityConfig, config: WallConfig) -> tuple[WallData | Non
     """(data, notice): fresh data, or the last good data of this session with a notice saying so
     when the database cannot be read right now; (None, notice) before anything was ever read."""
     moment = now()
+    verdict = wall_verdict()
+    if verdict.outcome != "ok":   # revoked mid-session: nothing stays on screen, not even the last good data
+        st.session_state.pop(LAST_GOOD_KEY, None)
+        return None, verdict.message or "请先登录"
     try:
         data = fetch_wall_data(city, config, moment)
     except Exception as exc:  # any read failure keeps the screen up; the log keeps the cause

@@ -35,7 +35,7 @@ def test_an_export_with_bad_rows_shows_the_summary_and_every_reason(tmp_path):
     frame.loc[12, "坐标系"] = ""
     frame.loc[20, "联系电话"] = "1.38123E+10"
     export = write(frame, tmp_path / "益阳_案件导出.csv", encoding="gb18030")
-    server = start_server({"DASHBOARD_DB": str(_empty_city(tmp_path)), "DASHBOARD_NOW": "2026-11-23T15:30:00"},
+    server = start_server({"DASHBOARD_AUTH": "none", "DASHBOARD_DB": str(_empty_city(tmp_path)), "DASHBOARD_NOW": "2026-11-23T15:30:00"},
                           ARTIFACTS / "server-imports.log")
     try:
         with browser_page() as (page, requests):
@@ -53,7 +53,7 @@ def test_an_export_with_bad_rows_shows_the_summary_and_every_reason(tmp_path):
 
 def test_after_importing_nyc_311_the_overview_shows_new_york(tmp_path):
     nyc = fixture(NYC.name)
-    server = start_server({"DASHBOARD_DB": str(_empty_city(tmp_path)), "DASHBOARD_NOW": "2013-10-31T03:00:00"},
+    server = start_server({"DASHBOARD_AUTH": "none", "DASHBOARD_DB": str(_empty_city(tmp_path)), "DASHBOARD_NOW": "2013-10-31T03:00:00"},
                           ARTIFACTS / "server-imports-nyc.log")
     try:
         with browser_page() as (page, requests):
