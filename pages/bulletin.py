@@ -11,14 +11,14 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from data.audit import AuditLog, audit_dir
 from data.config import load_city
 from reports import archive, periods
 from reports.config import load_bulletin_config
 from reports.generate import BulletinError, produce, templates
 from ui import cache
 from ui.app import current_access, setup_page
-from ui.audit import scope_summary
+from ui.audit import record_download
+from ui.audit import write as audit_write
 from ui.clock import now_exact, today
 from ui.filters import render_choice
 from ui.text import md_escape
@@ -100,7 +100,8 @@ def render_downloads(files: dict[str, bytes], stem: str, key: str) -> None:
         for ext, data in files.items():
             label, icon = LABELS[ext]
             st.download_button(label, data, f"{stem}.{ext}", mime=MIME[ext], icon=icon, key=f"{key}_{ext}",
-                               on_click="ignore", type="primary" if ext == "docx" else "secondary")
+                               on_click=record_download, args=(f"{stem}.{ext}", label, 0),
+                               type="primary" if ext == "docx" else "secondary")
 
 
 def visible(entry: archive.Entry, access) -> bool:
@@ -108,6 +109,8 @@ def visible(entry: archive.Entry, access) -> bool:
     identity those generated for its own districts only."""
     if access.all_districts:
         return True
+    if access.streets or access.units:   # a street's or a unit's grant is narrower than any district
+        return entry.generated_by == access.label
     return bool(entry.districts) and set(entry.districts) <= set(access.districts)
 
 
@@ -164,8 +167,7 @@ def main() -> None:
         st.caption(f"统计月：上月 {config.month_start_day} 日至本月 {config.month_start_day - 1} 日（city.toml [bulletin]）")
     if st.button("生成通报", type="primary", icon=":material/article:", key="bl_generate"):
         try:
-            AuditLog(audit_dir()).record(actor=access.label, page=PAGE, action="bulletin", case_id=None,
-                                         scope=scope_summary(scope) | {"period": period.label, "kind": period.kind})
+            audit_write(scope, PAGE, "bulletin", detail=f"{period.label}（{period.kind}）")
         except OSError:
             st.error("无法写入审计记录，通报未生成。请联系管理员检查审计文件夹。", icon=":material/gpp_bad:")
             return

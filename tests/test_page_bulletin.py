@@ -127,10 +127,10 @@ def test_the_page_generates_the_bulletin_and_records_who_generated_it(tianmen_db
     text = page_text(at).replace("\\", "")   # markdown escapes in the preview
     assert "共受理案件 1,054 件" in text and "按期结案率 75.82%" in text
     entries = archive.history(tmp / "archive")
-    assert len(entries) == 1 and entries[0].origin == "page" and entries[0].generated_by.startswith("演示模式")
+    assert len(entries) == 1 and entries[0].origin == "page" and entries[0].generated_by.startswith("单用户模式")
     assert set(entries[0].files) == {"docx", "pdf", "xlsx"}
     assert all((tmp / "archive" / p).stat().st_size > 1000 for p in entries[0].files.values())
     history = at.dataframe[-1].value
-    assert history.iloc[0]["生成人"].startswith("演示模式") and history.iloc[0]["统计期"] == "2026年10月"
+    assert history.iloc[0]["生成人"].startswith("单用户模式") and history.iloc[0]["统计期"] == "2026年10月"
     audit = (tmp / "audit").glob("audit-*.jsonl")
     assert any('"bulletin"' in p.read_text(encoding="utf-8") for p in audit)

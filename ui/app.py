@@ -94,8 +94,11 @@ def gate_sources() -> dict:
             "known": auth.last_good("_auth_known", cache.known_codes, Known())}
 
 
-def current_access(page_file: str = "dashboard.py") -> Access:
-    return current_session(page_file).access
+def current_access(page_file: str | None = None) -> Access:
+    """The access of this run's gate (setup_page passes its page; later calls reuse the result)."""
+    if page_file is None and auth.current() is not None:
+        return auth.current().access
+    return current_session(page_file or "dashboard.py").access
 
 
 def freshness_text(meta: dict[str, str], moment: datetime, stale_minutes: int = 30) -> tuple[str, bool]:
