@@ -141,11 +141,15 @@ CREATE TABLE IF NOT EXISTS cases (
     -- data/sql/refresh_case_span.sql sets them before every publish (writers need not); NULL = not yet
     -- set, which queries treat as "may be active any time". Lets a short window skip old row groups.
     first_event_at       TIMESTAMP,
-    last_event_at        TIMESTAMP
+    last_event_at        TIMESTAMP,
+    -- Derived likewise: the closing deadline of a case still open and counted (not 作废, 挂账 or 不予立案),
+    -- NULL otherwise. "Overdue now" = overdue_from_at < now: one column to scan for the live count.
+    overdue_from_at      TIMESTAMP
 );
 -- Databases created before the span columns existed get them here (refreshed on the next publish).
 ALTER TABLE cases ADD COLUMN IF NOT EXISTS first_event_at TIMESTAMP;
 ALTER TABLE cases ADD COLUMN IF NOT EXISTS last_event_at TIMESTAMP;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS overdue_from_at TIMESTAMP;
 
 -- One row per case: personal data of the reporter. Only the masked case-detail query reads it.
 CREATE TABLE IF NOT EXISTS case_private (

@@ -26,7 +26,8 @@ SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "3"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key
+SCHEMA_VERSION = "4"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+                       # 4: cases.overdue_from_at, meta data span
 
 
 class WriterBusy(RuntimeError):

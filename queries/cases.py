@@ -15,41 +15,86 @@ AREA_GROUP_BY_LEVEL = {1: "district", 2: "street", 3: "community", 4: "grid"}
 # Columns of every kpi_counts row that name the group (cheap joins; always fetched).
 GROUP_COLUMNS = ("group_code", "name", "peer_group", "parent_code", "population")
 # Counts that maps and area tables show per area (area_summary).
+# The one count that moves with the clock whatever the window (overdue_counts.sql).
+LIVE_COLUMN = "overdue_open_count"
 AREA_SUMMARY_COLUMNS = ("accepted_count", "due_count", "due_on_time_count", "disposal_den", "disposal_num",
                         "overdue_open_count")
 
 
-def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, ...] | None = None, *,
+               live: bool = True) -> pd.DataFrame:
     """KPI counts and duration statistics per group (see queries/kpis.py for what each means).
     `columns`: only these counts (plus GROUP_COLUMNS) — a view showing a few KPIs passes
-    queries.kpis.kpi_columns(...) and pays only for those; None computes every one."""
+    queries.kpis.kpi_columns(...) and pays only for those; None computes every one.
+    The live overdue count (overdue_counts.sql) is joined in when asked for; `live=False` leaves it
+    at 0, for a caller that caches the window's counts apart from it (queries/clock_keys.py)."""
     if by not in KPI_GROUPS:
         raise ValueError(f"by must be one of {KPI_GROUPS}, got {by!r}")
+    order = None
     if columns is not None:
-        columns = GROUP_COLUMNS + tuple(c for c in columns if c not in GROUP_COLUMNS)
-    return fetch(source, "kpi_counts", scope, columns=columns, by=by)
+        order = GROUP_COLUMNS + tuple(c for c in columns if c not in GROUP_COLUMNS)
+        columns = tuple(c for c in order if c != LIVE_COLUMN)
+    window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
+    if columns is not None and LIVE_COLUMN not in order:
+        return window
+    overdue = overdue_counts(source, scope, by) if live else _NO_OVERDUE
+    return with_overdue(window, overdue, order)
 
 
-def case_kpis(source: CursorSource, scope: Scope, columns: tuple[str, ...] | None = None) -> pd.Series:
+_NO_OVERDUE = pd.DataFrame({c: pd.Series(dtype=object) for c in GROUP_COLUMNS}
+                           | {LIVE_COLUMN: pd.Series(dtype="int64")})
+
+
+def overdue_counts(source: CursorSource, scope: Scope, by: str) -> pd.DataFrame:
+    """The live overdue count per group (GROUP_COLUMNS + overdue_open_count); depends on
+    scope.now_at and the selection, not on the window."""
+    if by not in KPI_GROUPS:
+        raise ValueError(f"by must be one of {KPI_GROUPS}, got {by!r}")
+    return fetch(source, "overdue_counts", scope, by=by)
+
+
+def with_overdue(window: pd.DataFrame, overdue: pd.DataFrame, order: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """kpi_counts rows of the window joined with overdue_counts rows: a group in either appears,
+    with 0 for the counts it lacks (and no durations), ordered by group_code. Columns in `order`,
+    or (None) the window's counts, the overdue count, then the group columns."""
+    counts = [c for c in window.columns if c not in GROUP_COLUMNS]
+    live_only = overdue[~overdue.group_code.isin(window.group_code)]
+    groups = window[list(GROUP_COLUMNS)]
+    if not live_only.empty:
+        groups = pd.concat([groups.astype(object), live_only[list(GROUP_COLUMNS)].astype(object)],
+                           ignore_index=True).infer_objects()
+    merged = groups.merge(window[["group_code", *counts]], on="group_code", how="left") \
+        .merge(overdue[["group_code", LIVE_COLUMN]], on="group_code", how="left")
+    fill = {c: 0 for c in counts if not c.endswith(("_median", "_p90"))} | {LIVE_COLUMN: 0}
+    merged = merged.fillna(fill).astype({c: "int64" for c in fill})
+    if order is None:
+        order = tuple(counts) + (LIVE_COLUMN,) + tuple(c for c in window.columns if c in GROUP_COLUMNS)
+    return merged[list(order)].sort_values("group_code", ignore_index=True)
+
+
+def case_kpis(source: CursorSource, scope: Scope, columns: tuple[str, ...] | None = None, *,
+              live: bool = True) -> pd.Series:
     """One row of counts for the whole selection (all, or `columns` as in kpi_counts); zeros (and
-    no durations) when it is empty."""
-    frame = kpi_counts(source, scope, "all", columns)
+    no durations) when it is empty. `live` as in kpi_counts."""
+    frame = kpi_counts(source, scope, "all", columns, live=live)
     if not frame.empty:
         return frame.iloc[0]
     return pd.Series({c: (None if c.endswith(("_median", "_p90")) or c in GROUP_COLUMNS else 0)
                       for c in frame.columns} | {"group_code": "all"})
 
 
-def area_kpis(source: CursorSource, scope: Scope, level: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+def area_kpis(source: CursorSource, scope: Scope, level: int, columns: tuple[str, ...] | None = None, *,
+              live: bool = True) -> pd.DataFrame:
     """kpi_counts per area of one level (1..4); only areas with cases in scope."""
     if level not in AREA_GROUP_BY_LEVEL:
         raise ValueError(f"level must be 1..4, got {level}")
-    return kpi_counts(source, scope, AREA_GROUP_BY_LEVEL[level], columns)
+    return kpi_counts(source, scope, AREA_GROUP_BY_LEVEL[level], columns, live=live)
 
 
-def unit_kpis(source: CursorSource, scope: Scope, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+def unit_kpis(source: CursorSource, scope: Scope, columns: tuple[str, ...] | None = None, *,
+              live: bool = True) -> pd.DataFrame:
     """kpi_counts per responsible unit (the unit a case was last dispatched to)."""
-    return kpi_counts(source, scope, "unit", columns)
+    return kpi_counts(source, scope, "unit", columns, live=live)
 
 
 def data_years(source: CursorSource, scope: Scope) -> tuple[int, ...]:
@@ -64,11 +109,11 @@ def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame:
     return fetch(source, "daily_trend", scope)
 
 
-def area_summary(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:
+def area_summary(source: CursorSource, scope: Scope, level: int, *, live: bool = True) -> pd.DataFrame:
     """Every area of one level inside the scope (those without cases too, with zeros) with the
     AREA_SUMMARY_COLUMNS counts, for maps and area tables. One row per area, by code."""
     areas = fetch(source, "area_list", scope, level=level)
-    counts = area_kpis(source, scope, level, AREA_SUMMARY_COLUMNS)[["group_code", *AREA_SUMMARY_COLUMNS]]
+    counts = area_kpis(source, scope, level, AREA_SUMMARY_COLUMNS, live=live)[["group_code", *AREA_SUMMARY_COLUMNS]]
     out = areas.merge(counts.rename(columns={"group_code": "area_code"}), on="area_code", how="left")
     return out.fillna({c: 0 for c in AREA_SUMMARY_COLUMNS}).astype({c: "int64" for c in AREA_SUMMARY_COLUMNS})
 

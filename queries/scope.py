@@ -61,6 +61,9 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+_NO_WINDOW = date(2000, 1, 1)   # any fixed day: Scope.live results do not read the window
+
+
 def _opt(values: tuple[str, ...] | None) -> list[str] | None:
     return None if values is None else list(values)
 
@@ -132,6 +135,21 @@ class Scope:
     def year_ago(self) -> "Scope":
         """The same window one year earlier (for 同比); 29 February becomes 28 February."""
         return replace(self, start_date=_year_before(self.start_date), end_date=_year_before(self.end_date))
+
+    def has_ended(self) -> bool:
+        """The window ended at or before now_at: its "by period end" figures are final."""
+        return self.now_at >= datetime.combine(self.end_date, time())
+
+    def at_window_end(self) -> "Scope":
+        """The same scope with now_at at the window's end. For an ended window every figure of
+        case_facts is the same as at any later now (only the live overdue count differs), so this
+        is the clock-free cache key (queries/clock_keys.py)."""
+        return replace(self, now_at=datetime.combine(self.end_date, time()))
+
+    def live(self) -> "Scope":
+        """The same selection and now with the window left out: the key of results that ignore the
+        window (the live overdue count), shared by every window."""
+        return replace(self, start_date=_NO_WINDOW, end_date=_NO_WINDOW)
 
     @property
     def days(self) -> int:

@@ -73,8 +73,8 @@ ref_workdays AS (
 ,
 -- One row per scoped case with its membership in every KPI set for the window: the single
 -- definition used by KPI counts, area and unit tables, and the lists of cases behind a number.
--- Holds the cases with a timestamp or deadline in the window, or open and overdue now (no other case
--- can be in any set). Flags are never NULL. "By period end" = before least(window end, now): a period's figures as they
+-- Holds the cases with a timestamp or deadline in the window (no other case can be in a window set).
+-- Flags are never NULL. "By period end" = before least(window end, now): a period's figures as they
 -- were reported when it ended (old months do not drift as late cases close), and as of now for the
 -- current period. Registry: queries/kpis.py (label, formula and exclusions of each flag).
 case_facts AS (
@@ -134,12 +134,25 @@ case_facts AS (
         coalesce(c.closed_at IS NULL AND c.deadline_at < w.now_at AND NOT c.is_cancelled AND NOT c.is_shelved
                  AND c.status <> 'not_filed', false) AS is_overdue_open
     FROM scoped_cases c, win w
-    -- Only cases with some timestamp or deadline inside the window, or open and overdue now, can be in
-    -- a set: skipping the rest first keeps the flags off the years of history a short window ignores.
+    -- Only cases with some timestamp or deadline inside the window can be in a window set: skipping
+    -- the rest first keeps the flags off the years of history a short window ignores, and lets DuckDB
+    -- skip their row groups (storage is ordered by time). The live overdue set is NOT read from here
+    -- (stuck cases sit in almost every row group, so including them read 81 of 82 groups): count it
+    -- from overdue_open_cases. is_overdue_open above is right for each row shown, nothing more.
     -- The span columns are set before every publish (data/sql/refresh_case_span.sql); NULL = unknown.
     WHERE c.first_event_at IS NULL
        OR (c.first_event_at < w.end_at AND c.last_event_at >= w.start_at)
-       OR (c.closed_at IS NULL AND c.deadline_at < w.now_at)
+)
+,
+-- 超期未处置, live: every scoped case open and past its closing deadline right now, whatever the
+-- window (same rule as case_facts.is_overdue_open). overdue_from_at (set at publish) makes it a scan
+-- of one column and the few rows that match; results over it depend on $now only, so they are
+-- cached apart from the window's (ui/cache.py).
+overdue_open_cases AS (
+    SELECT c.*, true AS is_overdue_open
+    FROM scoped_cases c
+    WHERE c.overdue_from_at < $now::TIMESTAMP
+      AND c.closed_at IS NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND c.status <> 'not_filed'
 )
 ,
 -- ── Case records behind a list or a detail view (access and filters through scoped_cases) ──

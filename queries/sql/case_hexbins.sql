@@ -1,11 +1,16 @@
 -- Case locations counted in hexagons of circumradius $hex_m metres, binned in SQL with plain arithmetic
 -- (no extension): equirectangular metres around latitude $lat0, pointy-top axial coordinates, cube rounding.
 -- Grain: one row per hexagon holding a case of the set. Parameters: the scope, $point_set, $hex_m, $lat0.
-WITH pts AS (
+-- The overdue set is live (overdue_open_cases), the accepted set is the window's (case_facts).
+WITH point_set AS (
+    SELECT lat, lon FROM case_facts WHERE $point_set <> 'overdue' AND in_accepted
+    UNION ALL
+    SELECT lat, lon FROM overdue_open_cases WHERE $point_set = 'overdue'
+),
+pts AS (
     SELECT lon * 111320.0 * cos(radians($lat0)) AS x, lat * 110574.0 AS y
-    FROM case_facts
+    FROM point_set
     WHERE lat IS NOT NULL AND lon IS NOT NULL
-      AND CASE $point_set WHEN 'overdue' THEN is_overdue_open ELSE in_accepted END
 ),
 axial AS (
     SELECT (sqrt(3) / 3 * x - y / 3) / $hex_m AS q, (2.0 / 3 * y) / $hex_m AS r FROM pts

@@ -1,9 +1,14 @@
 -- One page of the cases behind the filters, or behind one KPI set ($set: a case_facts flag, or in_reported).
 -- Grain: one row per case on the page, total_count = all matches; names are joined after the page is cut.
 -- Params: scope, $set, $no_pattern / $text_pattern (escaped ILIKE, NULL = none), $sort, $descending, $limit, $offset.
+-- The live overdue set (is_overdue_open) comes from overdue_open_cases, every other set from case_facts.
 WITH flagged AS (
     SELECT *, (reported_at >= (SELECT start_at FROM win) AND reported_at < (SELECT end_at FROM win)) AS in_reported
     FROM case_facts
+    WHERE $set <> 'is_overdue_open'
+    UNION ALL BY NAME
+    SELECT * FROM overdue_open_cases
+    WHERE $set = 'is_overdue_open'
 ),
 page AS (
     SELECT f.case_id, f.case_no, f.category_code, f.district_code, f.street_code, f.community_code, f.unit_code,

@@ -2,6 +2,7 @@
 -- Grain: one row per group of $by: 'all' (one row; none when no case is in scope), 'unit', or an
 -- area level ('district' | 'street' | 'community' | 'grid'); groups without a code are left out.
 -- Membership of each set is defined once, in case_facts (_scoped.sql). Parameters: the scope, $by.
+-- The live overdue count is overdue_counts.sql (queries.cases.kpi_counts joins the two).
 WITH per_group AS (
     SELECT CASE $by WHEN 'all' THEN 'all' WHEN 'unit' THEN unit_code WHEN 'district' THEN district_code
                     WHEN 'street' THEN street_code WHEN 'community' THEN community_code
@@ -35,8 +36,7 @@ WITH per_group AS (
         count(*) FILTER (WHERE in_verified) AS verified_count,
         count(*) FILTER (WHERE in_verified_on_time) AS verified_on_time_count,
         count(*) FILTER (WHERE in_callback) AS callback_count,
-        count(*) FILTER (WHERE in_satisfied) AS satisfied_count,
-        count(*) FILTER (WHERE is_overdue_open) AS overdue_open_count
+        count(*) FILTER (WHERE in_satisfied) AS satisfied_count
     FROM case_facts
     GROUP BY 1
 )

@@ -51,15 +51,28 @@ unit_wishes AS (
       AND x.claimed_by_unit_code IN (SELECT unit_code FROM paired)
     GROUP BY 1
 ),
-community_cases AS (
+community_due AS (
     SELECT community_code,
            count(*) FILTER (WHERE in_due) AS due_count,
            count(*) FILTER (WHERE in_due_closed) AS due_closed_count,
-           count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count,
-           count(*) FILTER (WHERE is_overdue_open) AS overdue_open_count
+           count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count
     FROM case_facts
     WHERE community_code IN (SELECT community_code FROM active)
     GROUP BY 1
+),
+community_overdue AS (   -- live: open and past the deadline now, whatever the window
+    SELECT community_code, count(*) AS overdue_open_count
+    FROM overdue_open_cases
+    WHERE community_code IN (SELECT community_code FROM active)
+    GROUP BY 1
+),
+community_cases AS (
+    SELECT coalesce(d.community_code, o.community_code) AS community_code,
+           coalesce(d.due_count, 0) AS due_count, coalesce(d.due_closed_count, 0) AS due_closed_count,
+           coalesce(d.due_on_time_count, 0) AS due_on_time_count,
+           coalesce(o.overdue_open_count, 0) AS overdue_open_count
+    FROM community_due d
+    FULL OUTER JOIN community_overdue o ON o.community_code = d.community_code
 ),
 unit_cases AS (
     SELECT a.unit_code, sum(cc.due_count)::BIGINT AS due_count, sum(cc.due_closed_count)::BIGINT AS due_closed_count,

@@ -1,0 +1,77 @@
+"""How each cached query's result depends on the clock (Scope.now_at), so caches key on the minute
+only where the result truly moves with it. No streamlit here; ui/cache.py applies it.
+
+- CLOCK_FREE: never reads now (option lists, polygons, a case's history, the import ledger).
+- SETTLES: reads now only as "by period end" = least(window end, now) (queries/sql/_scoped.sql,
+  case_facts). Once the window has ended, every figure is the same at any later minute: the result
+  depends on the snapshot and the selection only.
+- LIVE_BY: SETTLES queries that also carry the live overdue count (overdue_open_count, which moves
+  with now whatever the window). Computed with `live=False` for the settled key, the count is then
+  put in from overdue_counts, cached apart on (selection, now) and shared by every window.
+- Anything else (the wall, case lists and detail, people pages) keys on the minute, as before.
+
+tests/test_clock_keys.py checks, on rows that straddle every deadline, that the settled result with
+the live count put back equals the result computed at the real now.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from queries.cases import AREA_GROUP_BY_LEVEL, LIVE_COLUMN, with_overdue
+from queries.scope import Scope
+
+CLOCK_FREE = frozenset({
+    "area_options", "unit_options", "category_options", "source_options", "area_shapes",
+    "case_timeline", "import_ledger", "import_rejects", "import_flags", "data_years",
+})
+SETTLES = frozenset({
+    "case_kpis", "area_kpis", "unit_kpis", "area_summary", "unit_league", "daily_trend",
+    "trend_series", "period_counts", "top_categories", "hour_weekday", "source_mix", "handling_time",
+})
+# name -> the overdue_counts grouping of its result, from the call's arguments
+LIVE_BY: dict[str, Callable[[tuple], str]] = {
+    "case_kpis": lambda args: "all",
+    "unit_kpis": lambda args: "unit",
+    "area_kpis": lambda args: AREA_GROUP_BY_LEVEL[args[0]],
+    "area_summary": lambda args: AREA_GROUP_BY_LEVEL[args[0]],
+}
+
+
+def key_scope(name: str, scope: Scope) -> Scope:
+    """The scope to key (and compute) query `name` with: now_at moved to the window's end when the
+    result cannot depend on the minute, else `scope` itself."""
+    if name in CLOCK_FREE:
+        return scope.at_window_end()
+    if name in SETTLES and scope.has_ended():
+        return scope.at_window_end()
+    return scope
+
+
+def needs_live(name: str, scope: Scope) -> bool:
+    """True when `name` is computed at the window's end without its live count (see LIVE_BY)."""
+    return name in LIVE_BY and key_scope(name, scope) is not scope
+
+
+def live_grouping(name: str, args: tuple) -> str:
+    return LIVE_BY[name](args)
+
+
+def add_live(result: Any, overdue: pd.DataFrame) -> Any:
+    """`result` of a LIVE_BY query computed with live=False (its overdue_open_count all 0) with the
+    live counts of `overdue` (overdue_counts rows of the same grouping) put in: a case_kpis Series,
+    a kpi_counts frame (by group_code; groups with only overdue cases are added) or an area_summary
+    frame (by area_code)."""
+    counts = dict(zip(overdue["group_code"], overdue[LIVE_COLUMN]))
+    if isinstance(result, pd.Series):
+        if LIVE_COLUMN not in result.index:
+            return result
+        out = result.copy()
+        out[LIVE_COLUMN] = int(counts.get("all", 0))
+        return out
+    if LIVE_COLUMN not in result.columns:
+        return result
+    if "area_code" in result.columns:
+        return result.assign(**{LIVE_COLUMN: result["area_code"].map(counts).fillna(0).astype("int64")})
+    return with_overdue(result.drop(columns=LIVE_COLUMN), overdue, tuple(result.columns))

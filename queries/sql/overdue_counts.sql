@@ -1,0 +1,21 @@
+-- 超期未处置 per group, live: scoped cases open and past their closing deadline at $now (the window
+-- does not apply). Grain: one row per group of $by as in kpi_counts.sql, only groups with such cases.
+-- Parameters: the scope ($now), $by ('all' | 'unit' | 'district' | 'street' | 'community' | 'grid').
+WITH per_group AS (
+    SELECT CASE $by WHEN 'all' THEN 'all' WHEN 'unit' THEN unit_code WHEN 'district' THEN district_code
+                    WHEN 'street' THEN street_code WHEN 'community' THEN community_code
+                    WHEN 'grid' THEN grid_code END AS group_code,
+        count(*) AS overdue_open_count
+    FROM overdue_open_cases
+    GROUP BY 1
+)
+SELECT p.*,
+       CASE WHEN $by = 'all' THEN NULL WHEN $by = 'unit' THEN u.name ELSE a.name END AS name,
+       u.peer_group,
+       a.parent_code,
+       a.population
+FROM per_group p
+LEFT JOIN scoped_units u ON $by = 'unit' AND u.unit_code = p.group_code
+LEFT JOIN scoped_areas a ON $by NOT IN ('all', 'unit') AND a.area_code = p.group_code
+WHERE p.group_code IS NOT NULL
+ORDER BY p.group_code;
