@@ -24,6 +24,7 @@ from data.config import PROJECT_ROOT, published_path
 
 SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
+DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
 SCHEMA_VERSION = "4"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
@@ -67,6 +68,9 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     apply_schema(con)
     refresh_derived(con, db)
     set_meta(con, "schema_version", SCHEMA_VERSION)
+    first_at, last_at = con.execute(DATA_SPAN_PATH.read_text(encoding="utf-8")).fetchone()
+    set_meta(con, "data_first_at", first_at.isoformat() if first_at else "")
+    set_meta(con, "data_last_at", last_at.isoformat() if last_at else "")
     con.execute("CHECKPOINT")
     link = published_path(db)
     versions = link.with_suffix(".d")

@@ -98,7 +98,7 @@ def main() -> None:
     city = load_city()
     kpis = registry(city)
     row = cache.get("case_kpis", scope)
-    years = cache.get("data_years", scope.unfiltered())
+    years = cache.data_years(scope)
 
     st.title("指标口径说明")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"

@@ -49,13 +49,15 @@ def key_scope(name: str, scope: Scope) -> Scope:
     return scope
 
 
-def needs_live(name: str, scope: Scope) -> bool:
-    """True when `name` is computed at the window's end without its live count (see LIVE_BY)."""
-    return name in LIVE_BY and key_scope(name, scope) is not scope
-
-
-def live_grouping(name: str, args: tuple) -> str:
-    return LIVE_BY[name](args)
+def assemble(name: str, scope: Scope, args: tuple, run: Callable[[Scope, bool], Any],
+             run_overdue: Callable[[Scope, str], pd.DataFrame]) -> Any:
+    """Result of query `name` for `scope` from its parts: `run(key_scope, live)` computes the query
+    (live=False: without its live count) and `run_overdue(live_scope, by)` the live overdue counts.
+    ui/cache.py passes cached functions, so each part is kept under its own key."""
+    key = key_scope(name, scope)
+    if name in LIVE_BY and key is not scope:
+        return add_live(run(key, False), run_overdue(scope.live(), LIVE_BY[name](args)))
+    return run(key, True)
 
 
 def add_live(result: Any, overdue: pd.DataFrame) -> Any:

@@ -187,6 +187,6 @@ def calendar_warning(years: tuple[int, ...]) -> str | None:
 
 
 def render_calendar_warning(scope: Scope) -> None:
-    text = calendar_warning(cache.get("data_years", scope.unfiltered()))
+    text = calendar_warning(cache.data_years(scope))
     if text:
         st.warning(text, icon=":material/event_busy:")

@@ -27,6 +27,7 @@ from queries import imports as import_queries
 from queries import case_records
 from queries import anomalies, expected, handoffs, recurrence, reporters
 from queries import party
+from queries import clock_keys
 from queries.db import Snapshot, SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
@@ -37,6 +38,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "case_kpis": case_queries.case_kpis,
     "unit_kpis": case_queries.unit_kpis,
     "area_kpis": case_queries.area_kpis,
+    "overdue_counts": case_queries.overdue_counts,   # live, window ignored: keyed by Scope.live()
     "data_years": case_queries.data_years,
     "daily_trend": case_queries.daily_trend,
     "area_summary": case_queries.area_summary,
@@ -171,10 +173,21 @@ def _run(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) ->
     return QUERIES[name](_snap, scope, *args)
 
 
+@st.cache_data(ttl=900, max_entries=2000, show_spinner=False)
+def _run_window(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) -> Any:
+    """A clock_keys.LIVE_BY query of an ended window without its live count (scope at the window's end)."""
+    return QUERIES[name](_snap, scope, *args, live=False)
+
+
 def get(name: str, scope: Scope, *args: Any) -> Any:
-    """Cached result of query `name` for `scope` on this run's snapshot."""
+    """Cached result of query `name` for `scope` on this run's snapshot. Keyed on the minute only
+    where the result moves with it (queries/clock_keys.py): an ended window's figures are cached on
+    (snapshot, selection), and the live overdue count apart on (snapshot, selection, minute)."""
     snap = snapshot()
-    return _run(name, scope, snap.version, args, snap)
+    return clock_keys.assemble(
+        name, scope, args,
+        lambda key, live: (_run if live else _run_window)(name, key, snap.version, args, snap),
+        lambda live_scope, by: _run("overdue_counts", live_scope, snap.version, (by,), snap))
 
 
 def fresh(name: str, scope: Scope, *args: Any) -> Any:
@@ -203,6 +216,19 @@ def _meta(version: str, _snap: Snapshot) -> dict[str, str]:
         return dict(cur.execute("SELECT key, value FROM meta").fetchall())
     finally:
         cur.close()
+
+
+def data_years(scope: Scope) -> tuple[int, ...]:
+    """Calendar years the case data spans (for the calendar warning): from meta, set at every publish
+    (data/sql/meta_data_span.sql), so no page scans the case table for it; a snapshot published
+    before meta held it falls back to the scan over what `scope` may see."""
+    facts = meta()
+    first, last = facts.get("data_first_at"), facts.get("data_last_at")
+    if first is None or last is None:
+        return get("data_years", scope.unfiltered())
+    if not first or not last:
+        return ()
+    return tuple(range(int(first[:4]), int(last[:4]) + 1))
 
 
 def meta() -> dict[str, str]:

@@ -1,0 +1,129 @@
+"""Clock-free cache keys (queries/clock_keys.py): a result cached without the minute must equal the
+result computed at the real minute, for every query the cache keys that way, on cases that straddle
+every deadline (open, closed late, due later that day, overdue since before the window)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queries import cases as q
+from queries import clock_keys
+from queries.kpis import kpi_columns, registry
+from queries.scope import Access, Scope
+from data.config import load_city
+from tests.builders import add_cases, new_db
+from ui.cache import QUERIES
+
+KPIS = registry(load_city())
+START, END = date(2026, 11, 1), date(2026, 11, 24)
+NOWS = [datetime(2026, 11, 24, 10, 31), datetime(2026, 12, 20, 16, 5),
+        datetime(2027, 3, 1, 9, 0)]
+SOME = kpi_columns([KPIS[k] for k in ("accepted", "on_time_rate", "disposal_rate", "overdue_open")])
+# name -> argument tuples to try
+CALLS = {
+    "case_kpis": [(), (SOME,), (kpi_columns([KPIS["accepted"]]),)],
+    "area_kpis": [(1,), (2, SOME)],
+    "unit_kpis": [(), (SOME,)],
+    "area_summary": [(1,), (2,)],
+    "unit_league": [(1,)],
+    "daily_trend": [()],
+    "trend_series": [("day", "accepted"), ("week", "closed")],
+    "period_counts": [()],
+    "top_categories": [(5,)],
+    "hour_weekday": [()],
+    "source_mix": [("day",)],
+    "handling_time": [("week",)],
+}
+
+
+def _random_cases(n: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    out = []
+    base = datetime(2026, 9, 15, 8, 0)
+    for i in range(n):
+        reported = base + timedelta(hours=float(rng.uniform(0, 24 * 95)))
+        deadline = reported + timedelta(hours=float(rng.choice([4, 30, 80, 200, 900])))
+        fate = rng.choice(["open", "closed", "late", "cancelled", "shelved", "not_filed"])
+        closed_at = None
+        if fate in ("closed", "late"):
+            closed_at = reported + timedelta(hours=float(rng.uniform(1, 60 if fate == "closed" else 600)))
+        row = dict(reported_at=reported, accepted_at=reported, filed_at=reported + timedelta(hours=1),
+                   dispatched_at=reported + timedelta(hours=2), handle_deadline_at=deadline - timedelta(hours=2),
+                   handled_at=closed_at, closed_at=closed_at, deadline_at=deadline,
+                   close_work_hours=(closed_at - reported).total_seconds() / 3600 if closed_at else None,
+                   handle_work_hours=(closed_at - reported).total_seconds() / 7200 if closed_at else None,
+                   status={"open": "dispatched", "not_filed": "not_filed"}.get(fate, "closed" if closed_at else "filed"),
+                   is_cancelled=fate == "cancelled", is_shelved=fate == "shelved",
+                   dispatch_count=1, district=str(rng.choice(["430902", "430903"])))
+        if closed_at and closed_at > datetime(2026, 12, 21):
+            row.update(closed_at=None, handled_at=None, close_work_hours=None, handle_work_hours=None,
+                       status="dispatched")
+        out.append(row)
+    return out
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = new_db()
+    add_cases(c, _random_cases(400, 13))
+    yield c
+    c.close()
+
+
+def _assembled(con, name: str, scope: Scope, args: tuple):
+    fn = QUERIES[name]
+    return clock_keys.assemble(name, scope, args,
+                               lambda key, live: fn(con, key, *args) if live else fn(con, key, *args, live=False),
+                               lambda live_scope, by: q.overdue_counts(con, live_scope, by))
+
+
+def _same(a, b) -> None:
+    if isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_dtype=False)
+    elif isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+    else:
+        assert a == b
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_an_ended_window_cached_without_the_minute_equals_the_result_at_the_minute(con, name):
+    for now_at in NOWS:
+        for districts in (None, ("430903",)):
+            scope = Scope(START, END, Access.demo(), now_at, districts=districts)
+            assert scope.has_ended()
+            for args in CALLS[name]:
+                _same(_assembled(con, name, scope, args), QUERIES[name](con, scope, *args))
+
+
+def test_the_cases_exercise_the_live_count_and_the_period_end():
+    rows = _random_cases(400, 13)
+    assert sum(r["closed_at"] is None and not r["is_cancelled"] for r in rows) > 50
+
+
+def test_the_live_count_differs_between_minutes_so_the_check_above_means_something(con):
+    counts = {now_at: int(q.case_kpis(con, Scope(START, END, Access.demo(), now_at)).overdue_open_count)
+              for now_at in NOWS}
+    assert len(set(counts.values())) >= 3
+
+
+def test_a_running_window_keys_on_the_minute_and_an_ended_one_on_its_end():
+    running = Scope(START, END, Access.demo(), datetime(2026, 11, 23, 10, 0))
+    assert not running.has_ended() and clock_keys.key_scope("case_kpis", running) is running
+    a, b = (Scope(START, END, Access.demo(), datetime(2026, 11, 25, h, m)) for h, m in ((9, 0), (17, 42)))
+    assert clock_keys.key_scope("case_kpis", a) == clock_keys.key_scope("case_kpis", b)
+    assert clock_keys.key_scope("case_list", a) is a   # not declared: the minute stays in the key
+    assert clock_keys.key_scope("area_options", running) == clock_keys.key_scope(
+        "area_options", Scope(START, END, Access.demo(), datetime(2026, 11, 23, 18, 0)))
+    assert a.live() == Scope(date(2020, 1, 1), date(2020, 1, 2), Access.demo(), a.now_at).live()
+
+
+@pytest.mark.parametrize("name,args", [("area_options", ()), ("unit_options", ()), ("category_options", ()),
+                                       ("source_options", ()), ("area_shapes", (1,)), ("data_years", ())])
+def test_clock_free_queries_do_not_read_the_minute(con, name, args):
+    results = [QUERIES[name](con, Scope(START, END, Access.demo(), now_at), *args) for now_at in NOWS]
+    for other in results[1:]:
+        _same(results[0], other)
