@@ -13,12 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from data.config import load_city
+from data.signals_config import load_signals
 from queries.case_records import (DEFAULT_PAGE_SIZE, DEFAULT_SORT, EXPORT_MAX_ROWS, PAGE_SIZES, REPORTED_SET, SORTS,
                                   is_phone_like, list_sets, parse_list_params)
 from ui import cache
 from ui.app import setup_page
 from ui.audit import record_case_view
 from ui.export import render_downloads
+from ui.signals import expected_of_case, recurrence_text, with_expected
 from ui.tables import Col, export_frame, render_table
 from ui.text import format_at, format_duration, format_hours, md_escape
 from ui.urlstate import init_widget, read_param, write_param
@@ -142,7 +144,11 @@ def render_list(scope, state, sets: dict[str, str]) -> None:
     st.caption(f"共 **{result.total:,}** 件 · 第 {result.page}/{result.pages} 页（第 {first:,}–"
                f"{first + len(result.rows) - 1:,} 件）· 按{SORTS[state.sort]}{'倒序' if state.descending else '正序'}")
     height = min(len(result.rows), 15) * 35 + 38
-    event = render_table(result.rows, list_columns(), basename="案件列表", sheet_name="案件列表",
+    columns = list_columns()
+    columns = {k: v for k, v in columns.items() if k != "closed_at"} | {
+        "expected_zh": Col("预计办结", width="large", help="在办案件：按近期同类案件派遣→结案用时的中位数与 P90 推算（方法见 预警研判 › 预计办结）"),
+        "closed_at": columns["closed_at"]}
+    event = render_table(with_expected(scope, result.rows), columns, basename="案件列表", sheet_name="案件列表",
                          key="cases_table", select_row=True, height=height, downloads=False)
     rows = event.selection.rows if event is not None else []
     if rows:
@@ -262,6 +268,20 @@ def render_timeline(case: dict, steps: pd.DataFrame) -> None:
                              f"剩余 {case['pending_left_work_hours']:.1f} 工作时")
 
 
+def render_signals(scope, case: dict) -> None:
+    """预计办结 of an open case and the recurrence flag, each with its rule."""
+    lines = []
+    expected = expected_of_case(scope, case)
+    if expected:
+        lines.append(f":material/event_available: **{md_escape(expected[0])}**（{md_escape(expected[1])}）")
+    again = recurrence_text(scope, case["case_id"])
+    if again:
+        lines.append(f":orange-badge[:material/repeat: {md_escape(again)}] 同一小类在此处（同一网格或相距 "
+                     f"{load_signals().recurrence_meters:g} 米内）再次上报，见 预警研判 › 重复发生")
+    if lines:
+        st.markdown("  \n".join(lines))
+
+
 def render_detail(scope, case_id: int) -> None:
     title, back = st.columns([8, 1.4], vertical_alignment="bottom")
     back.button("返回案件列表", icon=":material/arrow_back:", on_click=write_param, args=("case", None), key="back",
@@ -278,6 +298,7 @@ def render_detail(scope, case_id: int) -> None:
     st.caption(f"{md_escape(case['major_name'])} › {md_escape(case['minor_name'])} · "
                f"{md_escape(case['source_name'])} · 上报于 {format_at(case['reported_at'])}")
     _badges(case)
+    render_signals(scope, case)
 
     metrics = st.columns(5)
     metrics[0].metric("当前环节", "已结案" if case["closed_at"] is not None else (case["pending_step_zh"] or case["status_zh"]))

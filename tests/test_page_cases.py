@@ -69,7 +69,7 @@ def test_the_list_shows_the_cases_reported_in_the_window_newest_first(app_env):
     # only the non-personal columns reach the browser
     assert list(at.dataframe[0].value.columns) == [
         "case_no", "status_zh", "overdue_zh", "major_name", "minor_name", "district_name", "street_name",
-        "community_name", "unit_name", "source_name", "reported_at", "deadline_at", "closed_at"]
+        "community_name", "unit_name", "source_name", "reported_at", "deadline_at", "expected_zh", "closed_at"]
 
 
 def test_a_district_in_the_url_narrows_the_list(app_env):

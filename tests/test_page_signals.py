@@ -76,3 +76,27 @@ def test_handoff_view_shows_the_bounce_back_and_the_pair(app_db):
 def test_expected_view_renders_with_no_quarter_to_check(app_db):
     at = run_page("pages/signals.py", {"view": "expected"})
     assert any("上一个完整季度没有可检验的派遣案件" in i.value for i in at.info)
+
+
+def test_an_open_case_shows_its_expected_completion_and_a_repeat_its_flag(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_REPORTER_SALT", "page-test")
+    con = new_db()
+    add_steps(con)
+    add_calendar(con)
+    mon = datetime(2026, 11, 2, 9)           # 20 closures of 7 working hours (one working day) each
+    add_cases(con, [dict(reported_at=mon, dispatched_at=mon, closed_at=datetime(2026, 11, 3, 9),
+                         status="closed", unit_code="D43090201") for _ in range(20)])
+    open_id = add_case(con, reported_at=datetime(2026, 11, 20, 8), dispatched_at=datetime(2026, 11, 20, 9),
+                       unit_code="D43090201", status="dispatched")
+    use_test_db(con, tmp_path, monkeypatch, now=NOW.isoformat())
+    try:
+        at = run_page("pages/cases.py", {"case": str(open_id)})
+        text = " ".join(m.value for m in at.markdown)
+        # Friday 09:00 + 7 working hours = Monday 09:00; P90 is also 7 hours
+        assert "预计 11月23日 前后办结，90\\% 在 11月23日 前" in text     # % escaped for markdown
+        assert "依据本单位该小类近期 20 件结案" in text
+        assert "此处 30 天内第 21 次" in text          # the 20 earlier reports were in the same grid
+        rows = run_page("pages/cases.py").dataframe[0].value
+        assert rows.expected_zh.tolist().count("预计 11月23日 前后办结，90% 在 11月23日 前") == 1
+    finally:
+        clear_caches()

@@ -4,7 +4,7 @@
 SELECT c.case_id, c.case_no, c.status, c.source, coalesce(src.name_zh, c.source) AS source_name, c.kind,
        cat.major_name, cat.minor_name,
        d.name AS district_name, s.name AS street_name, cm.name AS community_name, g.name AS grid_name,
-       c.unit_code, u.name AS unit_name,
+       c.unit_code, u.name AS unit_name, c.category_code, c.major_code,
        c.reported_at, c.accepted_at, c.filed_at, c.dispatched_at, c.handled_at, c.verified_at, c.closed_at,
        c.accept_deadline_at, c.file_deadline_at, c.dispatch_deadline_at, c.handle_deadline_at,
        c.verify_deadline_at, c.deadline_at,

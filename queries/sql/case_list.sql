@@ -13,6 +13,7 @@ WITH flagged AS (
 page AS (
     SELECT f.case_id, f.case_no, f.category_code, f.district_code, f.street_code, f.community_code, f.unit_code,
            f.source, f.status, f.reported_at, f.deadline_at, f.closed_at, f.is_overdue_open,
+           f.major_code, f.dispatched_at, f.deferred_hours,
            count(*) OVER () AS total_count
     FROM flagged f
     WHERE COLUMNS(lambda c: c = $set)
@@ -28,6 +29,7 @@ SELECT p.case_id, p.case_no, cat.major_name, cat.minor_name,
        u.name AS unit_name, coalesce(src.name_zh, p.source) AS source_name, p.status,
        p.reported_at, p.deadline_at, p.closed_at, p.is_overdue_open,
        (p.closed_at IS NOT NULL AND p.deadline_at IS NOT NULL AND p.closed_at > p.deadline_at) AS is_closed_late,
+       p.unit_code, p.category_code, p.major_code, p.dispatched_at, p.deferred_hours,   -- for 预计办结
        p.total_count
 FROM page p
 LEFT JOIN ref_categories cat ON cat.category_code = p.category_code
