@@ -14,6 +14,12 @@ from data.holidays import RULE_NAME
 from data.worktime import PACKAGE_YEARS, load_time_limits
 from queries.kpis import PUBLISHED_MAPPING, SECTIONS, SET_LABELS, definitions_frame, format_value, kpi_value, registry
 from queries.numbers import RULE_LABELS
+from data.signals_config import load_signals  # noqa: I001 - grouped with the signal queries below
+from queries import anomalies as anomaly_q
+from queries import expected as expected_q
+from queries import handoffs as handoff_q
+from queries import recurrence as recurrence_q
+from queries import reporters as reporter_q
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
@@ -93,6 +99,39 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
         st.markdown("\n".join(lines))
 
 
+def render_signal_methods(scope) -> None:
+    """预警研判's measures: each method with its parameters (city.toml [signals]), and the measured
+    calibration of 预计办结 over the last closed quarter."""
+    config = load_signals()
+    st.subheader("预警研判方法（city.toml [signals]）")
+    quarter = expected_q.last_closed_quarter(scope.now_at.date())
+    calib = cache.get("expected_calibration", scope.unfiltered(), quarter, config.expected_window_days,
+                      config.expected_min_cases)
+    overall = calib[calib.level == "all"]
+    if len(overall) and int(overall.cases.iloc[0]):
+        r = overall.iloc[0]
+        calibration = (f"**校准**　{expected_q.quarter_label(quarter)}派遣的 {int(r.cases):,} 件案件中，"
+                       f"{int(r.within_p90):,} 件在预计的 P90 日期前办结，占 {r.rate * 100:.1f}%（应接近 90%）。")
+    else:
+        calibration = f"**校准**　{expected_q.quarter_label(quarter)}没有可检验的派遣案件。"
+    methods = [
+        ("预计办结", expected_q.METHOD_ZH.format(days=config.expected_window_days, min_cases=config.expected_min_cases)
+         + "\n\n" + calibration),
+        ("推诿（回退改派）", handoff_q.METHOD_ZH),
+        ("重复发生", recurrence_q.METHOD_ZH.format(meters=config.recurrence_meters, days=config.recurrence_days)),
+        ("多人同诉 · 一人多诉", reporter_q.METHOD_ZH.format(hours=config.same_issue_hours,
+                                                       reporters=config.same_issue_reporters,
+                                                       repeat=config.repeat_reports)),
+        ("异动 · 高频", anomaly_q.METHOD_ZH.format(weeks=config.anomaly_weeks, min_count=config.anomaly_min_count,
+                                                  p=config.anomaly_p)),
+    ]
+    for start in range(0, len(methods), PER_ROW):
+        for col, (title, text) in zip(st.columns(PER_ROW), methods[start:start + PER_ROW]):
+            with col, st.container(border=True, key=f"signal_{start}_{title}"):
+                st.markdown(f"**{title}**")
+                st.markdown(text)   # constant method text and computed numbers: no data-derived text
+
+
 def main() -> None:
     scope = setup_page("口径说明", "pages/definitions.py")
     city = load_city()
@@ -123,6 +162,8 @@ def main() -> None:
                                      kpis[key].numerator if flag == kpis[key].numerator_set else kpis[key].denominator])}
                                 for source, term, key, flag in PUBLISHED_MAPPING])
         st.dataframe(mapping, hide_index=True, width="stretch")
+
+    render_signal_methods(scope)
 
     st.subheader("下载")
     table = definitions_frame(kpis, row)

@@ -15,6 +15,7 @@ from queries.league import TIE_RULE, export_frame, league_columns, league_table,
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
+from ui.signals import add_unit_signals
 from ui.text import md_escape
 from ui.widgets import render_empty
 
@@ -155,6 +156,8 @@ def main() -> None:
 
     st.subheader("完整排名")
     export, kinds = export_frame(table, measure, preset, kpis, entity)
+    if by == "unit":
+        export, kinds = add_unit_signals(export, kinds, scope)
     tabs = st.tabs([f"{md_escape(g)}（{int(table[table.peer_group == g].is_ranked.sum())}）" for g in order])
     for tab, group in zip(tabs, order):
         with tab:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pandas as pd
 import pytest
 
 from tests.builders import add_calendar, add_case, add_cases, add_private, add_step, add_steps, new_db
@@ -100,3 +101,21 @@ def test_an_open_case_shows_its_expected_completion_and_a_repeat_its_flag(tmp_pa
         assert rows.expected_zh.tolist().count("预计 11月23日 前后办结，90% 在 11月23日 前") == 1
     finally:
         clear_caches()
+
+
+def test_definitions_page_states_every_signal_method_with_its_parameters(app_db):
+    at = run_page("pages/definitions.py")
+    text = " ".join(m.value for m in at.markdown)
+    for words in ("最近 180 天内结案", "不足 20 件", "推诿率 = 转出案件数 ÷ 派遣到该单位的案件数", "相距不超过 100 米",
+                  "于上一件结案后 30 天内", "不超过 72 小时", "不少于 3 人", "前 8 周", "低于 1e-05",
+                  "没有可检验的派遣案件"):
+        assert words in text, words
+
+
+def test_unit_league_gains_the_handoff_rate_and_expected_hours(app_db):
+    at = run_page("pages/league.py", {"by": "unit"})
+    table = next(df.value for df in at.dataframe if "推诿率" in df.value.columns)
+    city = table.set_index("代码").loc["C001"]
+    assert city["推诿率"] == pytest.approx(100.0) and city["转出（件）"] == 1     # shown in percent
+    # 市城管局 closed no case in the model's window: no expected figures
+    assert pd.isna(city["预计办结中位（工作时）"])

@@ -37,3 +37,20 @@ def expected_of_case(scope: Scope, case: dict) -> tuple[str, str] | None:
 def recurrence_text(scope: Scope, case_id: int) -> str | None:
     config = load_signals()
     return cache.get("recurrence_flag", scope.unfiltered(), case_id, config.recurrence_days, config.recurrence_meters)
+
+
+def add_unit_signals(export: pd.DataFrame, kinds: dict[str, str], scope: Scope,
+                     code_column: str = "代码") -> tuple[pd.DataFrame, dict[str, str]]:
+    """The unit league's extra columns: 推诿率 (cases passed on ÷ cases dispatched to the unit, in the
+    window) and the unit's 预计办结 figures (median and P90 working hours dispatch → closure, recent closures)."""
+    handoffs = cache.get("handoff_units", scope).set_index("unit_code")
+    codes = export[code_column]
+    out = export.copy()
+    out["推诿率"] = codes.map(handoffs["handoff_rate"]) if len(handoffs) else float("nan")
+    out["转出（件）"] = codes.map(handoffs["passed_on_cases"]).fillna(0).astype(int) if len(handoffs) else 0
+    est = estimator(scope)
+    figures = {c: est.unit_figures(c) for c in codes}
+    out["预计办结中位（工作时）"] = [f[1] if f else float("nan") for f in figures.values()]
+    out["预计办结P90（工作时）"] = [f[2] if f else float("nan") for f in figures.values()]
+    return out, kinds | {"推诿率": "rate", "转出（件）": "count", "预计办结中位（工作时）": "decimal",
+                         "预计办结P90（工作时）": "decimal"}
