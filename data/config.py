@@ -40,6 +40,7 @@ class CityConfig:
     extended_policy: str          # move | ignore (延期: the deadline moves, or stays)
     extension_limits: float       # an approved extension, in multiples of the handling limit
     rounding: str = "half_up"     # half_up (四舍五入) | half_even (GB/T 8170), queries/numbers.py
+    disposal_reading: str = "chibi"  # 处置率: chibi (处置结案÷立案派遣) | standard (处置数÷应处置数)
 
 
 def _city_toml_path() -> Path:
@@ -56,6 +57,9 @@ def load_city(path: Path | None = None) -> CityConfig:
     extended_policy = deadlines.get("extended", "move")
     extension_limits = float(deadlines.get("extension_limits", 1.0))
     rounding = kpi.get("rounding", "half_up")
+    disposal_reading = kpi.get("disposal_reading", "chibi")
+    if disposal_reading not in ("chibi", "standard"):
+        raise ValueError(f"{path}: [kpi] disposal_reading must be chibi (处置结案÷立案派遣) or standard (处置数÷应处置数)")
     if rounding not in ("half_up", "half_even"):
         raise ValueError(f"{path}: [kpi] rounding must be half_up (四舍五入) or half_even (GB/T 8170)")
     if not 1 <= satisfied_min <= 5 or deferred_policy not in ("pause", "ignore") \
@@ -86,6 +90,7 @@ def load_city(path: Path | None = None) -> CityConfig:
         extended_policy=extended_policy,
         extension_limits=extension_limits,
         rounding=rounding,
+        disposal_reading=disposal_reading,
     )
 
 

@@ -68,9 +68,9 @@ def list_columns() -> dict[str, Col]:
 
 TIMELINE_COLUMNS = {
     "seq": Col("序号", "count"), "step_zh": Col("环节"), "step_at": Col("时间", "datetime"),
-    "unit_name": Col("单位"), "elapsed_minutes": Col("距上一环节（分钟）", "count"),
-    "elapsed_work_hours": Col("距上一环节（工作时）", "hours"), "deadline_at": Col("时限截止", "datetime"),
-    "limit_work_hours": Col("时限（工作时）", "hours"), "over_label": Col("是否超时", width="small"),
+    "unit_name": Col("单位"), "elapsed_minutes": Col("本环节用时（分钟）", "count"),
+    "elapsed_work_hours": Col("本环节用时（工作时）", "hours"), "limit_text": Col("本环节时限"),
+    "deadline_at": Col("本环节截止", "datetime"), "over_label": Col("是否超时", width="small"),
     "over_work_hours": Col("超时（工作时）", "hours"), "opinion": Col("处理意见", width="large"),
 }
 
@@ -228,7 +228,8 @@ def render_reporter(case: dict) -> None:
 
 def render_timeline(case: dict, steps: pd.DataFrame) -> None:
     st.markdown("##### :material/timeline: 办理时间线")
-    st.caption("用时按工作时计（办公时段、节假日与调休）；时限为该环节的截止时间，超时环节标红")
+    st.caption("用时：上一环节到本环节，按工作时计（办公时段、节假日与调休）；时限：该小类本环节的规定时限；"
+               "截止：本环节的截止时间（结案环节为整个案件的结案时限），超时环节标红")
     if steps.empty:
         render_empty("该案件没有环节记录")
         return
@@ -243,10 +244,11 @@ def render_timeline(case: dict, steps: pd.DataFrame) -> None:
             body.markdown(f":{colour}[:material/{icon}:] **{md_escape(row.step_zh)}**{unit}")
             parts = []
             if pd.notna(row.previous_at):
-                parts.append(f"距上一环节 {format_duration(row.elapsed_minutes)}（{row.elapsed_work_hours:.1f} 工作时）")
+                parts.append(f"本环节用时 {format_duration(row.elapsed_minutes)}（{row.elapsed_work_hours:.1f} 工作时）")
+            if isinstance(row.limit_text, str):
+                parts.append(f"本环节时限 {row.limit_text}")
             if pd.notna(row.deadline_at):
-                limit = f"，时限 {row.limit_work_hours:.1f} 工作时" if pd.notna(row.limit_work_hours) and row.limit_work_hours > 0 else ""
-                parts.append(f"截止 {row.deadline_at:%m月%d日 %H:%M}{limit}")
+                parts.append(f"截止 {row.deadline_at:%m月%d日 %H:%M}")
                 parts.append(f":red[**超时 {row.over_work_hours:.1f} 工作时**]" if over else ":green[按时]")
             if parts:
                 body.caption(" · ".join(parts))

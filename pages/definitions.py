@@ -12,7 +12,8 @@ from data.config import REFERENCE_DIR, load_city
 from data.deadlines import DeadlinePolicy, limits_table
 from data.holidays import RULE_NAME
 from data.worktime import PACKAGE_YEARS, load_time_limits
-from queries.kpis import PUBLISHED_MAPPING, SECTIONS, SET_LABELS, definitions_frame, format_value, kpi_value, registry
+from queries.kpis import (DISPOSAL_READINGS, PENDING_RULE, PUBLISHED_MAPPING, SECTIONS, SET_LABELS, definitions_frame,
+                          format_value, kpi_value, registry)
 from queries.numbers import RULE_LABELS
 from data.signals_config import load_signals  # noqa: I001 - grouped with the signal queries below
 from queries import anomalies as anomaly_q
@@ -23,7 +24,7 @@ from queries import reporters as reporter_q
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
-from ui.widgets import render_case_links
+from ui.widgets import pending_count, render_case_links
 
 PER_ROW = 3
 ENTITY_NAMES = {"unit": "责任单位", "area": "区域（区县、街道、社区、网格）"}
@@ -41,6 +42,9 @@ def render_definition(kpi, row: pd.Series) -> None:
         elif kpi.denominator:
             lines.append(f"**分子**　{SET_LABELS[kpi.numerator_set]}：{int(row[kpi.numerator]):,} 件")
             lines.append(f"**分母**　{SET_LABELS[kpi.denominator_set]}：{int(row[kpi.denominator]):,} 件")
+            if kpi.pending:
+                lines.append(f"**在办未到期**　{pending_count(kpi, row):,} 件：统计期尚未结束、仍在时限内办理，"
+                             "不算未处置，不计入分母")
         else:
             lines.append(f"**计数**　{SET_LABELS[kpi.numerator_set]}：{int(row[kpi.numerator]):,} 件")
         lines.append(f"**排除**　{kpi.exclusions}")
@@ -66,6 +70,7 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
             "- 结案、处置、派遣一律截至统计期末计数（当前周期截至此刻），以前各期数字不随之后的结案而变",
             f"- 满意：回访评分不低于 {city.satisfied_min_score} 分",
             f"- 公众举报来源：{'、'.join(sources.get(s, s) for s in city.public_sources)}",
+            f"- 处置率口径：{DISPOSAL_READINGS[city.disposal_reading]}；{PENDING_RULE}",
             f"- 排行榜门槛：样本量不少于 {city.league_min_volume} 件",
             f"- 数值修约：{RULE_LABELS[city.rounding]}，按分子 ÷ 分母的精确值修约到 0.01 个百分点；"
             "卡片、表格、大屏、导出与通报一致",

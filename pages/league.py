@@ -128,11 +128,10 @@ def main() -> None:
     table = league_table(frame, previous, key, kpis, config, city.league_min_volume, area_group=area_group)
 
     end = scope.end_date - timedelta(days=1)
-    prev_end = previous_scope.end_date - timedelta(days=1)
     rule = (f"**排名门槛**：仅对{measure.volume_label}不少于 **{city.league_min_volume} 件**的{entity}排名"
-            f"（city.toml league_min_volume）；{TIE_RULE}。  \n"
-            f"**比较**：统计期 {scope.start_date:%Y年%m月%d日} 至 {end:%Y年%m月%d日}，名次变化与上一同长度周期"
-            f"（{previous_scope.start_date:%Y年%m月%d日} 至 {prev_end:%Y年%m月%d日}）比较。")
+            f"（门槛可由运营方在城市配置中调整）；{TIE_RULE}。  \n"
+            f"**比较**：统计期 {scope.start_date:%Y年%m月%d日} 至 {end:%Y年%m月%d日}，"
+            f"名次变化{scope.previous_caption}。")
     if preset is not None:
         rule += f"  \n**{preset.label}**：" + "；".join(c.describe(kpis) for c in preset.components) + \
                 f"。等级：{config.grade_rule()}。"

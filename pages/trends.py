@@ -11,6 +11,7 @@ import streamlit as st
 from charts.style import ACCENT, PRIMARY
 from charts.trend import (counts_with_comparisons, growth_rate, handling_time_chart, hour_weekday_heatmap,
                           source_mix_chart, top_category_bars)
+from queries.periods import year_ago_caption
 from queries.scope import Scope
 from queries.trends import GRAINS, TREND_MEASURES, auto_grain
 from ui import cache, filters
@@ -47,7 +48,8 @@ def main() -> None:
 
     st.title("案件趋势")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
-               f"（{scope.days} 天）· 同比：与去年同期比较；环比：与上一个同长度周期比较")
+               f"（{scope.days} 天）· {year_ago_caption(scope.start_date, scope.end_date)}；"
+               f"环比：{scope.previous_caption}")
     c1, c2, _ = st.columns([3, 3, 4], vertical_alignment="bottom")
     with c1:
         measure = filters.render_choice("measure", "指标", TREND_MEASURES, "accepted")

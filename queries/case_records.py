@@ -237,20 +237,31 @@ def case_detail(source: CursorSource, scope: Scope, case_id: int) -> dict | None
     return row
 
 
+LIMIT_UNITS = {"work_hours": "工作时", "work_days": "工作日", "natural_hours": "小时"}
+
+
+def limit_text(amount, unit) -> str | None:
+    """A configured step limit as read: "4 工作时", "20 工作日", "2 小时"; None when there is none."""
+    if amount is None or pd.isna(amount) or unit not in LIMIT_UNITS:
+        return None
+    return f"{float(amount):g} {LIMIT_UNITS[unit]}"
+
+
 def case_timeline(source: CursorSource, scope: Scope, case_id: int) -> pd.DataFrame:
-    """Steps in order with: step_zh; elapsed since the previous step (natural minutes and working
-    hours); the limit in working hours from the previous step to the step's deadline; is_over_limit
-    and over_work_hours when the step happened after its deadline; the opinion scrubbed."""
+    """Steps in order with: step_zh; its own duration, from the previous step (natural minutes and
+    working hours); its own deadline and configured limit (limit_text: "4 工作时", "20 工作日");
+    is_over_limit and over_work_hours when the step happened after its own deadline; the opinion scrubbed.
+    A dispatch row shows the dispatch limit, not the handling limit the unit then works to."""
     steps = fetch(source, "case_timeline", scope, case_id=int(case_id))
     if steps.empty:
-        return steps.assign(step_zh=[], elapsed_minutes=[], elapsed_work_hours=[], limit_work_hours=[],
+        return steps.assign(step_zh=[], elapsed_minutes=[], elapsed_work_hours=[], limit_text=[],
                             is_over_limit=[], over_work_hours=[])
     steps["step_zh"] = steps.step.map(STEP_ZH).fillna(steps.step)
     steps["opinion"] = steps.opinion.map(scrub_text)
     steps["elapsed_minutes"] = ((steps.step_at - steps.previous_at).dt.total_seconds() // 60).astype("Int64")
     steps["elapsed_work_hours"] = [_work_hours(a, b) for a, b in zip(steps.previous_at, steps.step_at)]
-    steps["limit_work_hours"] = [_work_hours(a, d) if pd.notna(d) else None
-                                 for a, d in zip(steps.previous_at, steps.deadline_at)]
+    steps["limit_text"] = pd.Series([limit_text(a, u) for a, u in zip(steps.limit_amount, steps.limit_unit)],
+                                    index=steps.index, dtype=object)
     over = steps.deadline_at.notna() & (steps.step_at > steps.deadline_at)
     steps["is_over_limit"] = over
     steps["over_work_hours"] = [_work_hours(d, s) if o else None

@@ -18,7 +18,7 @@ GROUP_COLUMNS = ("group_code", "name", "peer_group", "parent_code", "population"
 # The one count that moves with the clock whatever the window (overdue_counts.sql).
 LIVE_COLUMN = "overdue_open_count"
 AREA_SUMMARY_COLUMNS = ("accepted_count", "due_count", "due_on_time_count", "disposal_den", "disposal_num",
-                        "overdue_open_count")
+                        "handle_due_count", "handle_due_handled_count", "overdue_open_count")
 
 
 def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, ...] | None = None, *,

@@ -54,6 +54,9 @@ SET_LABELS = {
     "in_closed": "期内办结的案件",
     "in_disposal_den": "立案派遣案件",
     "in_disposal_num": "处置结案的案件",
+    "in_disposal_pending": "在办未到期的案件（立案派遣后尚未结案、结案时限未到）",
+    "in_handle_due_handled": "应处置中已处置的案件",
+    "in_handle_pending": "在办未到期的案件（尚未处置、处置时限未到）",
     "in_handle_due": "应处置案件",
     "in_handled_on_time": "按时处置的案件",
     "in_handled": "统计期内处置完毕的派遣案件",
@@ -84,6 +87,10 @@ class Kpi:
     basis: str | None = None  # "hours": column with the number of cases the statistic is over
     p90: str | None = None    # "hours": column of the 90th percentile
     unit: str = "件"          # what a count counts, for tooltips ("人", "次", "小时", "元")
+    # A period that includes now: cases still within their limit, kept out of the denominator and
+    # shown apart (在办未到期 N 件): kpi_counts column and case_facts flag.
+    pending: str | None = None
+    pending_set: str | None = None
 
     @property
     def volume_column(self) -> str:
@@ -104,6 +111,25 @@ def _exclusion_texts(city: CityConfig) -> dict[str, str]:
     }
 
 
+PENDING_RULE = "当前周期内仍在时限内办理的案件（在办未到期）不算未处置，单独列出，不计入分母"
+DISPOSAL_READINGS = {"chibi": "处置结案数 ÷ 立案派遣数（赤壁季度通报口径）",
+                     "standard": "处置数 ÷ 应处置数（数字化城管标准口径）"}
+
+
+def disposal_kpi(city: CityConfig, ex: dict[str, str], by_end: str) -> Kpi:
+    """处置率 under the city's reading (city.toml [kpi] disposal_reading)."""
+    if city.disposal_reading == "standard":
+        return Kpi("disposal_rate", "处置率", "处置数 ÷ 应处置数", "handle_due_handled_count", "handle_due_count",
+                   "in_handle_due_handled", "in_handle_due",
+                   f"{ex['handle']}；应处置：处置时限落在统计期内、{by_end}已到期的派遣案件；处置数：其中已回复处置完毕的"
+                   f"（按期或超期）；{PENDING_RULE}", "rate", "标准口径：应处置案件中已处置的比例",
+                   section="closing", pending="handle_pending_count", pending_set="in_handle_pending")
+    return Kpi("disposal_rate", "处置率", "处置结案数 ÷ 立案派遣数", "disposal_num", "disposal_den", "in_disposal_num",
+               "in_disposal_den", f"{ex['cancelled']}；不含挂账案件；分母：统计期内立案且{by_end}已派遣或自行处置的案件；"
+               f"分子：其中{by_end}已结案的案件；{PENDING_RULE}", "rate", "赤壁口径：已处置结案 ÷ 已立案派遣",
+               section="closing", pending="disposal_pending_count", pending_set="in_disposal_pending")
+
+
 def registry(city: CityConfig) -> dict[str, Kpi]:
     ex = _exclusion_texts(city)
     by_end = "截至统计期末（当前周期为此刻）"
@@ -120,8 +146,9 @@ def registry(city: CityConfig) -> dict[str, Kpi]:
         Kpi("due", "应结案数", f"结案时限落在统计期内、{by_end}已到期的案件数（无论是否已结案）", "due_count", None,
             "in_due", None, ex["due"], "count",
             "标准分母：逾期未结的案件到期即计入，而不是等到结案时才出现"),
-        Kpi("closed", "结案数", f"应结案案件中{by_end}已结案的案件数", "due_closed_count", None, "in_due_closed",
-            None, ex["due"], "count", "结案率的分子；统计期末之后才结案的不计入该期"),
+        Kpi("closed", "结案数（应结案中）", f"应结案案件中{by_end}已结案的案件数", "due_closed_count", None,
+            "in_due_closed", None, ex["due"], "count",
+            "结案率的分子（通报中的“结案”）：只计结案时限落在统计期内的案件；统计期内全部结案件数见“期内办结数”"),
         Kpi("on_time_closed", "按期结案数", "应结案案件中在结案时限内结案的案件数", "due_on_time_count", None,
             "in_due_on_time", None, ex["due"], "count", "按期结案率的分子"),
         Kpi("closed_in_period", "期内办结数", "统计期内完成结案的全部案件数（含此前到期的）", "closed_count", None,
@@ -133,13 +160,11 @@ def registry(city: CityConfig) -> dict[str, Kpi]:
             "is_overdue_open", None, "不含作废、挂账、不予立案案件；实时，不受统计期限制", "count",
             "此刻仍未结案且已超期的案件", higher_is_better=False, is_live=True),
         # ── 结案与处置 ──
-        Kpi("closing_rate", "结案率", "结案数 ÷ 应结案数", "due_closed_count", "due_count", "in_due_closed", "in_due",
+        Kpi("closing_rate", "结案率", "结案数（应结案中）÷ 应结案数", "due_closed_count", "due_count", "in_due_closed", "in_due",
             ex["due"], "rate", "应结案案件中已经结案的比例", section="closing"),
         Kpi("on_time_rate", "按期结案率", "按期结案数 ÷ 应结案数", "due_on_time_count", "due_count", "in_due_on_time",
             "in_due", ex["due"], "rate", "应结案案件中在结案时限内结案的比例", section="closing"),
-        Kpi("disposal_rate", "处置率", "处置结案数 ÷ 立案派遣数", "disposal_num", "disposal_den", "in_disposal_num",
-            "in_disposal_den", f"{ex['cancelled']}；不含挂账案件；分母：统计期内立案且{by_end}已派遣或自行处置的案件；"
-            f"分子：其中{by_end}已结案的案件", "rate", "赤壁口径：已处置结案 ÷ 已立案派遣", section="closing"),
+        disposal_kpi(city, ex, by_end),
         Kpi("on_time_disposal_rate", "按时处置率", "按时处置数 ÷ 应处置数", "handled_on_time_count", "handle_due_count",
             "in_handled_on_time", "in_handle_due",
             f"{ex['handle']}；应处置：处置时限落在统计期内、{by_end}已到期的派遣案件", "rate",
@@ -237,14 +262,16 @@ def people_registry() -> dict[str, Kpi]:
 def case_sets(city: CityConfig) -> dict[str, str]:
     """case_facts flag -> Chinese label of the set of cases behind a KPI number (an allow-list:
     a URL or widget may only name one of these)."""
-    used = {s for k in registry(city).values() for s in (k.numerator_set, k.denominator_set) if s}
+    readings = [replace(city, disposal_reading=r) for r in DISPOSAL_READINGS]   # a link stays valid if the reading changes
+    used = {s for c in readings for k in registry(c).values() for s in (k.numerator_set, k.denominator_set,
+                                                                         k.pending_set) if s}
     return {flag: label for flag, label in SET_LABELS.items() if flag in used}
 
 
 def kpi_columns(kpis: Iterable[Kpi]) -> tuple[str, ...]:
     """The kpi_counts columns that the figures, tooltips and case links of `kpis` read, in first-use
     order; fetch only these (queries.cases.kpi_counts `columns`) when a view shows a few KPIs."""
-    wanted = (c for k in kpis for c in (k.numerator, k.denominator, k.basis, k.p90) if c)
+    wanted = (c for k in kpis for c in (k.numerator, k.denominator, k.basis, k.p90, k.pending) if c)
     return tuple(dict.fromkeys(wanted))
 
 
@@ -322,9 +349,11 @@ def definitions_frame(kpis: dict[str, Kpi], row: pd.Series) -> pd.DataFrame:
             "公式": k.formula, "分子口径": SET_LABELS[k.numerator_set],
             "分母口径": SET_LABELS[k.denominator_set] if k.denominator_set else "",
             "排除": k.exclusions, "考核岗位": k.role, "说明": k.description,
+            "在办未到期": int(row[k.pending]) if k.pending and k.pending in row.index else None,
         })
     frame = pd.DataFrame(records)
     frame["分母"] = frame["分母"].astype("Int64")
+    frame["在办未到期"] = frame["在办未到期"].astype("Int64")
     return frame
 
 

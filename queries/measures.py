@@ -32,6 +32,13 @@ class AreaMeasure:
     higher_is_better: bool
 
 
+def _disposal_sides(disp) -> tuple[str, str, str]:
+    """(numerator label, denominator column, denominator label) of 处置率 under the city's reading."""
+    if disp.numerator == "handle_due_handled_count":
+        return "处置数", disp.denominator, "应处置数"
+    return "处置结案数", disp.denominator, "立案派遣数"
+
+
 def area_measures(city: CityConfig) -> dict[str, AreaMeasure]:
     kpis = registry(city)
     acc, disp, ontime, overdue = kpis["accepted"], kpis["disposal_rate"], kpis["on_time_rate"], kpis["overdue_open"]
@@ -41,7 +48,7 @@ def area_measures(city: CityConfig) -> dict[str, AreaMeasure]:
         AreaMeasure("per10k", "每万人受理数", "件/万人", "decimal", "accepted_count", acc.label, "population",
                     "常住人口", 10_000.0, f"{acc.label} ÷ 常住人口 × 10000", acc.exclusions + "；人口未知的区域显示“—”",
                     "accepted", higher_is_better=False),
-        AreaMeasure("disposal", disp.label, "%", "rate", "disposal_num", "处置结案数", "disposal_den", "立案派遣数",
+        AreaMeasure("disposal", disp.label, "%", "rate", disp.numerator, *_disposal_sides(disp),
                     1.0, disp.formula, disp.exclusions, "accepted", higher_is_better=True),
         AreaMeasure("on_time", ontime.label, "%", "rate", "due_on_time_count", "按期结案数", "due_count", "应结案数",
                     1.0, ontime.formula, ontime.exclusions, "accepted", higher_is_better=True),

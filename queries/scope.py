@@ -6,7 +6,9 @@ only ever narrow inside access, and the SQL prefix in queries/sql/_scoped.sql in
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+
+from queries.periods import previous_caption, scope_previous, scope_year_ago
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,6 @@ class Access:
         return cls(units=tuple(sorted(set(codes))), label=label)
 
 
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
 _NO_WINDOW = date(2000, 1, 1)   # any fixed day: Scope.live results do not read the window
 
 
@@ -93,6 +88,9 @@ class Scope:
     exclude_shelved_due: bool = True        # 应结案数 minus 挂账
     satisfied_min: int = 4                  # 满意率: lowest satisfied callback score
     public_sources: tuple[str, ...] = ("hotline", "app", "media")  # 监督举报率: reports by the public
+    # The kind of period the window is (day | week | month | quarter | year, "" = rolling or free dates):
+    # it decides the comparison window (queries/periods.py), not this window's results.
+    period: str = ""
 
     def params(self) -> dict:
         """Named parameters for the scope prefix; every one of them is used by _scoped.sql."""
@@ -128,13 +126,18 @@ class Scope:
                        majors=None, categories=None, sources=None, units=None)
 
     def previous_period(self) -> "Scope":
-        """The window of equal length just before this one (for 环比 and rank change)."""
-        days = (self.end_date - self.start_date).days
-        return replace(self, start_date=self.start_date - timedelta(days=days), end_date=self.start_date)
+        """The comparison window (环比 and rank change): the previous calendar month / quarter / year
+        (to the same day while this one runs), or the window of equal length just before a rolling
+        one; rules and captions in queries/periods.py."""
+        return scope_previous(self)
 
     def year_ago(self) -> "Scope":
-        """The same window one year earlier (for 同比); 29 February becomes 28 February."""
-        return replace(self, start_date=_year_before(self.start_date), end_date=_year_before(self.end_date))
+        """The same calendar window one year earlier (for 同比); 29 February becomes 28 February."""
+        return scope_year_ago(self)
+
+    @property
+    def previous_caption(self) -> str:
+        return previous_caption(self.start_date, self.end_date, self.period)
 
     def has_ended(self) -> bool:
         """The window ended at or before now_at: its "by period end" figures are final."""

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from queries import cases as case_queries
+from queries.periods import previous_window
 from queries.runner import CursorSource, fetch
 from queries.scope import Access, Scope
 
@@ -38,11 +39,10 @@ def month_start(day: date) -> date:
 
 
 def previous_month_same_days(day: date) -> tuple[date, date]:
-    """[first of last month, first + the days elapsed this month), capped at the end of last month."""
-    this_first = month_start(day)
-    last_first = month_start(this_first - timedelta(days=1))
-    end = min(last_first + timedelta(days=(day - this_first).days + 1), this_first)
-    return last_first, end
+    """[first of last month, the same day of last month] (half-open), capped at the end of last month:
+    the overview's 本月 comparison too (queries/periods.py)."""
+    start, end, _ = previous_window(month_start(day), day + timedelta(days=1), "month")
+    return start, end
 
 
 def wall_scopes(now_at: datetime, access: Access, *, league_days: int, exclude_shelved: bool = True,
@@ -51,13 +51,13 @@ def wall_scopes(now_at: datetime, access: Access, *, league_days: int, exclude_s
     tomorrow = today + timedelta(days=1)
     base = Scope(start_date=today, end_date=tomorrow, access=access, now_at=now_at,
                  exclude_shelved=exclude_shelved, exclude_deferred=exclude_deferred)
-    last_first, last_end = previous_month_same_days(today)
+    month = replace(base, start_date=month_start(today), period="month")
     return WallScopes(
         today=base,
         pace=replace(base, start_date=today - timedelta(days=1)),
         hours=replace(base, start_date=today - timedelta(days=2)),
-        month=replace(base, start_date=month_start(today)),
-        last_month=replace(base, start_date=last_first, end_date=last_end),
+        month=month,
+        last_month=month.previous_period(),   # to the same day and moment of last month
         league=replace(base, start_date=tomorrow - timedelta(days=league_days)),
     )
 

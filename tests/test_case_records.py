@@ -162,8 +162,12 @@ def test_confidential_sources_and_reporters_show_confidential(con):
 
 
 def test_timeline_measures_each_step_in_working_hours_and_marks_the_late_ones(con):
-    # Monday 2026-11-02; office hours 08:30-12:00 and 14:00-17:30
-    case(con, 1, datetime(2026, 11, 2, 9), dispatch_count=2, status="dispatched", dispatched_at=datetime(2026, 11, 2, 10))
+    # Monday 2026-11-02; office hours 08:30-12:00 and 14:00-17:30. Each step is judged by its own
+    # deadline (the case's column for that step) and shows its own configured limit.
+    con.executemany("INSERT INTO time_limits VALUES (?, ?, ?, ?)", [
+        ("*", "dispatch", 1, "work_hours"), ("*", "handle", 1, "work_days"), ("S0101", "handle", 4, "work_hours")])
+    case(con, 1, datetime(2026, 11, 2, 9), dispatch_count=2, status="dispatched", dispatched_at=datetime(2026, 11, 2, 10),
+         dispatch_deadline_at=datetime(2026, 11, 2, 11), handle_deadline_at=datetime(2026, 11, 2, 16))
     add_step(con, 1, 1, "report", datetime(2026, 11, 2, 9), opinion="问题上报")
     add_step(con, 1, 2, "dispatch", datetime(2026, 11, 2, 10), unit_code="C001", deadline_at=datetime(2026, 11, 2, 16))
     add_step(con, 1, 3, "redispatch", datetime(2026, 11, 2, 11), unit_code="C001", opinion="非本单位职责，联系13812345678")
@@ -175,9 +179,12 @@ def test_timeline_measures_each_step_in_working_hours_and_marks_the_late_ones(co
     assert steps.unit_name.tolist()[1:] == ["市城管局", "市城管局", "资阳区城管局", "资阳区城管局"]
     assert steps.elapsed_minutes.tolist()[1:] == [60, 60, 30, 1290]
     assert steps.elapsed_work_hours.tolist()[1:] == [1.0, 1.0, 0.5, 4.5]      # 11:30-12, 14-17:30, 08:30-09
-    assert steps.is_over_limit.tolist() == [False, False, False, False, True]
+    assert steps.is_over_limit.tolist() == [False, False, False, True, True]  # the second dispatch came late
+    assert steps.over_work_hours.tolist()[3] == 0.5                           # 11:00-11:30 past the dispatch deadline
     assert steps.over_work_hours.tolist()[4] == 2.0                           # 16:00-17:30 and 08:30-09:00
-    assert steps.limit_work_hours.tolist()[1] == 5.0                          # 09-12 and 14-16
+    # The dispatch step shows the dispatch limit, not the handling limit the unit then works to;
+    # the handling step shows its 小类's own limit.
+    assert steps.limit_text.tolist() == [None, "1 工作时", None, "1 工作时", "4 工作时"]
     assert steps.opinion.tolist()[2] == "非本单位职责，联系138****5678"
     detail = r.case_detail(con, scope(), 1)
     assert detail["bounce_count"] == 1 and detail["redispatch_count"] == 1

@@ -25,8 +25,9 @@ def app_env(tmp_path, monkeypatch):
     # window: 近30天 ending 2026-11-23 (pinned now 10:00). 资阳区: 4 cases, 赫山区: 2.
     on_time = add_case(con, case_id=101, case_no="S0101202611020001", reported_at=d(2), accepted_at=d(2), filed_at=d(2),
                        dispatched_at=d(2, 10), handled_at=d(3), verified_at=d(3, 10), closed_at=d(3, 11),
-                       deadline_at=d(4, 17), status="closed", source="hotline", dispatch_count=2,
-                       description="路口暴露垃圾，请回电13912345678")
+                       deadline_at=d(4, 17), dispatch_deadline_at=d(2, 12), handle_deadline_at=d(2, 16), status="closed",
+                       source="hotline",
+                       dispatch_count=2, description="路口暴露垃圾，请回电13912345678")
     add_private(con, on_time, name="张三丰", phone="138-1234-5678", id_no="430902199001011234")
     add_step(con, on_time, 1, "report", d(2), opinion="问题上报")
     add_step(con, on_time, 2, "dispatch", d(2, 10), unit_code="C001", deadline_at=d(2, 16))

@@ -178,12 +178,13 @@ def render_identity(access: Access) -> None:
 
 
 def calendar_warning(years: tuple[int, ...]) -> str | None:
-    """The visible notice when the data relies on a year with no holiday schedule (weekend fallback)."""
+    """The visible notice when the data relies on a year with no published holiday schedule (statutory
+    fallback). Chinese only: where the operator adds the schedule is in docs (the calendar override file)."""
     text = cache.calendar().warning_text(years)
     if not text:
         return None
-    overrides = load_city().calendar_overrides_path.relative_to(PROJECT_ROOT)
-    return f"{text}：期限与工作时按周一至周五计算，可能不准。请在 {overrides} 中补充该年的放假与调休安排。"
+    return (f"{text}：该年的调休上班日与补假安排按周一至周五计算，期限与工作时可能相差一两天。"
+            "国务院公布该年放假安排后，请系统管理员补充到节假日补充表。")
 
 
 def render_calendar_warning(scope: Scope) -> None:

@@ -39,6 +39,9 @@ PRESETS = {
     "custom": "自定义",
 }
 DEFAULT_PRESET = "last30"
+# The calendar period of a preset (queries/periods.py picks its comparison window); rolling and free
+# windows have none (a free window that is exactly a calendar month or quarter is recognised there).
+PRESET_PERIODS = {"today": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 AREA_KEYS = ("district", "street", "community", "grid")
 # URL name -> label of the multi-select filters on case attributes (values are lists of codes).
 LIST_FILTERS = {"kind": "部件/事件", "major": "大类", "category": "小类", "source": "来源", "unit": "责任单位"}
@@ -243,7 +246,8 @@ def render_filters(access: Access, *, show_area: bool = True, exclude_shelved: b
     st.sidebar.caption(f"{start:%Y年%m月%d日} 至 {end - timedelta(days=1):%Y年%m月%d日}")
 
     scope = Scope(start_date=start, end_date=end, access=access, now_at=now(),
-                  exclude_shelved=exclude_shelved, exclude_deferred=exclude_deferred)
+                  exclude_shelved=exclude_shelved, exclude_deferred=exclude_deferred,
+                  period=PRESET_PERIODS.get(preset, ""))
     chosen: dict[str, str | None] = {k: None for k in AREA_KEYS}
     if show_area:
         chosen = _render_areas(scope)

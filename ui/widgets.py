@@ -28,8 +28,18 @@ def kpi_help(kpi: Kpi, row: pd.Series) -> str:
     else:
         lines.append(f"本次：{format_value(kpi_value(row, kpi), kpi.fmt)}"
                      + (f" {kpi.unit}" if kpi.fmt == "count" else ""))
+    pending = pending_count(kpi, row)
+    if pending:
+        lines.append(f"在办未到期 {pending:,} 件：统计期尚未结束、仍在时限内办理，不算未处置，未计入分母")
     lines.append(f"口径：{kpi.exclusions}")
     return "\n\n".join(lines)
+
+
+def pending_count(kpi: Kpi, row: pd.Series) -> int:
+    """在办未到期: cases of a running period still within their limit (0 when the KPI has no such rule)."""
+    if not kpi.pending or kpi.pending not in row.index or pd.isna(row[kpi.pending]):
+        return 0
+    return int(row[kpi.pending])
 
 
 def delta_text(kpi: Kpi, value: float | None, before: float | None) -> str | None:
@@ -68,8 +78,10 @@ def case_links(kpi: Kpi, row: pd.Series) -> list[tuple[str, str, int]]:
     if kpi.fmt == "hours":
         return [("查看案件", kpi.numerator_set, int(row[kpi.basis]))]
     if kpi.denominator:
+        pending = pending_count(kpi, row)
         return [("分子", kpi.numerator_set, int(row[kpi.numerator])),
-                ("分母", kpi.denominator_set, int(row[kpi.denominator]))]
+                ("分母", kpi.denominator_set, int(row[kpi.denominator]))] \
+            + ([("在办未到期", kpi.pending_set, pending)] if pending else [])
     return [("查看案件", kpi.numerator_set, int(row[kpi.numerator]))]
 
 
@@ -91,7 +103,8 @@ def render_case_links(kpi: Kpi, row: pd.Series, *, text_fallback: bool = True) -
         if extra:
             st.caption(extra)
         for label, flag, count in links:
-            text = f"{label} {count:,}" if label != "查看案件" else f"{count:,} 件"
+            text = f"{label} {count:,}" if label not in ("查看案件", "在办未到期") else \
+                (f"{count:,} 件" if label == "查看案件" else f"在办未到期 {count:,} 件")
             st.page_link(CASES_PAGE, label=text, icon=":material/list_alt:",
                          query_params=case_list_params(flag, filters), help=f"打开{SET_LABELS[flag]}清单")
 

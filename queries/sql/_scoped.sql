@@ -62,6 +62,9 @@ ref_sources AS (
 ref_steps AS (
     SELECT * FROM steps
 ),
+ref_time_limits AS (
+    SELECT * FROM time_limits
+),
 -- One row per calendar date with the working days before it: working minutes at a timestamp t are
 -- workdays_before × office minutes per day + the office minutes of t's own day before t (see
 -- queries/worktime_sql.py). A date outside the calendar has no row, so its duration is NULL (unknown).
@@ -107,10 +110,18 @@ case_facts AS (
         -- 期内办结: every closure in the window, whenever the case was due
         coalesce(c.closed_at >= w.start_at AND c.closed_at < w.end_at
                  AND NOT (c.is_cancelled AND $exclude_cancelled), false) AS in_closed,
+        -- 在办未到期 (only in a period that includes now): filed in the window and dispatched, still open
+        -- and its closing deadline still ahead. Not a failure: it leaves the 处置率 denominator.
+        coalesce(w.end_at > w.now_at AND c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT c.is_shelved
+                 AND NOT (c.is_cancelled AND $exclude_cancelled)
+                 AND (c.dispatched_at < w.now_at OR c.is_self_handled)
+                 AND (c.closed_at IS NULL OR c.closed_at >= w.now_at) AND c.deadline_at >= w.now_at,
+                 false) AS in_disposal_pending,
         -- 处置率 (赤壁): filed in the window and dispatched or self-handled by period end; closed by then
         coalesce(c.filed_at >= w.start_at AND c.filed_at < w.end_at AND NOT c.is_shelved
                  AND NOT (c.is_cancelled AND $exclude_cancelled)
-                 AND (c.dispatched_at < least(w.end_at, w.now_at) OR c.is_self_handled), false) AS in_disposal_den,
+                 AND (c.dispatched_at < least(w.end_at, w.now_at) OR c.is_self_handled)
+                 AND NOT in_disposal_pending, false) AS in_disposal_den,
         coalesce(in_disposal_den AND c.closed_at < least(w.end_at, w.now_at), false) AS in_disposal_num,
         -- 按时处置: handling deadline in the window, by period end; handled within it
         coalesce(c.handle_deadline_at >= w.start_at AND c.handle_deadline_at < least(w.end_at, w.now_at)
@@ -118,6 +129,14 @@ case_facts AS (
                  AND NOT (c.is_shelved AND $exclude_shelved_due) AND NOT (c.is_deferred AND $exclude_deferred),
                  false) AS in_handle_due,
         coalesce(in_handle_due AND c.handled_at <= c.handle_deadline_at, false) AS in_handled_on_time,
+        -- 处置率 (standard reading): of 应处置, handled by period end (on time or late)
+        coalesce(in_handle_due AND c.handled_at < least(w.end_at, w.now_at), false) AS in_handle_due_handled,
+        -- 在办未到期 (standard reading, a period that includes now): handling deadline later in the window
+        coalesce(w.end_at > w.now_at AND c.handle_deadline_at >= w.now_at AND c.handle_deadline_at < w.end_at
+                 AND c.dispatched_at < w.now_at AND (c.handled_at IS NULL OR c.handled_at >= w.now_at)
+                 AND NOT (c.is_cancelled AND $exclude_cancelled)
+                 AND NOT (c.is_shelved AND $exclude_shelved_due) AND NOT (c.is_deferred AND $exclude_deferred),
+                 false) AS in_handle_pending,
         -- 处置时长: dispatched cases handled in the window with a measured duration
         coalesce(c.handled_at >= w.start_at AND c.handled_at < w.end_at AND c.dispatched_at IS NOT NULL
                  AND c.handle_work_hours IS NOT NULL AND NOT (c.is_cancelled AND $exclude_cancelled),

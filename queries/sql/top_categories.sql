@@ -1,11 +1,11 @@
 -- The 小类 with most accepted cases in [$split, end), per kind (部件/事件), with their count in
--- [start, $split) (the previous period of equal length; queries.trends sets the window so).
+-- [start, $previous_end) (the comparison period, queries/periods.py; queries.trends sets the window so).
 -- Grain: one row per (kind, category) among the first $top_n of its kind; ties by category code.
--- Parameters: the scope, $split, $top_n.
+-- Parameters: the scope, $split, $previous_end, $top_n.
 WITH per_category AS (
     SELECT kind, category_code,
            count(*) FILTER (WHERE accepted_at >= $split::TIMESTAMP) AS case_count,
-           count(*) FILTER (WHERE accepted_at < $split::TIMESTAMP) AS previous_count
+           count(*) FILTER (WHERE accepted_at < $previous_end::TIMESTAMP) AS previous_count
     FROM case_facts
     WHERE in_accepted
     GROUP BY kind, category_code

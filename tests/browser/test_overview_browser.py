@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.browser.harness import ARTIFACTS, browser_page, full_screenshot, picture_path, start_server, stop_server, wait_for_app
 
-KPI_LABELS = ["受理数", "立案数", "结案数", "处置率", "按期结案率", "超期未处置"]
+KPI_LABELS = ["受理数", "立案数", "结案数（应结案中）", "处置率", "按期结案率", "超期未处置"]
 
 
 def test_first_request_after_server_start_shows_the_overview_with_chinese_menu_and_no_foreign_request(app_env):
