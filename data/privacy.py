@@ -23,7 +23,22 @@ MASK = "*"
 # Separators people (and hostile input) put between digits: whitespace incl. full-width and
 # no-break spaces, every dash, zero-width and other invisible format characters.
 _SEP = r"[\s\-\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\u00A0\u3000\u200B-\u200F\u2060-\u2064\uFEFF]"
-_RUN = re.compile(rf"\d(?:{_SEP}{{0,3}}\d)*(?:{_SEP}{{0,3}}[Xx\uFF38\uFF58])?")
+_X = r"[Xx\uFF38\uFF58]"
+_RUN = re.compile(rf"\d(?:{_SEP}{{0,3}}\d)*(?:{_SEP}{{0,3}}{_X})?")
+
+
+def _re2(pattern: str) -> str:
+    """A pattern of this module in RE2 syntax (DuckDB's regexp functions): \\uXXXX -> \\x{XXXX},
+    \\d and \\s as wide as Python's."""
+    pattern = re.sub(r"\\u([0-9A-Fa-f]{4})", r"\\x{\1}", pattern).replace(r"\d", r"\p{Nd}")
+    # Python's \s (Unicode) is wider than RE2's (ASCII): add the separators and the rest of it.
+    return pattern.replace(r"[\s", r"[\s\p{Z}\x{1C}-\x{1F}\x{85}")
+
+
+# Text the scrubber may change holds a run of 7+ digits, or of 4+ digits ending in X (see
+# _masked_positions); a SQL prefilter with this pattern (RE2) lets whole tables be scrubbed by
+# calling scrub_text only where it can matter (data/snapshot.py).
+MAY_CHANGE_RE2 = _re2(rf"\d(?:{_SEP}{{0,3}}\d){{6,}}|\d(?:{_SEP}{{0,3}}\d){{3,}}{_SEP}{{0,3}}{_X}")
 _GROUPS = re.compile(rf"{_SEP}+")
 
 
@@ -121,4 +136,4 @@ def mask_value(field: str, value: str) -> str:
     return scrub_text(value)
 
 
-__all__ = ["scrub_text", "mask_value", "PERSONAL_FIELDS", "MASK"]
+__all__ = ["scrub_text", "mask_value", "PERSONAL_FIELDS", "MASK", "MAY_CHANGE_RE2"]

@@ -397,3 +397,13 @@ CREATE TABLE IF NOT EXISTS audit_log (
     access_label VARCHAR,               -- what the identity may see, in words
     detail       VARCHAR                -- e.g. a download's file name, format and row count
 );
+
+-- ───────────────────────── writers only ─────────────────────────
+
+-- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:
+-- `shown` is its scrubbed form where that differs, else NULL. Lets each publish scrub only text it
+-- has not seen before; the readers' snapshot applies it and drops the table.
+CREATE TABLE IF NOT EXISTS scrubbed_text (
+    text_hash UBIGINT NOT NULL,             -- hash() of the raw value
+    shown     VARCHAR                       -- NULL: the scrubber leaves the value as it is
+);

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,14 +20,16 @@ from typing import Iterator
 import duckdb
 
 from data.config import PROJECT_ROOT, published_path
+from data.snapshot import refresh_scrubbed_text, write_snapshot
 
 SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "4"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
-                       # 4: cases.overdue_from_at, meta data span
+SCHEMA_VERSION = "5"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+                       # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
+                       # data (data/snapshot.py): older snapshots are republished
 
 
 class WriterBusy(RuntimeError):
@@ -41,11 +42,12 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
     """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key)
-    up to date."""
+    and the writers' scrubbed forms of free text (data/snapshot.py) up to date."""
     con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
     from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
     refresh_reporter_keys(con, db)
+    refresh_scrubbed_text(con)
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
@@ -63,7 +65,8 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     by path within a process, so reopening a replaced file at the same path returns the old data.
     Old versions are pruned after a grace period; a reader still holding one keeps its inode alive.
     The snapshot always has the current schema (older databases are brought up to it) and fresh
-    derived columns, so no writer has to maintain them.
+    derived columns, so no writer has to maintain them, and holds no raw personal data: the raw
+    values stay in `db` (data/snapshot.py).
     """
     apply_schema(con)
     refresh_derived(con, db)
@@ -77,7 +80,7 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     versions.mkdir(parents=True, exist_ok=True)
     target = versions / f"{time.time_ns()}.duckdb"
     tmp = target.with_suffix(".tmp")
-    shutil.copyfile(db, tmp)
+    write_snapshot(db, tmp)            # a copy without raw personal data (data/snapshot.py)
     os.replace(tmp, target)
     tmp_link = link.with_name(f"{link.name}.tmp{os.getpid()}")
     tmp_link.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ KPI card), case (open a case). Every detail view is audited (data/audit.py) befo
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
@@ -18,7 +19,7 @@ from queries.case_records import (DEFAULT_PAGE_SIZE, DEFAULT_SORT, EXPORT_MAX_RO
                                   is_phone_like, list_sets, parse_list_params)
 from ui import cache
 from ui.app import setup_page
-from ui.audit import record_case_view
+from ui.audit import record_case_view, record_search
 from ui.export import render_downloads
 from ui.signals import expected_of_case, recurrence_text, with_expected
 from ui.tables import Col, export_frame, render_table
@@ -109,7 +110,10 @@ def _on_page_input() -> None:
 def render_list(scope, state, sets: dict[str, str]) -> None:
     st.title("案件查询")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
-               " · 列表只显示非个人信息；点击一行查看案件详情与办理时间线（查看将记录审计日志）")
+               " · 列表只显示非个人信息；搜索只检索显示出的（已遮蔽的）文字；搜索和查看详情均记录审计日志")
+    if not record_search(scope, PAGE, state.query):
+        st.error("无法写入审计日志，暂不能搜索。请联系系统管理员。", icon=":material/gpp_bad:")
+        state = replace(state, query="")
     result = cache.get("case_list", scope, state.set_flag, state.query, state.sort, state.descending,
                        state.page, state.page_size)
 

@@ -15,8 +15,9 @@ from queries.league import TIE_RULE, export_frame, league_columns, league_table,
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
+from ui.filters import QUOTED_CHARS
 from ui.signals import add_unit_signals
-from ui.text import md_escape
+from ui.text import md_escape, md_untrusted
 from ui.widgets import render_empty
 
 BY_LEVEL = {"district": 1, "street": 2, "community": 3, "grid": 4}
@@ -39,18 +40,29 @@ def metric_options(by: str, kpis, config) -> dict[str, str]:
 def render_controls(city, kpis, config) -> tuple[str, str]:
     """The two choices, seeded from the URL on a session's first visit and written back to it."""
     bys = by_options(city)
-    if "_league_loaded" not in st.session_state:
+    notices = []
+    first_load = "_league_loaded" not in st.session_state
+    if first_load:
         st.session_state["_league_loaded"] = True
         st.session_state["lg_by"] = st.query_params.get("by", "unit")
         st.session_state["lg_metric"] = st.query_params.get("metric")
+        if st.session_state["lg_by"] not in bys:
+            notices.append(f"链接中的排名对象“{md_untrusted(st.session_state['lg_by'], QUOTED_CHARS)}”无法识别，"
+                           f"已按{bys['unit']}排名")
     if st.session_state.get("lg_by") not in bys:
         st.session_state["lg_by"] = "unit"
     left, right, _ = st.columns([5, 3, 4])
     with left:
         by = st.segmented_control("排名对象", list(bys), format_func=bys.get, key="lg_by", required=True)
     metrics = metric_options(by, kpis, config)
-    if st.session_state.get("lg_metric") not in metrics:
+    wanted = st.session_state.get("lg_metric")
+    if wanted not in metrics:
+        if first_load and wanted is not None and not notices:
+            notices.append(f"链接中的排名指标“{md_untrusted(wanted, QUOTED_CHARS)}”无法识别或不适用于"
+                           f"{md_escape(bys[by])}，已使用{md_escape(next(iter(metrics.values())))}")
         st.session_state["lg_metric"] = next(iter(metrics))
+    for notice in notices:
+        st.warning(notice, icon=":material/link_off:")
     with right:
         key = st.selectbox("排名指标", list(metrics), format_func=metrics.get, key="lg_metric")
     for name, value in (("by", by), ("metric", key)):

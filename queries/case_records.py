@@ -15,6 +15,7 @@ import pandas as pd
 from data.config import load_city
 from data.worktime import WorkCalendar
 from queries.kpis import case_sets
+from queries.params import ascii_int
 from data.privacy import scrub_text
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
@@ -27,6 +28,8 @@ PAGE_SIZES = (20, 50, 100, 200)
 # seconds); the page asks for narrower filters beyond it.
 EXPORT_MAX_ROWS = 20_000
 DEFAULT_PAGE_SIZE = 50
+MAX_PAGE = 999_999             # a page number in a URL: 1..MAX_PAGE (past the end shows the last page)
+MAX_CASE_ID = 2**63 - 1        # cases.case_id is a BIGINT
 # Sortable columns of cases -> label. The only identifiers a URL may name. Unit and district sort by
 # code: it groups a unit's (a district's) cases together and needs no name join before the page is cut.
 SORTS = {
@@ -80,6 +83,12 @@ def normalize_query(text: str | None) -> str:
     return text.strip()[:MAX_QUERY_CHARS]
 
 
+def _quoted(text: str) -> str:
+    """URL text as quoted in a notice: as typed (² stays ²), printable, at most 20 characters."""
+    text = str(text)
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:20]) + ("…" if len(text) > 20 else "")
+
+
 def search_patterns(text: str | None) -> tuple[str | None, str | None]:
     """(case number prefix pattern, description pattern) for ILIKE ... ESCAPE '\\'; None = no search.
     Phone-like searches match case numbers only."""
@@ -129,12 +138,19 @@ def parse_list_params(params: dict[str, str], sets: dict[str, str]) -> ListState
     if sort not in SORTS:
         notices.append(f"链接中的排序“{normalize_query(raw_sort)[:20]}”无法识别，已按上报时间倒序")
         sort, descending = DEFAULT_SORT, True
-    page = params.get("page") or "1"
-    page = int(page) if page.isdigit() and 0 < len(page) <= 6 and int(page) > 0 else 1
-    size = params.get("size") or str(DEFAULT_PAGE_SIZE)
-    page_size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    raw_page = params.get("page")
+    page = ascii_int(raw_page, 1, MAX_PAGE) if raw_page else 1
+    if page is None:
+        notices.append(f"链接中的页码“{_quoted(raw_page)}”无效，已显示第 1 页")
+        page = 1
+    raw_size = params.get("size")
+    page_size = ascii_int(raw_size, 1, max(PAGE_SIZES)) if raw_size else DEFAULT_PAGE_SIZE
+    if page_size not in PAGE_SIZES:
+        notices.append(f"链接中的每页条数“{_quoted(raw_size)}”无效（可选 "
+                       f"{'、'.join(map(str, PAGE_SIZES))}），已按每页 {DEFAULT_PAGE_SIZE} 条显示")
+        page_size = DEFAULT_PAGE_SIZE
     case = params.get("case")
-    case_id = int(case) if case and case.isdigit() and len(case) <= 18 else None
+    case_id = ascii_int(case, 1, MAX_CASE_ID) if case else None
     if case and case_id is None:
         notices.append("链接中的案件编号无效，已忽略")
     return ListState(set_flag, normalize_query(params.get("q")), sort, descending, page, page_size, case_id,

@@ -210,7 +210,7 @@ def test_url_state_is_validated_against_the_allow_lists():
     bad = r.parse_list_params({"set": "x; DROP TABLE cases", "sort": "description", "page": "-2", "size": "5000",
                                "case": "1 OR 1=1"}, sets)
     assert (bad.set_flag, bad.sort, bad.page, bad.page_size, bad.case_id) == (r.REPORTED_SET, "reported_at", 1, 50, None)
-    assert len(bad.notices) == 3
+    assert len(bad.notices) == 5        # set, sort, page, size and case each say what was ignored
     assert r.parse_list_params({"sort": "reported_at"}, sets).sort_param() == "reported_at"
     assert r.parse_list_params({}, sets).sort_param() is None
 

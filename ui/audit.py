@@ -66,3 +66,18 @@ def record_download(file_name: str, file_format: str, rows: int) -> None:
         write(scope, page, "download", detail=f"{file_name}（{file_format}，{rows} 行）")
     except OSError:
         st.toast("下载已完成，但访问审计记录写入失败，请告知管理员。", icon=":material/error:")
+
+
+def record_search(scope: Scope, page: str, query: str) -> bool:
+    """Writes the audit record when this session runs the free-text search `query` (once per query
+    and scope, not on reruns): a search can look for a person as a detail view can (security.md rule
+    12). Returns False when the record could not be written: the caller must not search then."""
+    marker = (query, scope)
+    if not query or st.session_state.get("_audited_search") == marker:
+        return True
+    try:
+        write(scope, page, "case_search", detail=query)
+    except OSError:
+        return False
+    st.session_state["_audited_search"] = marker
+    return True

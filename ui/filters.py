@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from queries.params import MAX_DATE, MIN_DATE, iso_date
 from queries.scope import Access, Scope
 from ui import cache
 from ui.clock import now, today
@@ -51,6 +52,7 @@ STREAMLIT_PARAMS = ("embed", "embed_options")   # Streamlit's own; always allowe
 ALL = "__all__"
 MAX_VALUE_CHARS = 2000      # a longer parameter value is dropped whole
 MAX_CODES = 300             # more codes than any list has
+MAX_CUSTOM_DAYS = 3660      # a custom window in a URL: at most ten years
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _AREA_CODE = re.compile(r"[0-9]{1,20}")
 
@@ -133,13 +135,11 @@ def parse_query_params(params: Mapping[str, str], page_params: Collection[str] |
         preset = DEFAULT_PRESET
     start = end = None
     if preset == "custom":
-        try:
-            start = date.fromisoformat(params.get("start", "")[:10])
-            end = date.fromisoformat(params.get("end", "")[:10])
-            if end < start or (end - start).days > 3660:
-                raise ValueError
-        except ValueError:
-            notices.append("链接中的起止日期无效，已使用近30天")
+        # ASCII YYYY-MM-DD within queries.params' span: year 1 or 9999 would overflow the window arithmetic
+        start, end = iso_date(params.get("start")), iso_date(params.get("end"))
+        if start is None or end is None or end < start or (end - start).days > MAX_CUSTOM_DAYS:
+            notices.append(f"链接中的起止日期无效（须为 {MIN_DATE.year}–{MAX_DATE.year} 年间、不超过 "
+                           f"{MAX_CUSTOM_DAYS} 天的 YYYY-MM-DD 日期），已使用近30天")
             preset, start, end = DEFAULT_PRESET, None, None
     areas = []
     for key in AREA_KEYS:

@@ -216,6 +216,7 @@ scoped_case_reporters AS (
              ELSE left(trim(p.reporter_name), 1) || '*' END AS reporter_name_masked,
         CASE WHEN coalesce(src.is_confidential, false) OR coalesce(p.is_confidential, false) THEN '保密'
              WHEN p.reporter_phone IS NULL THEN NULL
+             WHEN contains(p.reporter_phone, '*') THEN p.reporter_phone   -- masked in the snapshot already
              WHEN length(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g')) = 11
                   AND starts_with(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g'), '1')
                 THEN left(regexp_replace(p.reporter_phone, '[^0-9]', '', 'g'), 3) || '****'
