@@ -205,6 +205,9 @@ CREATE TABLE IF NOT EXISTS import_ledger (
     message_zh    VARCHAR,                  -- that reason, or notes (repairs made, unused columns)
     same_as_batch BIGINT                    -- an earlier complete import of the same bytes
 );
+-- the --mapping given (a name or a TOML file), NULL when detected: the landing manifest is rebuilt
+-- from the ledger after a crash between an import's commit and its manifest line
+ALTER TABLE import_ledger ADD COLUMN IF NOT EXISTS mapping_source VARCHAR;
 
 -- One row per rejected source row: nothing is dropped without its reason.
 CREATE TABLE IF NOT EXISTS import_rejects (

@@ -98,6 +98,20 @@ def _prune(versions: Path, *, current: Path, keep: int, grace_seconds: float) ->
             old.unlink(missing_ok=True)
 
 
+def has_unpublished_changes(db: Path) -> bool:
+    """True when the writers' database (or its WAL) changed after the published snapshot was
+    copied from it: a writer committed and died before publishing. Every publish copies after its
+    CHECKPOINT, so a published snapshot is never older than the file it came from."""
+    db = Path(db)
+    link = published_path(db)
+    try:
+        published_ns = os.stat(os.path.realpath(link)).st_mtime_ns
+    except OSError:
+        return db.exists()
+    changed_ns = [os.stat(p).st_mtime_ns for p in (db, db.with_name(db.name + ".wal")) if p.exists()]
+    return bool(changed_ns) and max(changed_ns) > published_ns
+
+
 @contextmanager
 def writer_lock(db: Path, *, wait_seconds: float = 120.0) -> Iterator[None]:
     """Exclusive right to write `db` (an flock on `<db>.lock`); waits up to `wait_seconds`."""

@@ -45,6 +45,8 @@ def ensure_database() -> None:
     """Builds the demo database on first start, with progress on screen; publishes it if needed,
     and again when the snapshot was published by an older version of the code (SCHEMA_VERSION)."""
     published = published_path(db_path())
+    if _recovered_at_start() and published.exists():
+        cache.repin()   # the start published what a killed writer had committed: read that
     if published.exists():
         # Only from the writers' own file: publishing a missing one would replace the data with nothing.
         if cache.meta().get("schema_version") != SCHEMA_VERSION and db_path().exists():
@@ -64,6 +66,20 @@ def ensure_database() -> None:
             seed.build(db, n_cases=None, seed=20261123, today=now().date(), progress=status.write)
         status.update(label="示例数据库已生成", state="complete", expanded=False)
     cache.repin()
+
+
+@st.cache_resource(show_spinner=False)
+def _recovered_at_start() -> bool:
+    """Once per server process: publishes commits a killed writer left unpublished and restores
+    missing landing-manifest lines (data.ingest.run.recover); True when it published."""
+    from data.ingest.run import recover
+
+    try:
+        return recover(db_path()).published
+    except Exception:  # noqa: BLE001 - a start must not fail on it; the next writer publishes anyway
+        import logging
+        logging.getLogger(__name__).exception("start-up recovery failed")
+        return False
 
 
 def _republish() -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from data.config import db_path
 from data.ingest import ledger
 from data.ingest.mapping import builtin_names
-from data.ingest.run import ImportResult, import_file, rebuild
+from data.ingest.run import ImportResult, import_file, rebuild, recover
 from data.store import WriterBusy
 
 LABELS = [("rows_read", "读取"), ("accepted", "接受"), ("inserted", "新增"), ("updated", "更新"),
@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if not args.files:
                 parser.error("请给出要导入的文件")
+            recovered = recover(db, args.landing, wait_seconds=120)
+            if recovered.published:
+                progress("上次写入已提交但未发布：已重新发布")
+            if recovered.manifest_lines_added:
+                progress(f"导入清单补记 {recovered.manifest_lines_added} 条已完成的导入")
             results = [import_file(path, db=db, mapping=args.mapping, landing_dir=args.landing, progress=progress,
                                    city_name=args.city) for path in args.files]
     except WriterBusy as exc:

@@ -1,8 +1,11 @@
 """The landing folder (every raw file, named by its sha256) and the import ledger.
 
 Landing: <landing>/<sha256>.<ext>, written once (tmp + os.replace), never changed, plus
-manifest.jsonl with one line per completed import (file name, sha256, mapping), in order: the
-database can be rebuilt from the landing folder alone (`python -m data.ingest --rebuild`).
+manifest.jsonl with one line per distinct completed import (file name, sha256, mapping), in order:
+the database can be rebuilt from the landing folder alone (`python -m data.ingest --rebuild`).
+The ledger's 'complete' commits with the data; the manifest is derived from the ledger
+(`sync_manifest`) right after the commit and again at every start, so a crash between the two
+loses no manifest line.
 
 Ledger rows are committed on their own before an import's transaction starts, so a killed import
 leaves its row at status 'started' (shown as 未完成) and nothing else; importing the same bytes
@@ -45,13 +48,51 @@ def land(data: bytes, file_name: str, landing_dir: Path) -> Path:
     return target
 
 
-def record_manifest(landing_dir: Path, *, sha256: str, file_name: str, landing_path: Path, mapping: str) -> None:
-    line = json.dumps({"sha256": sha256, "file_name": file_name, "landing_file": landing_path.name,
-                       "mapping": mapping, "imported_at": _now().isoformat()}, ensure_ascii=False)
+def record_manifest(landing_dir: Path, *, sha256: str, file_name: str, landing_path: Path, mapping: str,
+                    imported_at: datetime | None = None, batch_id: int | None = None) -> None:
+    entry = {"sha256": sha256, "file_name": file_name, "landing_file": landing_path.name, "mapping": mapping,
+             "imported_at": (imported_at or _now()).isoformat()}
+    if batch_id is not None:
+        entry["batch_id"] = batch_id
+    landing_dir.mkdir(parents=True, exist_ok=True)
     with open(landing_dir / MANIFEST, "a", encoding="utf-8") as f:
-        f.write(line + "\n")
+        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
         f.flush()
         os.fsync(f.fileno())
+
+
+# Complete imports in order; a database from before mapping_source (opened read-only) lacks it.
+_COMPLETE_IMPORTS = {
+    True: """SELECT batch_id, file_name, sha256, coalesce(mapping_source, mapping), finished_at
+             FROM import_ledger WHERE status = 'complete' ORDER BY batch_id""",
+    False: """SELECT batch_id, file_name, sha256, mapping, finished_at
+              FROM import_ledger WHERE status = 'complete' ORDER BY batch_id""",
+}
+
+
+def sync_manifest(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[dict]:
+    """Appends a manifest line for every complete import of the ledger whose bytes the manifest
+    does not list yet (in batch order); returns the lines added. Importing the same bytes again
+    changes nothing, so one line per sha256 replays everything."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'import_ledger'").fetchall()}
+    if not columns:
+        return []
+    listed = {entry["sha256"] for entry in read_manifest(landing_dir)}
+    rows = con.execute(_COMPLETE_IMPORTS["mapping_source" in columns]).fetchall()
+    added = []
+    for batch_id, file_name, sha, mapping, finished_at in rows:
+        if sha in listed:
+            continue
+        landed = sorted(landing_dir.glob(f"{sha}.*"))
+        landed = [p for p in landed if ".tmp" not in p.suffix]
+        if not landed:
+            continue   # the raw file is gone: nothing to replay (rebuild reports landing_missing for listed ones)
+        record_manifest(landing_dir, sha256=sha, file_name=file_name, landing_path=landed[0], mapping=mapping,
+                        imported_at=finished_at, batch_id=int(batch_id))
+        listed.add(sha)
+        added.append({"batch_id": int(batch_id), "sha256": sha, "file_name": file_name})
+    return added
 
 
 def read_manifest(landing_dir: Path) -> list[dict]:
@@ -84,9 +125,10 @@ def start(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, size_b
 
 
 def describe(con: duckdb.DuckDBPyConnection, batch_id: int, *, format: str | None, mapping: str | None,
-             encoding: str | None) -> None:
-    con.execute("UPDATE import_ledger SET format = $f, mapping = $m, encoding = $e WHERE batch_id = $id",
-                {"f": format, "m": mapping, "e": encoding, "id": batch_id})
+             encoding: str | None, mapping_source: str | None = None) -> None:
+    con.execute("""UPDATE import_ledger SET format = $f, mapping = $m, encoding = $e, mapping_source = $src
+                   WHERE batch_id = $id""",
+                {"f": format, "m": mapping, "e": encoding, "src": mapping_source, "id": batch_id})
 
 
 def fail(con: duckdb.DuckDBPyConnection, batch_id: int, code: str, message_zh: str) -> None:

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+import os
+import time
+
 import duckdb
 import pandas as pd
 
@@ -26,10 +29,13 @@ from data.ingest.mapping import Mapping, all_mappings, known_columns, load_mappi
 from data.ingest.reasons import FileRejected, message
 from data.ingest.tables import RawTable, read_delimited, read_excel
 from data.ingest.transform import Context, stage
-from data.store import writer
+from data.store import WriterBusy, has_unpublished_changes, publish, writer, writer_lock
 from data.worktime import WorkCalendar, load_time_limits
 
 COUNT_KEYS = ledger.COUNT_COLUMNS
+# Fault injection for the crash tests only: seconds to sleep after an import's commit, before its
+# manifest line and its publish, so a test can kill the process in that window.
+PAUSE_AFTER_COMMIT_ENV = "DATA_INGEST_TEST_PAUSE_AFTER_COMMIT_SECONDS"
 DEFINITION_TEXT = ("这是 Open311 服务定义（某一服务需要填写的属性），其中没有服务请求或服务类型，"
                    "数据库中没有对应的内容；请导入服务请求（requests）或服务列表（services）")
 
@@ -150,12 +156,15 @@ def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None,
     progress(f"读取 {file_name}（{len(data) / 1e6:.1f} MB，sha256 {sha[:12]}…）")
     with writer(db, wait_seconds=wait_seconds) as con:
         con.execute("SET enable_progress_bar = false")
+        if record_manifest:   # a crash after an earlier commit may have left its line out
+            ledger.sync_manifest(con, landing_dir)
         result.batch_id = ledger.start(con, file_name=file_name, sha256=sha, size_bytes=len(data),
                                        invoked_by=invoked_by)
         try:
             src = read_source(data, mapping)
             result.format, result.mapping, result.encoding = src.format, src.mapping.name, src.encoding
-            ledger.describe(con, result.batch_id, format=src.format, mapping=src.mapping.name, encoding=src.encoding)
+            ledger.describe(con, result.batch_id, format=src.format, mapping=src.mapping.name, encoding=src.encoding,
+                            mapping_source=str(mapping) if mapping else None)
             _check_city(con, src.mapping, city_name)
             progress(f"格式 {src.format}，映射“{src.mapping.title_zh}”，{src.table.rows:,} 行，校验中……")
             result.same_as_batch = ledger.earlier_complete(con, sha, result.batch_id)
@@ -181,6 +190,9 @@ def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None,
                                            progress=progress, reference=reference)
             result.status = "complete"
             result.notes = [n for n in notes.split("\n") if n]
+            _pause_after_commit(progress)
+            if record_manifest:
+                ledger.sync_manifest(con, landing_dir)
         except FileRejected as exc:
             ledger.fail(con, result.batch_id, exc.code, exc.message_zh)
             result.reason_code, result.message_zh = exc.code, exc.message_zh
@@ -190,10 +202,48 @@ def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None,
             ledger.fail(con, result.batch_id, "internal_error", message("internal_error", detail=detail))
             result.reason_code, result.message_zh = "internal_error", message("internal_error", detail=detail)
             raise
-    if record_manifest:
-        ledger.record_manifest(landing_dir, sha256=sha, file_name=file_name, landing_path=landing_path,
-                               mapping=str(mapping) if mapping else result.mapping)
     return result
+
+
+def _pause_after_commit(progress: Callable[[str], None]) -> None:
+    seconds = float(os.environ.get(PAUSE_AFTER_COMMIT_ENV) or 0)
+    if seconds > 0:
+        progress(f"已提交，发布前暂停 {seconds:g} 秒（测试）")
+        time.sleep(seconds)
+
+
+@dataclass
+class Recovery:
+    manifest_lines_added: int = 0
+    published: bool = False
+    busy: bool = False          # another writer holds the database; it publishes when it ends
+
+
+def recover(db: Path, landing_dir: Path | None = None, *, wait_seconds: float = 0.0) -> Recovery:
+    """At a start (importer, dashboard): manifest lines for committed imports that have none, and a
+    publish when the writers' database holds commits its published snapshot does not (a writer
+    killed between commit and publish)."""
+    db = Path(db)
+    out = Recovery()
+    if not db.exists():
+        return out
+    landing_dir = Path(landing_dir) if landing_dir else ledger.default_landing_dir(db)
+    try:
+        with writer_lock(db, wait_seconds=wait_seconds):
+            behind = has_unpublished_changes(db)
+            # Read-only unless a publish is due: a read-write open could itself touch the file and make
+            # the next start publish again for nothing.
+            con = duckdb.connect(str(db), read_only=not behind)
+            try:
+                out.manifest_lines_added = len(ledger.sync_manifest(con, landing_dir))
+                if behind:
+                    publish(con, db)
+                    out.published = True
+            finally:
+                con.close()
+    except WriterBusy:
+        out.busy = True
+    return out
 
 
 def _check_city(con: duckdb.DuckDBPyConnection, mapping: Mapping, city_override: str | None) -> None:
