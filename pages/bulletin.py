@@ -21,7 +21,7 @@ from ui.audit import record_download
 from ui.audit import write as audit_write
 from ui.clock import now_exact, today
 from ui.filters import render_choice
-from ui.text import md_escape
+from ui.text import md_escape, md_untrusted
 from ui.widgets import render_empty
 
 PAGE = "pages/bulletin.py"
@@ -177,7 +177,7 @@ def main() -> None:
                                  config=config, generated_by=access.label, generated_at=now_exact(),
                                  template=choices[template_name], origin="page")
             except BulletinError as exc:
-                st.error(f"通报未生成：{exc}", icon=":material/error:")
+                st.error(f"通报未生成：{md_untrusted(exc)}", icon=":material/error:")
                 return
         st.session_state["bl_result"] = (period, same_selection(scope), result)
     held = st.session_state.get("bl_result")

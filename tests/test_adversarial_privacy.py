@@ -165,3 +165,31 @@ def test_a_search_is_audited_like_a_detail_view(tmp_path, monkeypatch):
                if r.action == "case_search"]
     assert len(records) == 1
     assert records[0].detail == "垃圾" and records[0].page == "pages/cases.py"
+
+
+def test_the_one_reveal_path_checks_scope_audits_first_and_reads_the_writers_store(tmp_path):
+    from data.config import published_path
+    from queries.db import connect_readonly
+    from queries.reveal import reveal_reporter
+    from queries.scope import Access
+    from tests.builders import window_scope
+
+    db = _published_city(tmp_path)
+    snap = connect_readonly(published_path(db))
+    audited = []
+    try:
+        got = reveal_reporter(snap, window_scope(), 1, db=db, audit=lambda: audited.append(1))
+        assert got["reporter_name"] == NAME and got["reporter_phone"] == PHONE_FORMS[0]
+        assert got["reporter_id_no"] == ID_NO and audited == [1]
+        # another district's identity: not visible, nothing audited, nothing read
+        other = window_scope(access=Access.for_districts(("430903",), label="赫山区"))
+        assert reveal_reporter(snap, other, 1, db=db, audit=lambda: audited.append(2)) is None
+        assert audited == [1]
+
+        def broken_audit():
+            raise OSError("audit folder not writable")
+
+        with pytest.raises(OSError):
+            reveal_reporter(snap, window_scope(), 1, db=db, audit=broken_audit)
+    finally:
+        snap.close()
