@@ -1,0 +1,98 @@
+"""预警: the alert rules of city.toml [alerts] evaluated at scope.now_at. No streamlit.
+
+Every alert names a thing (a case number, a whistle call, a street × 小类, a unit) and never a
+person; its alert_key identifies that thing under that rule, so the alert state (data/alert_state.py)
+fires it once and not again until it clears.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from data.alerts_config import LEVELS, AlertsConfig
+from data.signals_config import SignalsConfig
+from queries.anomalies import anomalies
+from queries.cases import unit_kpis
+from queries.runner import CursorSource, fetch
+from queries.scope import Scope
+from queries.worktime_sql import office_params
+
+COLUMNS = ["alert_key", "rule", "level", "level_rank", "subject_zh", "detail_zh", "case_no"]
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["level_rank"] = frame["level"].map({lvl: i for i, lvl in enumerate(LEVELS)}).astype("Int64")
+    return frame
+
+
+def case_alerts(source: CursorSource, scope: Scope, config: AlertsConfig) -> pd.DataFrame:
+    rows = []
+    cases = fetch(source, "alert_cases", scope, near_share=config.near_deadline_share,
+                  limit=config.max_case_alerts, **office_params())
+    for r in cases.itertuples(index=False):
+        unit = r.unit_name if isinstance(r.unit_name, str) else "（未派遣）"
+        where = f"{r.street_name or ''} {r.minor_name or ''}".strip()
+        if pd.notna(r.overdue_work_hours):
+            rows.append({"alert_key": f"overdue:{r.case_id}", "rule": "超期", "level": config.overdue_level(r.overdue_work_hours),
+                         "subject_zh": f"案件 {r.case_no}", "case_no": r.case_no,
+                         "detail_zh": f"{where}，{unit}，已超过结案时限 {r.overdue_work_hours:.1f} 工作时"})
+        else:
+            rows.append({"alert_key": f"near:{r.case_id}", "rule": "临期", "level": config.near_deadline_level,
+                         "subject_zh": f"案件 {r.case_no}", "case_no": r.case_no,
+                         "detail_zh": f"{where}，{unit}，处置时限已用 {r.handle_used_share:.0%}，"
+                                      f"{r.handle_deadline_at:%m月%d日 %H:%M} 到期"})
+    return _frame(rows)
+
+
+def whistle_alerts(source: CursorSource, scope: Scope, config: AlertsConfig) -> pd.DataFrame:
+    calls = fetch(source, "alert_whistles", scope, limit_hours=config.whistle_limit_hours)
+    return _frame([{"alert_key": f"whistle:{r.whistle_id}:{r.unit_code}", "rule": "吹哨未报到",
+                    "level": config.whistle_level, "case_no": None,
+                    "subject_zh": f"{r.community_name or '社区'}吹哨 → {r.unit_name or r.unit_code}",
+                    "detail_zh": f"{r.category or '问题'}，{r.called_at:%m月%d日 %H:%M} 呼叫，已等待 {r.waiting_hours:.0f} 小时未报到"}
+                   for r in calls.itertuples(index=False)])
+
+
+def anomaly_alerts(source: CursorSource, scope: Scope, config: AlertsConfig, signals: SignalsConfig) -> pd.DataFrame:
+    found = anomalies(source, scope, signals.anomaly_weeks, signals.anomaly_p, signals.anomaly_min_count)
+    return _frame([{"alert_key": f"anomaly:{r.street_code}:{r.category_code}:{r.span}", "rule": "异动",
+                    "level": "红" if r.p_value < config.anomaly_red_p else config.anomaly_level, "case_no": None,
+                    "subject_zh": f"{r.district_name or ''}{r.street_name or ''} {r.minor_name}",
+                    "detail_zh": f"{r.span_zh}上报 {r.observed} 件，往常约 {r.expected:.1f} 件"}
+                   for r in found.itertuples(index=False)])
+
+
+def unit_alerts(source: CursorSource, scope: Scope, config: AlertsConfig) -> pd.DataFrame:
+    """Units whose 按期结案率 this month (1st of the month → now) is below the minimum."""
+    today = scope.now_at.date()
+    month = replace(scope, start_date=date(today.year, today.month, 1), end_date=today + pd.Timedelta(days=1))
+    units = unit_kpis(source, month, ("due_count", "due_on_time_count"), live=False)
+    rows = []
+    for r in units.itertuples(index=False):
+        if r.due_count >= config.unit_min_due and r.due_on_time_count / r.due_count < config.unit_on_time_min:
+            rate = r.due_on_time_count / r.due_count
+            rows.append({"alert_key": f"unit_on_time:{r.group_code}:{today:%Y-%m}", "rule": "按期结案率偏低",
+                         "level": config.unit_on_time_level, "case_no": None,
+                         "subject_zh": str(r.name if isinstance(getattr(r, "name", None), str) else r.group_code),
+                         "detail_zh": f"本月按期结案率 {rate:.1%}（{r.due_on_time_count} / {r.due_count}），"
+                                      f"低于 {config.unit_on_time_min:.0%}"})
+    return _frame(rows)
+
+
+def evaluate(source: CursorSource, scope: Scope, config: AlertsConfig, signals: SignalsConfig) -> pd.DataFrame:
+    """Every alert at scope.now_at, most urgent level first, then by rule and subject."""
+    parts = [case_alerts(source, scope, config), whistle_alerts(source, scope, config),
+             anomaly_alerts(source, scope, config, signals), unit_alerts(source, scope, config)]
+    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
+        else _frame([])
+    return frame.sort_values(["level_rank", "rule", "alert_key"], ascending=[False, True, True],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def level_counts(alerts: pd.DataFrame) -> dict[str, int]:
+    """{level: count} for every level, most urgent first (for the strip on the wall and the overview)."""
+    counts = alerts["level"].value_counts() if len(alerts) else pd.Series(dtype=int)
+    return {lvl: int(counts.get(lvl, 0)) for lvl in reversed(LEVELS)}

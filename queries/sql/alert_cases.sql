@@ -1,0 +1,52 @@
+-- Open cases for the 临期 and 超期 alert rules at now: the share of the handling limit used (working
+-- time since dispatch ÷ working time from dispatch to the handling deadline, while not yet handled and
+-- before that deadline) and the working hours past the closing deadline.
+-- Grain: one row per open case (not cancelled, shelved or 不予立案) that is near its handling deadline
+-- (share >= $near_share) or past its closing deadline; the $limit most urgent (overdue longest first).
+-- Parameters: the scope, $near_share, $limit, $office_starts, $office_ends, $office_day_minutes.
+WITH open_cases AS (
+    SELECT c.case_id, c.case_no, c.unit_code, c.category_code, c.street_code, c.dispatched_at, c.handled_at,
+           c.handle_deadline_at, c.deadline_at, win.now_at
+    FROM scoped_cases c, win
+    WHERE c.closed_at IS NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND c.status <> 'not_filed'
+      AND (c.deadline_at < win.now_at
+           OR (c.handled_at IS NULL AND c.dispatched_at IS NOT NULL AND c.handle_deadline_at > win.now_at))
+),
+clocked AS (
+    SELECT o.*,
+        -- working minutes at each moment (see queries/worktime_sql.py)
+        wn.workdays_before * $office_day_minutes + CASE WHEN wn.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(o.now_at) * 60 + minute(o.now_at), p[2]) - p[1]))) ELSE 0 END AS now_min,
+        wd.workdays_before * $office_day_minutes + CASE WHEN wd.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(o.dispatched_at) * 60 + minute(o.dispatched_at), p[2]) - p[1]))) ELSE 0 END AS dispatch_min,
+        wh.workdays_before * $office_day_minutes + CASE WHEN wh.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(o.handle_deadline_at) * 60 + minute(o.handle_deadline_at), p[2]) - p[1]))) ELSE 0 END AS handle_min,
+        wc.workdays_before * $office_day_minutes + CASE WHEN wc.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(o.deadline_at) * 60 + minute(o.deadline_at), p[2]) - p[1]))) ELSE 0 END AS close_min
+    FROM open_cases o
+    LEFT JOIN ref_workdays wn ON wn.cal_date = o.now_at::DATE
+    LEFT JOIN ref_workdays wd ON wd.cal_date = o.dispatched_at::DATE
+    LEFT JOIN ref_workdays wh ON wh.cal_date = o.handle_deadline_at::DATE
+    LEFT JOIN ref_workdays wc ON wc.cal_date = o.deadline_at::DATE
+),
+judged AS (
+    SELECT *,
+        CASE WHEN handled_at IS NULL AND dispatched_at IS NOT NULL AND handle_deadline_at > now_at
+                  AND handle_min > dispatch_min
+             THEN (now_min - dispatch_min)::DOUBLE / (handle_min - dispatch_min) END AS handle_used_share,
+        CASE WHEN deadline_at < now_at THEN greatest(0, now_min - close_min) / 60.0 END AS overdue_work_hours
+    FROM clocked
+)
+SELECT j.case_id, j.case_no, j.unit_code, u.name AS unit_name, cat.minor_name, s.name AS street_name,
+       j.handle_deadline_at, j.deadline_at, j.handle_used_share, j.overdue_work_hours
+FROM judged j
+LEFT JOIN scoped_units u ON u.unit_code = j.unit_code
+LEFT JOIN ref_categories cat ON cat.category_code = j.category_code
+LEFT JOIN scoped_areas s ON s.area_code = j.street_code
+WHERE j.overdue_work_hours IS NOT NULL OR j.handle_used_share >= $near_share
+ORDER BY j.overdue_work_hours DESC NULLS LAST, j.handle_used_share DESC, j.case_id
+LIMIT $limit;
