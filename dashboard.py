@@ -17,6 +17,7 @@ from data.config import PROJECT_ROOT, load_city
 from queries.kpis import kpi_columns, registry
 from queries.league import TIE_RULE, red_black
 from ui import cache
+from ui.alerts import render_strip as render_alert_strip
 from ui.app import setup_page
 from ui.text import md_escape
 from ui.widgets import render_empty, render_kpi_card
@@ -52,6 +53,7 @@ def main() -> None:
     st.title(f"{md_escape(meta.get('city_name', city.name))}社会治理总览")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                f"（{scope.days} 天）· 箭头{scope.previous_caption} · 悬停卡片右上角图标查看计算公式")
+    render_alert_strip(scope)
     render_card_row(OVERVIEW_KPIS, kpis, row, previous)
     render_card_row(SECOND_ROW_KPIS, kpis, row, previous)
     more = st.expander("更多指标：派遣、办结、缓办延期、一次完成、监督举报、各环节按时率与结案时长",

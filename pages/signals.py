@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from charts.signals import handoff_network
+from data.alerts_config import load_alerts
 from data.signals_config import load_signals
+from queries.alerts import level_counts
 from queries import anomalies as anomaly_q
 from queries import expected as expected_q
 from queries import handoffs as handoff_q
@@ -18,11 +20,12 @@ from queries import recurrence as recurrence_q
 from queries import reporters as reporter_q
 from queries.scope import Scope
 from ui import cache, filters
+from ui.alerts import acknowledge, user_alerts
 from ui.app import setup_page
 from ui.tables import Col, render_table
 from ui.widgets import render_empty
 
-VIEWS = {"anomaly": "异动 · 高频", "reporters": "多人同诉 · 一人多诉", "recurrence": "重复发生",
+VIEWS = {"alerts": "预警", "anomaly": "异动 · 高频", "reporters": "多人同诉 · 一人多诉", "recurrence": "重复发生",
          "handoff": "推诿（回退改派）", "expected": "预计办结"}
 RECURRENCE_BY = {"unit": "责任单位", "street": "街道(乡镇)", "district": "区县", "category": "小类"}
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -35,6 +38,44 @@ def _case_nos(values) -> str:
 
 def _period(scope: Scope) -> str:
     return f"{scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
+
+
+def render_alerts(scope: Scope) -> None:
+    rules = load_alerts()
+    alerts = user_alerts(scope)
+    counts = level_counts(alerts)
+    cols = st.columns(5)
+    for col, (level, n) in zip(cols, counts.items()):
+        col.metric(f"{level}色预警", f"{n:,} 条")
+    cols[4].metric("未确认", f"{int(alerts.ack_by.isna().sum()):,} 条")
+    st.caption(f"按当前时刻 {scope.now_at:%m月%d日 %H:%M} 评估，区域与分类筛选有效；同一事项的预警在解除之前不重复发出，"
+               "解除后再次出现则重新发出，需重新确认。预警只列出案件编号、地点与单位，不含任何个人信息。")
+    if alerts.empty:
+        render_empty("当前没有预警")
+    else:
+        alerts = alerts.assign(ack_zh=alerts.ack_by.map(lambda v: "未确认" if not isinstance(v, str) else f"已确认：{v}"))
+        event = render_table(alerts, {
+            "level": Col("等级", width="small"), "rule": Col("规则", width="small"),
+            "subject_zh": Col("对象", width="medium"), "detail_zh": Col("情况", width="large"),
+            "fired_at": Col("发出时间", "datetime"), "ack_zh": Col("确认", width="medium"),
+            "ack_at": Col("确认时间", "datetime"),
+        }, basename="预警清单", key="alerts_table", select_row=True, height=420)
+        rows = event.selection.rows if event is not None else []
+        if rows:
+            chosen = alerts.iloc[rows[0]]
+            if isinstance(chosen.ack_by, str):
+                st.caption(f"该预警已由 {chosen.ack_by} 于 {chosen.ack_at:%m月%d日 %H:%M} 确认")
+            elif pd.isna(chosen.fired_at):
+                st.caption("该预警刚出现，下一分钟登记后即可确认")
+            elif st.button(f"确认收到：{chosen.subject_zh}（{chosen.rule}）", icon=":material/task_alt:", key="ack"):
+                acknowledge(chosen.alert_key, chosen.fired_at)
+                st.rerun()
+    with st.expander("预警规则（city.toml [alerts]，管理员在配置文件中修改）", icon=":material/rule_settings:"):
+        st.dataframe(pd.DataFrame(rules.rules()).rename(columns={"rule": "规则", "condition": "条件", "level": "等级",
+                                                                   "subject": "预警对象"}),
+                     hide_index=True, width="stretch")
+        st.caption("等级按国家预警等级：蓝 < 黄 < 橙 < 红。" + ("新预警同时推送到内网地址（webhook_url）。"
+                                                              if rules.webhook_url else "未配置内网推送地址（webhook_url）。"))
 
 
 def render_anomalies(scope: Scope, config) -> None:
@@ -227,8 +268,10 @@ def main() -> None:
     st.title("预警研判")
     st.caption("未诉先办：从记录中找出正在冒头的问题、反复发生的地点、相互推诿的单位，并给出在办案件的预计办结时间。"
                "各项方法见下方说明与“口径说明”。")
-    view = filters.render_choice("view", "研判内容", VIEWS, "anomaly")
-    if view == "anomaly":
+    view = filters.render_choice("view", "研判内容", VIEWS, "alerts")
+    if view == "alerts":
+        render_alerts(scope)
+    elif view == "anomaly":
         render_anomalies(scope, config)
     elif view == "reporters":
         render_reporters(scope, config)

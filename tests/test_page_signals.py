@@ -44,7 +44,7 @@ def frames(at):
 
 
 def test_anomaly_view_lists_the_burst_with_its_baseline(app_db):
-    at = run_page("pages/signals.py")
+    at = run_page("pages/signals.py", {"view": "anomaly"})
     first = frames(at)[0]
     assert first[["street_name", "minor_name", "span_zh", "observed"]].values.tolist() == [["汽车路街道", "暴露垃圾", "今日", 12],
                                                                                      ["汽车路街道", "暴露垃圾", "近7天", 12]]
@@ -119,3 +119,27 @@ def test_unit_league_gains_the_handoff_rate_and_expected_hours(app_db):
     assert city["推诿率"] == pytest.approx(100.0) and city["转出（件）"] == 1     # shown in percent
     # 市城管局 closed no case in the model's window: no expected figures
     assert pd.isna(city["预计办结中位（工作时）"])
+
+
+def test_alerts_view_lists_alerts_by_level_and_records_an_acknowledgement(app_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
+    at = run_page("pages/signals.py", {"view": "alerts"})
+    table = frames(at)[0]
+    # 12 reports against about 1 a week: p = 1.6e-9, above anomaly_red_p (1e-12), so 黄
+    assert table.rule.tolist() == ["异动", "异动"] and set(table.level) == {"黄"}
+    assert table.ack_zh.tolist() == ["未确认", "未确认"]
+    assert {m.label: m.value for m in at.metric}["黄色预警"] == "2 条"
+    from data import alert_state
+    state = alert_state.active_alerts(tmp_path / "alerts")
+    assert sorted(state) == ["anomaly:430902001:S0101:today", "anomaly:430902001:S0101:week"]
+    key = "anomaly:430902001:S0101:today"
+    alert_state.acknowledge(key, state[key]["fired_at"], "值班长", NOW, folder=tmp_path / "alerts")
+    after = frames(run_page("pages/signals.py", {"view": "alerts"}))[0]
+    assert sorted(after.ack_zh.tolist()) == ["已确认：值班长", "未确认"]
+
+
+def test_overview_shows_the_alert_strip_with_counts_by_level(app_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
+    at = run_page("dashboard.py")
+    strip = next(m.value for m in at.markdown if "**预警**" in m.value)
+    assert ":yellow-badge[黄 2]" in strip and ":red-badge[红 0]" in strip and "未确认 2 条" in strip

@@ -25,7 +25,7 @@ from queries import trends as trend_queries
 from queries import wall as wall_queries
 from queries import imports as import_queries
 from queries import case_records
-from queries import anomalies, expected, handoffs, recurrence, reporters
+from queries import alerts, anomalies, expected, handoffs, recurrence, reporters
 from queries import party
 from queries import clock_keys
 from queries.db import Snapshot, SnapshotReader
@@ -93,6 +93,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "repeat_reporters": reporters.repeat_reporters,
     "anomalies": anomalies.anomalies,
     "rising_categories": anomalies.rising_categories,
+    "alerts": alerts.evaluate,
 }
 
 

@@ -1,0 +1,77 @@
+"""预警 in the pages: the city-wide evaluation that drives the alert state (fire once until cleared,
+webhook), this user's alerts with when they fired and who acknowledged them, and the strip of
+counts by level. Alerts name cases, places and units, never a person."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from data import alert_state
+from data.alerts_config import LEVEL_COLOURS, load_alerts
+from data.config import load_city
+from data.signals_config import load_signals
+from queries.alerts import evaluate, level_counts
+from queries.kpis import apply_rules
+from queries.scope import Access, Scope
+from ui import auth, cache
+from ui.clock import now
+
+SYSTEM_ACCESS = Access(all_districts=True, label="预警服务（全市）")
+
+
+def _city_scope() -> Scope:
+    moment = now()
+    return apply_rules(Scope(start_date=moment.date() - timedelta(days=30), end_date=moment.date() + timedelta(days=1),
+                             access=SYSTEM_ACCESS, now_at=moment), load_city())
+
+
+@st.cache_data(ttl=120, max_entries=4, show_spinner=False)
+def _synced(version: str, minute: str, _snap) -> dict[str, dict]:
+    """Evaluates every rule city-wide and updates the alert state, once per snapshot and minute per
+    process (the lock in data.alert_state keeps several processes consistent). Returns the active state."""
+    config, signals = load_alerts(), load_signals()
+    scope = _city_scope()
+    alerts = evaluate(_snap, scope, config, signals)
+    return alert_state.sync(alerts, scope.now_at, webhook_url=config.webhook_url).active
+
+
+def active_state() -> dict[str, dict]:
+    snap = cache.snapshot()
+    return _synced(snap.version, now().strftime("%Y-%m-%dT%H:%M"), snap)
+
+
+def user_alerts(scope: Scope) -> pd.DataFrame:
+    """The alerts this user's scope sees, with fired_at and the acknowledgement of that firing."""
+    state = active_state()
+    alerts = cache.get("alerts", scope, load_alerts(), load_signals())
+    acks = alert_state.acks()
+    fired = alerts.alert_key.map(lambda k: state.get(k, {}).get("fired_at"))
+    acked = [acks.get((k, f)) if f else None for k, f in zip(alerts.alert_key, fired)]
+    return alerts.assign(fired_at=pd.to_datetime(fired), ack_by=[a[0] if a else None for a in acked],
+                         ack_at=pd.to_datetime([a[1] if a else None for a in acked]))
+
+
+def acknowledge(alert_key: str, fired_at) -> None:
+    session = auth.current()
+    who = (session.display_name or session.user_id) if session is not None and session.mode not in ("demo", "desk") \
+        else (session.access.label if session is not None else "未知")
+    alert_state.acknowledge(alert_key, pd.Timestamp(fired_at).isoformat(timespec="seconds"), str(who)[:60], now())
+
+
+def strip_text(alerts: pd.DataFrame) -> str:
+    """'预警 :red-badge[红 3] ...' counts by level (never a name)."""
+    counts = level_counts(alerts)
+    badges = " ".join(f":{LEVEL_COLOURS[lvl]}-badge[{lvl} {n:,}]" for lvl, n in counts.items())
+    open_count = int(alerts.ack_by.isna().sum()) if "ack_by" in alerts else len(alerts)
+    return f":material/notifications_active: **预警** {badges}　未确认 {open_count:,} 条"
+
+
+def render_strip(scope: Scope) -> None:
+    """The overview's 预警 line, linking to the list."""
+    alerts = user_alerts(scope)
+    left, right = st.columns([8, 2], vertical_alignment="center")
+    left.markdown(strip_text(alerts))
+    right.page_link("pages/signals.py", label="预警清单与确认", icon=":material/checklist:",
+                    query_params={"view": "alerts"})
