@@ -45,16 +45,17 @@ class Server:
 
 def start_server(env_extra: dict[str, str], log_path: Path, *, script: str = "dashboard.py",
                  port: int | None = None, python: str = sys.executable,
-                 env: dict[str, str] | None = None) -> Server:
+                 env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> Server:
     """A Streamlit server on 127.0.0.1; `python` may be another interpreter (e.g. an offline venv's),
-    `env` replaces the inherited environment (then `env_extra` is added to it)."""
+    `env` replaces the inherited environment (then `env_extra` is added to it); `extra_args` are
+    further `streamlit run` options (e.g. --secrets.files)."""
     port = port or free_port()
     env = (os.environ if env is None else env) | env_extra
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [python, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
