@@ -29,6 +29,7 @@ MENU = [
     ("pages/bulletin.py", "通报", ":material/article:"),
     ("pages/definitions.py", "口径说明", ":material/menu_book:"),
     ("pages/imports.py", "数据导入", ":material/upload_file:"),
+    ("pages/audit.py", "访问审计", ":material/policy:"),     # 管理员 only (ui/auth.py ADMIN_PAGES)
     ("pages/wall.py", "指挥大屏", ":material/tv:"),
 ]
 
