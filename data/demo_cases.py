@@ -50,6 +50,15 @@ SOURCE_SHARES = {"grid": 0.45, "hotline": 0.25, "app": 0.14, "whistle": 0.03, "s
 CENTRE_STEP_MINUTES = {"accept": (12, 0.8), "file": (15, 0.7), "dispatch": (18, 0.7), "self_handle": (25, 0.6),
                        "verify": (50, 0.7), "close": (20, 0.7)}
 HANDLE_SHARE_SIGMA = 0.6
+# Units whose crews work weekends at reduced strength (环卫, 城管, 园林, utilities' repair crews; the
+# 12345 centre is staffed daily):
+# a share of their cases is handled over 08:00-18:00 of every day instead of office hours.
+WEEKEND_CREWS = ("城市管理和综合执法局", "园林绿化", "street_office", "enterprise")
+WEEKEND_SHARE = 0.85           # of a crew unit's cases; other bureaus keep a weekend duty for a few
+DUTY_SHARE = 0.35
+CREW_DAY_START, CREW_DAY_END = 8 * 60, 18 * 60
+# Problems that need several units (违法建设, 施工, 安全隐患, 管网): where a real backlog sits.
+HARD_MAJORS = ("S03", "S08", "B01", "B05")
 HOUR_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.1, 0.1, 0.3, 1.0, 2.5, 5.0, 7.0, 7.5, 6.0, 3.5, 3.0, 5.5, 6.5, 6.5, 5.5,
                          3.5, 2.5, 2.0, 1.5, 1.0, 0.6])
 MINUTE = np.timedelta64(1, "m")
@@ -64,10 +73,29 @@ def build_units(areas: pd.DataFrame, district_names: dict[str, str], rng: np.ran
             rows.append((f"D{d_code}{j + 1:02d}", f"{d_name}{b}", "district_bureau", PEER_GROUP["district_bureau"], d_code))
     streets = areas[areas.level == 2]
     for s in streets.itertuples():
-        rows.append((f"S{s.area_code}", f"{s.name}办事处", "street_office", PEER_GROUP["street_office"], s.district_code))
+        rows.append((f"S{s.area_code}", street_office_name(s.name), "street_office", PEER_GROUP["street_office"],
+                     s.district_code))
     units = pd.DataFrame(rows, columns=["unit_code", "name", "kind", "peer_group", "district_code"])
-    units["quality"] = rng.beta(2.2, 1.1, len(units))
+    units["quality"] = unit_quality(len(units), rng)
     return units
+
+
+def street_office_name(area_name: str) -> str:
+    """The government of a street or town: 街道办事处, but 镇/乡人民政府."""
+    return f"{area_name}人民政府" if area_name.endswith(("镇", "乡")) else f"{area_name}办事处"
+
+
+def unit_quality(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Hidden quality (0..1) of each unit, shaped like published league tables: most units good
+    (on-time in the 90s), some middling, a few slow ones near 75%, and one or two that barely reply
+    and hold most of the overdue backlog (the units a bulletin names)."""
+    quality = rng.beta(6.0, 1.4, n)
+    order = rng.permutation(n)
+    n_failing, n_slow, n_middling = max(2, n // 60), max(3, n // 16), max(4, n // 8)
+    quality[order[:n_failing]] = rng.uniform(0.0, 0.03, n_failing)
+    quality[order[n_failing:n_failing + n_slow]] = rng.uniform(0.12, 0.3, n_slow)
+    quality[order[n_failing + n_slow:n_failing + n_slow + n_middling]] = rng.uniform(0.35, 0.65, n_middling)
+    return quality
 
 
 def handler_table(units: pd.DataFrame, majors: list[str], districts: list[str]) -> dict[tuple[str, str], np.ndarray]:
@@ -112,8 +140,26 @@ def _centre_minutes(rng, step: str, n: int) -> np.ndarray:
 
 
 def handle_share_median(quality: np.ndarray) -> np.ndarray:
-    """Median share of the handling time limit a unit of this quality (0..1) takes."""
-    return 0.22 + 0.6 * (1 - quality)
+    """Median share of the handling time limit a unit of this quality (0..1) takes: a good unit under
+    half of it, a slow one over the limit."""
+    slack = 1 - np.asarray(quality, dtype=float)
+    return 0.4 + 0.55 * slack + 1.2 * slack ** 3
+
+
+def crew_day_add(start: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+    """`start` plus `minutes` of crew time, counted over 08:00-18:00 of every day (weekends too)."""
+    start = start.astype("datetime64[m]")
+    day = start.astype("datetime64[D]").astype("datetime64[m]")
+    minute = (start - day).astype(np.int64)
+    day = np.where(minute >= CREW_DAY_END, day + np.timedelta64(1, "D"), day)
+    minute = np.clip(np.where(minute >= CREW_DAY_END, CREW_DAY_START, minute), CREW_DAY_START, CREW_DAY_END)
+    left_today = CREW_DAY_END - minute
+    minutes = np.nan_to_num(np.asarray(minutes, dtype=float)).astype(np.int64)
+    per_day = CREW_DAY_END - CREW_DAY_START
+    over = np.maximum(minutes - left_today, 0)
+    whole, rest = np.divmod(over, per_day)
+    later = day + ((whole + 1) * 1440 + CREW_DAY_START + rest).astype("timedelta64[m]")
+    return np.where(minutes <= left_today, day + (minute + minutes).astype("timedelta64[m]"), later)
 
 
 def build_cases(
@@ -178,14 +224,27 @@ def build_cases(
         lon[rows] = plon[pick]
     districts, grid_district_idx = np.unique(grids.district_code.to_numpy(), return_inverse=True)
 
-    # Who: a unit handling the major class in the district; quality drives speed.
+    # Who: a unit handling the major class where the case is: a city bureau or utility city-wide,
+    # a district bureau in its district, and the office of the case's own street (街道/乡镇). All
+    # street offices of a district count as one candidate, which is then the case's own street's.
     handlers = handler_table(units, list(majors), list(districts))
+    unit_kinds = units.kind.to_numpy()
+    office_of_street = {code[1:]: i for i, code in enumerate(units.unit_code.to_numpy())
+                        if unit_kinds[i] == "street_office"}
+    case_office = np.array([office_of_street.get(s, -1) for s in grids.street_code.to_numpy()])[g_idx]
     unit_idx = np.empty(n, dtype=np.int64)
     key = cat_major_idx[cat_idx] * len(districts) + grid_district_idx[g_idx]
     for k, rows in _groups(key, len(majors) * len(districts)):
         cand = handlers[(majors[k // len(districts)], districts[k % len(districts)])]
-        unit_idx[rows] = cand[rng.integers(0, len(cand), len(rows))]
+        is_office = unit_kinds[cand] == "street_office"
+        slots = np.r_[cand[~is_office], [-1] if is_office.any() else []].astype(np.int64)
+        picked = slots[rng.integers(0, len(slots), len(rows))]
+        own = case_office[rows]
+        fallback = cand[is_office][0] if is_office.any() else cand[0]
+        unit_idx[rows] = np.where(picked >= 0, picked, np.where(own >= 0, own, fallback))
     quality = units.quality.to_numpy()[unit_idx]
+    # Districts differ too (staffing, terrain): one speed factor per district.
+    district_speed = rng.lognormal(0.0, 0.3, len(districts))[grid_district_idx[g_idx]]
     unit_codes = units.unit_code.to_numpy()
     is_grid_source = src_idx == list(SOURCE_SHARES).index("grid")
 
@@ -200,7 +259,10 @@ def build_cases(
     rework = dispatched_ok & (rng.random(n) < 0.022)
     is_deferred = dispatched_ok & (rng.random(n) < 0.01)
     is_extended = dispatched_ok & ~is_deferred & (rng.random(n) < 0.015)
-    stuck = dispatched_ok & (rng.random(n) < 0.003 + 0.012 * (1 - quality))  # never handled: overdue open
+    # Stuck: needs coordination between units and waits weeks for a reply. Concentrated in slow units
+    # and hard problems, and always resolved in the end, so the open backlog is small and recent.
+    is_hard = np.isin(majors[cat_major_idx[cat_idx]], HARD_MAJORS)
+    stuck = dispatched_ok & (rng.random(n) < 0.001 + 0.7 * (1 - quality) ** 8 + 0.006 * is_hard)
 
     def limit(step: str) -> tuple[np.ndarray, np.ndarray]:
         amount, unit = limits_for(limits, cat_codes, step)   # per category, then per case
@@ -222,19 +284,30 @@ def build_cases(
     # A month's workload (rainy season, campaigns) slows everyone a little: closing rates vary by month.
     month_index = (reported.astype("datetime64[M]").astype(np.int64))
     month_load = rng.lognormal(0.0, 0.18, month_index.max() - month_index.min() + 1)[month_index - month_index.min()]
-    share = rng.lognormal(np.log(handle_share_median(quality) * month_load), HANDLE_SHARE_SIGMA, n)
+    share = rng.lognormal(np.log(handle_share_median(quality) * month_load * district_speed), HANDLE_SHARE_SIGMA, n)
     share += np.where(redispatch, 0.25, 0.0)
     # A long tail needs coordination between units and runs far over its limit: it is what keeps a
     # month's closing rate near the published ~94% (late cases still open when the month ends).
     long_tail = dispatched_ok & (rng.random(n) < 0.03 + 0.07 * (1 - quality))
-    coordination_hours = np.where(long_tail, rng.lognormal(np.log(110.0), 0.7, n), 0.0)
+    coordination_hours = np.where(long_tail, rng.lognormal(np.log(100.0), 0.5, n), 0.0)
+    coordination_hours += np.where(stuck, rng.lognormal(np.log(90.0 + 80.0 * (1 - quality) ** 8), 0.45, n), 0.0)
     handled = cal.add(dispatched, h_amount * share, h_unit, deferred_hours=deferred_hours + coordination_hours)
+    # Weekend crews (城管, street offices) handle part of their cases over every day's daytime hours.
+    unit_names = units.name.to_numpy()
+    is_crew_unit = np.array([k in WEEKEND_CREWS or any(c in nm for c in WEEKEND_CREWS)
+                             for k, nm in zip(unit_kinds, unit_names)])
+    crew = dispatched_ok & (np.asarray(h_unit) != "natural_hours") \
+        & (rng.random(n) < np.where(is_crew_unit[unit_idx], WEEKEND_SHARE, DUTY_SHARE))
+    limit_minutes = h_amount * np.where(np.asarray(h_unit) == "work_days", cal.workday_hours, 1.0) * 60
+    crew_minutes = limit_minutes * share + (deferred_hours + coordination_hours) * 60
+    handled = np.where(crew & ~np.isnat(dispatched), crew_day_add(np.where(np.isnat(dispatched),
+                                                                           np.datetime64("2000-01-01T00:00"),
+                                                                           dispatched), crew_minutes), handled)
     # A bounced, deferred or extended case cannot be done before its re-dispatch or approval is logged
     # (at most 56 minutes after the first dispatch, see data/sql/insert_case_steps.sql).
     slowed = redispatch | is_deferred | is_extended
     earliest = dispatched + np.timedelta64(60, "m")
     handled = np.where(slowed & (handled < earliest), earliest, handled)
-    handled = np.where(stuck, nat, handled)
     quick = filed + _centre_minutes(rng, "self_handle", n).astype("timedelta64[m]")
     handled = np.where(self_handled, quick, handled)
     first_check = centre_time(handled + _centre_minutes(rng, "verify", n).astype("timedelta64[m]"))

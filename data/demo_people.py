@@ -68,15 +68,23 @@ def build_people_stream(
     core = communities[communities.district_code.isin(urban_core)]
     paired_units = units[units.kind.isin(["city_bureau", "district_bureau", "enterprise"])].reset_index(drop=True)
 
-    # Pairings: every unit to one community of the core (seed 001: one each), the rest to others.
+    # Pairings: a district bureau with communities of its own district, a city bureau or utility with
+    # communities anywhere; each unit one to three (seed 001: one each). Communities are drawn by
+    # population, so every district has pairings in proportion to its people.
     pair_rows, person_rows = [], []
     core_codes = core.area_code.to_numpy()
-    other_codes = communities[~communities.area_code.isin(core_codes)].area_code.to_numpy()
+    comm_pop = communities.population.fillna(1).to_numpy(dtype=float)
+    comm_district = communities.district_code.to_numpy()
+    taken: set[str] = set()
     pid = 0
-    for i, u in paired_units.iterrows():
-        targets = [core_codes[i % len(core_codes)]] if len(core_codes) else []
-        if len(other_codes):
-            targets += list(rng.choice(other_codes, size=int(rng.integers(0, 3)), replace=False))
+    for _, u in paired_units.iterrows():
+        allowed = (comm_district == u.district_code) if isinstance(u.district_code, str) else np.ones(len(comm_pop), bool)
+        free = allowed & ~communities.area_code.isin(taken).to_numpy()
+        weights = np.where(free if free.any() else allowed, comm_pop, 0.0)
+        n_targets = min(int(rng.integers(1, 4)), int((weights > 0).sum()))
+        targets = list(rng.choice(communities.area_code.to_numpy(), size=n_targets, replace=False,
+                                  p=weights / weights.sum()))
+        taken.update(targets)
         for c in targets:
             pid += 1
             person_rows.append((pid, "cadre", u.unit_code, c, None, True, "first_secretary"))
@@ -106,7 +114,7 @@ def build_people_stream(
         for k in range(n):
             pid += 1
             unit = unit_pick[k] if role != "volunteer" else None
-            home_c = pairing_by_unit.get(unit, home[k]) if role == "cadre" else home[k]
+            home_c = home[k]   # 双报到: everyone reports in where they live
             person_rows.append((pid, role, unit, home_c, None, role != "volunteer", None))
     people = pd.DataFrame(person_rows, columns=["person_id", "role", "unit_code", "home_community_code",
                                                 "team_id", "is_assigned", "_duty"])
@@ -184,7 +192,6 @@ def build_people_stream(
     n_wh = int(300 * years)
     wh_days = _random_days(rng, start, today, n_wh)
     wh_rows, call_rows = [], []
-    core_or_all = core_codes if len(core_codes) else comm_codes
     unit_codes = units.unit_code.to_numpy()
     for i, d in enumerate(wh_days, start=1):
         problem, cat = WHISTLE_PROBLEMS[int(rng.integers(0, len(WHISTLE_PROBLEMS)))]
@@ -193,7 +200,7 @@ def build_people_stream(
             continue
         solve_hours = float(rng.lognormal(np.log(60), 0.8))
         solved = t + timedelta(hours=solve_hours)
-        wh_rows.append((i, rng.choice(core_or_all), t, problem, cat, int(rng.integers(1, 3)),
+        wh_rows.append((i, rng.choice(comm_codes, p=comm_weights), t, problem, cat, int(rng.integers(1, 3)),
                         # a few recent whistles are still open; older ones have all been solved
                         solved if solved <= now and (rng.random() > 0.15 or now - t > timedelta(days=20)) else None))
         for u in rng.choice(unit_codes, size=int(rng.integers(2, 4)), replace=False):
@@ -237,7 +244,7 @@ def build_people_stream(
     for i, d in enumerate(_random_days(rng, start, today, n_needs), start=1):
         title, kind = NEEDS[int(rng.integers(0, len(NEEDS)))]
         posted = _ts(d, 10)
-        claimed = posted + timedelta(days=float(rng.uniform(1, 40))) if rng.random() < 0.68 else None
+        claimed = posted + timedelta(days=float(rng.lognormal(np.log(4), 0.6))) if rng.random() < 0.72 else None
         claimed = claimed if claimed is not None and claimed <= now else None
         unit = rng.choice(paired_units.unit_code.to_numpy()) if claimed is not None else None
         c = rng.choice(comm_codes)
@@ -259,12 +266,13 @@ def build_people_stream(
         issued = _ts(m + timedelta(days=int(rng.integers(2, 10))), 10)
         if issued > now:
             continue
-        for _ in range(int(rng.integers(20, 60))):
+        # Most are rectified within days (seed 001: 12 rounds, 1,306 problems, 100%).
+        for _ in range(int(rng.integers(60, 140))):
             due = issued + timedelta(days=15)
-            fix = issued + timedelta(days=float(rng.lognormal(np.log(8), 0.6)))
+            fix = issued + timedelta(days=float(rng.lognormal(np.log(2.5), 0.5)))
             sup_rows.append((len(sup_rows) + 1, r, rng.choice(unit_codes), rng.choice(comm_codes),
                              SUPERVISION_PROBLEMS[int(rng.integers(0, len(SUPERVISION_PROBLEMS)))],
-                             issued, due, fix if fix <= now and rng.random() > 0.03 else None))
+                             issued, due, fix if fix <= now and rng.random() > 0.01 else None))
     supervision = pd.DataFrame(sup_rows, columns=["order_id", "round_no", "unit_code", "community_code", "problem",
                                                   "issued_at", "due_at", "rectified_at"])
 

@@ -102,6 +102,8 @@ def headline(trend: pd.DataFrame, whistle_rows: pd.DataFrame, wish_row: pd.Serie
         "need_claimed_count": int(lists_row.need_claimed_count),
         "order_count": int(s.order_count) if s is not None else 0,
         "order_rectified_count": int(s.rectified_count) if s is not None else 0,
+        "order_pending_count": int(s.pending_count) if s is not None else 0,
+        "order_due_count": int(s.order_count - s.pending_count) if s is not None else 0,
         "secretary_judged_months": int(secretaries.judged_months.sum()) if len(secretaries) else 0,
         "secretary_met_months": int((secretaries.judged_months - secretaries.missed_months).sum()) if len(secretaries) else 0,
     })

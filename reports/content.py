@@ -477,7 +477,9 @@ def _party(source, cur, prev, basis: str):
         f"微心愿发布 {int(now.wish_posted_count):,} 个、认领 {int(now.wish_claimed_count):,} 个、完成 "
         f"{int(now.wish_completed_count):,} 个，完成价值 {format_value(float(now.wish_completed_value_yuan), 'yuan')}；"
         f"督办问题 {int(now.order_count):,} 个，已整改 {int(now.order_rectified_count):,} 个，整改率 "
-        f"{format_value(kpi_value(now, people['rectification_rate']), 'rate')}。",
+        f"{format_value(kpi_value(now, people['rectification_rate']), 'rate')}"
+        + (f"（整改期限未到的 {int(now.get('order_pending_count', 0)):,} 个不计入）"
+           if int(now.get("order_pending_count", 0)) else "") + "。",
     ]
     return ("六、党建引领与志愿服务", paragraphs,
             [Table("表9 党建引领主要指标", frame, {c: "text" for c in frame.columns})])

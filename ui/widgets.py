@@ -132,7 +132,9 @@ def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None,
         if kpi.numerator_set:
             render_case_links(kpi, row)
         if show_fraction:
-            st.caption(fraction_text(kpi, row) or f"单位：{kpi.unit}")
+            pending = pending_count(kpi, row)
+            st.caption((fraction_text(kpi, row) or f"单位：{kpi.unit}")
+                       + (f" · 在办未到期 {pending:,} {kpi.unit}" if pending else ""))
 
 
 def render_empty(message: str = EMPTY_TEXT) -> None:

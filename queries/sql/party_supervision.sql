@@ -1,5 +1,6 @@
 -- 督办整改: supervision orders issued in the window, per round and in total: rectified (as at the
--- window's end), rectified by the due date, and still open past the due date now.
+-- window's end), rectified by the due date, still open past the due date now, and (a window that
+-- includes now) still open within their due date: pending, not a failure, out of the rate's denominator.
 -- Grain: one row per round plus one total row (is_total). Parameters: the scope.
 WITH issued AS (
     SELECT o.*, least(w.end_at, w.now_at) AS as_of_at, w.now_at
@@ -11,7 +12,10 @@ SELECT GROUPING(round_no) = 1 AS is_total, round_no,
        min(issued_at) AS first_issued_at,
        count(*) AS order_count,
        count(*) FILTER (WHERE rectified_at < as_of_at) AS rectified_count,
-       count(*) FILTER (WHERE rectified_at < as_of_at) / count(*) AS rectification_rate,
+       count(*) FILTER (WHERE NOT coalesce(rectified_at < as_of_at, false) AND due_at >= as_of_at) AS pending_count,
+       count(*) FILTER (WHERE rectified_at < as_of_at)
+           / nullif(count(*) FILTER (WHERE coalesce(rectified_at < as_of_at, false) OR due_at < as_of_at), 0)
+           AS rectification_rate,
        count(*) FILTER (WHERE rectified_at < as_of_at AND rectified_at <= due_at) AS rectified_on_time_count,
        count(*) FILTER (WHERE rectified_at IS NULL AND due_at < now_at) AS overdue_open_count
 FROM issued
