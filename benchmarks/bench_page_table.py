@@ -1,0 +1,90 @@
+"""The page table of issue 13: each page run as the page runs it (Streamlit AppTest through the entry
+script, the menu's way), cold with every cache cleared, then rerun with its queries cached.
+
+    python -m benchmarks.bench_page_table /tmp/h13-1m.duckdb /tmp/h13-10m.duckdb [--pages 总览,地图] [--repeat 2]
+
+Prints per database and page: server time cold for 近30天 and for two years (wall seconds; the
+script, every query and every figure built), and the CPU seconds of a rerun with every query cached
+(process CPU: Python plus any DuckDB work left). Baseline, measured in the same run on the same
+database: a bare DuckDB scan of five raw columns of every case (what no case-level query can beat).
+The machine is shared: compare ratios to the baseline, not absolute seconds across runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+PAGES = {
+    "总览": "dashboard.py", "地图": "pages/map.py", "趋势": "pages/trends.py", "排行榜": "pages/league.py",
+    "案件": "pages/cases.py", "党建·志愿": "pages/party.py", "口径说明": "pages/definitions.py",
+    "指挥大屏": "pages/wall.py",
+}
+BASELINE_SQL = ("SELECT count(*) FILTER (WHERE accepted_at >= $t), count(*) FILTER (WHERE closed_at >= $t), "
+                "count(DISTINCT district_code), max(deadline_at), count(*) FILTER (WHERE is_cancelled) FROM cases")
+
+
+def _run(page: str, params: dict[str, str]):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../dashboard.py", default_timeout=600)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def _timed(fn) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def baseline(db: Path, repeat: int) -> tuple[int, float, object]:
+    from queries.db import connect_readonly
+    from data.config import published_path
+
+    con = connect_readonly(published_path(db))
+    n, last = con.execute("SELECT count(*), max(reported_date) FROM cases").fetchone()
+    best = min(_timed(lambda: con.execute(BASELINE_SQL, {"t": last - timedelta(days=29)}).fetchall())[0]
+               for _ in range(repeat))
+    con.close()
+    return n, best, last
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dbs", nargs="+", type=Path, help="writers' database files (their published snapshot is read)")
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--repeat", type=int, default=2, help="cached reruns per page (best is shown)")
+    args = parser.parse_args()
+    import streamlit as st
+
+    for db in args.dbs:
+        os.environ["DASHBOARD_DB"] = str(db)
+        n, base, last = baseline(db, 3)
+        os.environ["DASHBOARD_NOW"] = f"{last}T16:00:00"
+        two_years = {"range": "custom", "start": str(last - timedelta(days=730)), "end": str(last)}
+        ranges = {"近30天": {"range": "last30"}, "两年": two_years}
+        print(f"\n{db} — {n:,} cases; now pinned to {last} 16:00; baseline (bare scan of 5 columns) {base:.3f} s")
+        print(f"{'page':<8} {'range':<6} {'cold s':>7} {'×base':>6} {'cached rerun CPU s':>19} {'wall s':>7}")
+        for label in args.pages.split(","):
+            page = PAGES[label]
+            for range_label, params in ranges.items():
+                if page == "pages/wall.py" and range_label != "近30天":
+                    continue            # the wall has no range: it shows today
+                st.cache_data.clear()
+                at = _run(page, params)
+                cold, _ = _timed(at.run)
+                if at.exception:
+                    print(f"{label:<8} {range_label:<6} exception: {at.exception[0].message[:80]}")
+                    continue
+                reruns = [_timed(at.run) for _ in range(args.repeat)]
+                wall, cpu = min(reruns, key=lambda r: r[1])
+                print(f"{label:<8} {range_label:<6} {cold:7.2f} {cold / base:6.1f} {cpu:19.3f} {wall:7.3f}")
+
+
+if __name__ == "__main__":
+    main()
