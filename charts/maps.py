@@ -6,7 +6,9 @@ one tooltip template for all its layers.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 import math
 from collections.abc import Sequence
 
@@ -61,19 +63,38 @@ def thin_labels(labels: pd.DataFrame, zoom: float, size_px: float, pad_px: float
 
 def _simplify_tolerance(geojsons: pd.Series, pixels: int = 3000) -> float:
     """Degrees below which a vertex cannot be seen when all shapes fill a ~`pixels`-wide map."""
-    geoms = [shapely.from_geojson(g) for g in geojsons if g]
-    if not geoms:
-        return 0.0
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
-    return max(maxx - minx, maxy - miny) / pixels
+    texts = [g for g in geojsons if g]
+    key = (hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest(), pixels)
+    if key not in _TOLERANCES:
+        if len(_TOLERANCES) >= 256:
+            _TOLERANCES.clear()
+        geoms = [shapely.from_geojson(g) for g in texts]
+        if not geoms:
+            return 0.0
+        minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+        _TOLERANCES[key] = max(maxx - minx, maxy - miny) / pixels
+    return _TOLERANCES[key]
+
+
+# Area polygons change only with a re-seed or a new boundary file, while every rerun of a map page
+# rebuilds its figure: parsing and simplifying them each time was a third of 总览's cached rerun
+# (docs/performance.md). Memoised on a digest of the GeoJSON text / on the text itself, so new
+# shapes are simply new keys.
+_TOLERANCES: dict[tuple[bytes, int], float] = {}
 
 
 def _simplified(geojson: str, tolerance: float) -> dict:
-    """Fewer vertices, same look: smaller pages, and deck.gl picks (hover, click) much faster."""
+    """Fewer vertices, same look: smaller pages, and deck.gl picks (hover, click) much faster.
+    A new dict each call (callers may change it); the shapely work is memoised."""
+    return json.loads(_simplified_text(geojson, tolerance))
+
+
+@lru_cache(maxsize=4096)
+def _simplified_text(geojson: str, tolerance: float) -> str:
     if tolerance <= 0:
-        return json.loads(geojson)
+        return geojson
     geom = shapely.simplify(shapely.from_geojson(geojson), tolerance, preserve_topology=True)
-    return json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-6)))
+    return shapely.to_geojson(shapely.set_precision(geom, 1e-6))
 
 
 def fit_view(shapes: pd.DataFrame, *, width_px: int = 900, height_px: int = 600,

@@ -1,6 +1,6 @@
 """The only place with st.cache_*: one snapshot reader per process, and cached aggregates.
 
-Cached results are keyed by (query name, Scope, data version, arguments): the Scope carries the
+Cached results (ui/result_cache.py, byte-capped) are keyed by (query name, Scope, data version, arguments): the Scope carries the
 identity's access, so two users share a result only when they may see the same data, and the data
 version changes with every published snapshot. Cache aggregates only, never raw tables.
 
@@ -11,6 +11,7 @@ pinned handle; outside a Streamlit run, `with pinned():` gives the same guarante
 """
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -32,6 +33,7 @@ from queries.db import Snapshot, SnapshotReader
 from queries.kpis import registry
 from queries.scope import Scope
 from queries.scores import ScoreConfig, load_scores
+from ui.result_cache import ResultCache
 
 # Every cacheable query: name -> function(source, scope, *args). Pages call get("name", scope, ...).
 QUERIES: dict[str, Callable[..., Any]] = {
@@ -169,15 +171,33 @@ def pinned() -> Iterator[Snapshot]:
         _local.pin = previous
 
 
-@st.cache_data(ttl=900, max_entries=2000, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def results() -> ResultCache:
+    """Query results of this process, all sessions (ui/result_cache.py): at most DASHBOARD_CACHE_MB
+    megabytes (default 256), each for at most 15 minutes; emptied with st.cache_resource.clear()."""
+    return ResultCache(max_bytes=int(os.environ.get("DASHBOARD_CACHE_MB", "256")) * 2 ** 20, ttl_seconds=900)
+
+
+def _frozen(value: Any) -> Any:
+    """Arguments as a hashable key (lists and dicts, e.g. a list of codes, become tuples)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, set):
+        return tuple(sorted(value))
+    return value
+
+
 def _run(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) -> Any:
-    return QUERIES[name](_snap, scope, *args)
+    return results().get((name, scope, version, _frozen(args), True),
+                         lambda: QUERIES[name](_snap, scope, *args))
 
 
-@st.cache_data(ttl=900, max_entries=2000, show_spinner=False)
 def _run_window(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) -> Any:
     """A clock_keys.LIVE_BY query of an ended window without its live count (scope at the window's end)."""
-    return QUERIES[name](_snap, scope, *args, live=False)
+    return results().get((name, scope, version, _frozen(args), False),
+                         lambda: QUERIES[name](_snap, scope, *args, live=False))
 
 
 def get(name: str, scope: Scope, *args: Any) -> Any:
