@@ -8,6 +8,7 @@ them; renderers (reports/render_*.py) turn a Bulletin into Word, PDF and Excel w
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ from reports.config import BulletinConfig
 from reports.periods import Period, cn_date
 
 KIND_NAMES = {"event": "事件", "component": "部件"}
+WORKERS = 4   # sections queried side by side
 LEVEL_BY = {1: "district", 2: "street", 3: "community", 4: "grid"}
 # The pipeline of the published monthly bulletins (天门): stage label, KPI key, the rate beside it.
 PIPELINE = (("受理", "accepted", None), ("立案", "filed", None), ("派遣", "dispatched", None),
@@ -152,13 +154,28 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
     prev, year_ago = with_window(scope, prev_p), with_window(scope, year_p)
     basis, ybasis = period.previous_words, "去年同期"
 
-    row = case_queries.case_kpis(source, cur)
-    row_prev = case_queries.case_kpis(source, prev)
-    row_year = case_queries.case_kpis(source, year_ago)
-    handoffs = handoff_queries.unit_handoffs(source, cur)
+    level = 1 if cur.districts is None else 2 if cur.streets is None else 3 if cur.communities is None else 4
+    # The sections' queries are independent: run them side by side (one cursor each; DuckDB works while
+    # Python arranges another section's frames). Measured in benchmarks/bench_bulletin.py.
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        jobs = {
+            "row": pool.submit(case_queries.case_kpis, source, cur),
+            "row_prev": pool.submit(case_queries.case_kpis, source, prev),
+            "row_year": pool.submit(case_queries.case_kpis, source, year_ago),
+            "handoffs": pool.submit(handoff_queries.unit_handoffs, source, cur),
+            "backlog": pool.submit(case_queries.overdue_backlog, source, cur),
+            "sources": pool.submit(_sources_and_categories, source, cur, config, basis),
+            "areas": pool.submit(_areas, source, cur, prev, level, city, kpis, scores, config, basis),
+            "units": pool.submit(_units, source, cur, prev, city, kpis, scores, config, basis),
+            "party": pool.submit(_party, source, cur, prev, basis),
+            "trend": pool.submit(case_queries.daily_trend, source, cur),
+            "scope_text": pool.submit(_scope_text, source, cur, city),
+        }
+        done = {name: job.result() for name, job in jobs.items()}
+    row, row_prev, row_year, handoffs = done["row"], done["row_prev"], done["row_year"], done["handoffs"]
     figures: dict[str, float | int | None] = {c: (None if pd.isna(row[c]) else row[c]) for c in row.index
                                              if c.endswith(("_count", "_den", "_num"))}
-    scope_text = _scope_text(source, cur, city)
+    scope_text = done["scope_text"]
     where = scope_text.split("；")[0].removeprefix("范围：")
     is_empty = int(row.accepted_count) == 0 and int(row.due_count) == 0 and int(row.closed_count) == 0
 
@@ -199,15 +216,14 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
                 "handoff_cases": int(handoffs.passed_on_cases.sum()) if len(handoffs) else 0}
 
     sections: list[tuple[str, list[str], list[Table]]] = [("一、总体情况", summary, [overview])]
-    sections.append(_sources_and_categories(source, cur, config, basis, is_empty))
-    level = 1 if cur.districts is None else 2 if cur.streets is None else 3 if cur.communities is None else 4
-    area_section, area_table = _areas(source, cur, prev, level, city, kpis, scores, config, basis)
+    sections.append(done["sources"])
+    area_section, area_table = done["areas"]
     sections.append(area_section)
-    unit_section, unit_table, unit_prev = _units(source, cur, prev, city, kpis, scores, config, basis)
+    unit_section, unit_table, unit_prev = done["units"]
     sections.append(unit_section)
-    overdue_section, backlog = _overdue(source, cur, row, handoffs, config)
-    sections.append(overdue_section)
-    sections.append(_party(source, cur, prev, basis))
+    backlog = done["backlog"]
+    sections.append(_overdue(cur, row, backlog, handoffs, config))
+    sections.append(done["party"])
 
     closing = _closing(period, where, row, row_prev, kpis, unit_table, unit_prev, backlog, config, generated_at,
                        is_empty, basis)
@@ -219,7 +235,7 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
                     pipeline=pipeline, sections=sections, closing=closing, figures=figures,
                     charts=[Chart("trend", "图1 统计期内受理与办结"), Chart("areas", f"图2 各{level_name}综合指标值"),
                             Chart("sources", "图3 案件来源构成")],
-                    chart_frames={"trend": case_queries.daily_trend(source, cur), "areas": area_table,
+                    chart_frames={"trend": done["trend"], "areas": area_table,
                                   "sources": sections[1][2][0].frame})
 
 
@@ -262,7 +278,7 @@ def _overview_table(kpis, row, row_prev, row_year, basis: str) -> Table:
                  note="超期未处置为生成时刻的实时数，不作比较；比率为分子 ÷ 分母，百分点差按显示值计算。")
 
 
-def _sources_and_categories(source, scope, config: BulletinConfig, basis: str, is_empty: bool):
+def _sources_and_categories(source, scope, config: BulletinConfig, basis: str):
     mix = trend_queries.source_mix(source, scope, "month")
     by_source = (mix.groupby(["source_code", "source_name"], as_index=False)["case_count"].sum()
                  .sort_values(["case_count", "source_code"], ascending=[False, True]))
@@ -292,7 +308,7 @@ def _sources_and_categories(source, scope, config: BulletinConfig, basis: str, i
             total_kind = int(part.kind_total.iloc[0])
             names = words.join_names([f"{_name(n)}（{int(c):,} 件）" for n, c in zip(part.minor_name, part.case_count)])
             paragraphs.append(f"{label}类共受理 {total_kind:,} 件，高发问题依次为{names}。")
-    if is_empty:
+    if not total:
         paragraphs = ["本期无数据。"]
     return ("二、案件来源与高发问题", paragraphs, tables)
 
@@ -402,8 +418,7 @@ def _units(source, cur, prev, city, kpis, scores, config, basis):
     return ("四、责任单位综合评价", paragraphs, tables), table, previous
 
 
-def _overdue(source, cur, row, handoffs: pd.DataFrame, config):
-    backlog = case_queries.overdue_backlog(source, cur)
+def _overdue(cur, row, backlog: pd.DataFrame, handoffs: pd.DataFrame, config):
     total = int(backlog.overdue_count.sum()) if len(backlog) else 0
     carried = int(backlog.carried_overdue_count.sum()) if len(backlog) else 0
     as_of = "统计期末" if cur.end_date <= cur.now_at.date() else "生成时"
@@ -433,7 +448,7 @@ def _overdue(source, cur, row, handoffs: pd.DataFrame, config):
                           {"责任单位": "text", "派遣到该单位": "count", "转出案件": "count", "转出次数": "count",
                            "被退回": "count", "推诿率": "rate"}, doc_rows=config.overdue_rows,
                           note="推诿：案件在任何单位处置回告之前被再次派遣到另一个单位；推诿率 = 转出案件数 ÷ 派遣到该单位的案件数。")
-    return ("五、超期、返工与推诿", paragraphs, [overdue, handoff_table]), backlog
+    return ("五、超期、返工与推诿", paragraphs, [overdue, handoff_table])
 
 
 def _party(source, cur, prev, basis: str):

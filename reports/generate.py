@@ -4,6 +4,7 @@ CLI, so a scheduled bulletin and a clicked one are the same document."""
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,13 +71,17 @@ def produce(source: CursorSource, scope: Scope, period: Period, *, city: CityCon
         raise BulletinError(f"数据库无法打开：{exc}") from exc
     files: dict[str, bytes] = {}
     try:
-        if "docx" in formats:
-            files["docx"] = render_docx(bulletin, template)
-            check_docx(files["docx"], bulletin)
-        if "pdf" in formats:
-            files["pdf"] = render_pdf(bulletin)
-        if "xlsx" in formats:
-            files["xlsx"] = render_xlsx(bulletin)
+        # Chromium prints in its own process while Word and Excel are rendered here.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pdf = pool.submit(render_pdf, bulletin) if "pdf" in formats else None
+            if "docx" in formats:
+                files["docx"] = render_docx(bulletin, template)
+                check_docx(files["docx"], bulletin)
+            if "xlsx" in formats:
+                files["xlsx"] = render_xlsx(bulletin)
+            if pdf is not None:
+                files["pdf"] = pdf.result()
+        files = {ext: files[ext] for ext in FORMATS if ext in files}
     except BulletinError:
         raise
     except Exception as exc:  # noqa: BLE001 - any renderer failure means no document at all
