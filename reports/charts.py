@@ -19,6 +19,7 @@ from matplotlib import font_manager  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from charts.style import BAD, GOOD, PRIMARY, SERIES, ACCENT  # noqa: E402
+from queries.numbers import percent_text  # noqa: E402
 
 # Preferred CJK fonts, best first: the 公文 fonts when a city has installed them, then Debian's.
 CJK_FONTS = ("FangSong_GB2312", "FangSong", "SimSun", "Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei",
@@ -112,7 +113,7 @@ def sources_png(sources: pd.DataFrame) -> bytes:
             height=0.6)
     total = rows["受理数"].sum()
     for y, v in enumerate(rows["受理数"]):
-        ax.text(v, y, f" {int(v):,}（{v / total * 100:.1f}%）", va="center", fontsize=7)
+        ax.text(v, y, f" {int(v):,}（{percent_text(int(v), int(total), 1)}）", va="center", fontsize=7)
     ax.set_xlim(0, rows["受理数"].max() * 1.3)
     ax.set_xlabel("受理数（件）", fontsize=8)
     return _png(fig)

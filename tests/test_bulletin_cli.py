@@ -140,3 +140,29 @@ def test_the_module_runs_from_a_shell_like_cron_does(city_db):
     assert done.returncode == 0, done.stderr
     pdf = next((city_db / "archive").rglob("*.pdf"))
     assert pdf.read_bytes().startswith(b"%PDF") and "2026年第42周" in done.stdout
+
+
+def _unit(name: str) -> dict[str, str]:
+    values = {}
+    for line in (PROJECT_ROOT / "deploy" / "systemd" / name).read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            values.setdefault(key.strip(), value.strip())
+    return values
+
+
+def test_the_systemd_timers_run_the_weekly_and_monthly_bulletin_as_the_readme_says():
+    from reports.bulletin import parse_args
+
+    assert _unit("zhzx-bulletin-weekly.timer")["OnCalendar"] == "Mon *-*-* 08:00:00"
+    assert _unit("zhzx-bulletin-weekly.timer")["Unit"] == "zhzx-bulletin@week.service"
+    assert _unit("zhzx-bulletin-monthly.timer")["OnCalendar"] == "*-*-01 08:00:00"
+    assert _unit("zhzx-bulletin-monthly.timer")["Unit"] == "zhzx-bulletin@month.service"
+    service = _unit("zhzx-bulletin@.service")
+    _, *argv = service["ExecStart"].split()
+    assert argv[:2] == ["-m", "reports.bulletin"]
+    for kind in ("week", "month"):
+        args = parse_args([a.replace("%i", kind) for a in argv[2:] if not a.startswith("$")])
+        assert args.period == kind and str(args.out) == "/srv/share/通报"
+    assert "DASHBOARD_BULLETIN_DIR=/var/lib/zhzx/bulletins" in open(
+        PROJECT_ROOT / "deploy/systemd/zhzx-bulletin@.service", encoding="utf-8").read()
