@@ -19,13 +19,18 @@ TABLE_FONT = "仿宋_GB2312"
 TABLE_PT = 10.5
 
 
-def _east_asian(run, name: str) -> None:
-    rpr = run._r.get_or_add_rPr()
+def set_east_asian_font(rpr, name: str) -> None:
+    """The East Asian font of a run or style properties element (w:rPr): Word picks Chinese glyphs
+    from w:eastAsia, not from the Latin font name python-docx sets."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), name)
+
+
+def _east_asian(run, name: str) -> None:
+    set_east_asian_font(run._r.get_or_add_rPr(), name)
 
 
 def _para(doc, text: str, *, size: float, bold=False, font=TABLE_FONT, center=False):

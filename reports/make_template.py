@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reports.config import DEFAULT_TEMPLATE, TEMPLATE_DIR
+from reports.docx_out import set_east_asian_font
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -29,12 +30,7 @@ def _fonts(style, east_asian: str, size_pt: float, bold: bool = False) -> None:
     style.font.name = "Times New Roman"
     style.font.size = Pt(size_pt)
     style.font.bold = bold
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), east_asian)
+    set_east_asian_font(style.element.get_or_add_rPr(), east_asian)
 
 
 def _style(doc, name: str, east_asian: str, size_pt: float, *, bold=False, align=None, indent_chars=0,
