@@ -15,7 +15,7 @@ from data.config import load_city
 from reports import archive, periods
 from reports.config import load_bulletin_config
 from reports.generate import BulletinError, produce, templates
-from ui import cache
+from ui import auth, cache
 from ui.app import current_access, setup_page
 from ui.audit import record_download
 from ui.audit import write as audit_write
@@ -95,6 +95,15 @@ def render_preview(b) -> None:
             st.markdown(md_escape(para))
 
 
+def generator_name(access) -> str:
+    """Who generated a bulletin, for its history: the signed-in person and role (sign-in through OIDC
+    or the proxy), else the access label (demo and single-user mode have no person)."""
+    session = auth.current()
+    if session is not None and session.user_id and session.mode in ("oidc", "proxy"):
+        return f"{session.display_name or session.user_id}（{session.role_name}）"
+    return access.label
+
+
 def render_downloads(files: dict[str, bytes], stem: str, key: str) -> None:
     with st.container(horizontal=True, gap="small"):
         for ext, data in files.items():
@@ -110,7 +119,7 @@ def visible(entry: archive.Entry, access) -> bool:
     if access.all_districts:
         return True
     if access.streets or access.units:   # a street's or a unit's grant is narrower than any district
-        return entry.generated_by == access.label
+        return (entry.access_label or entry.generated_by) == access.label
     return bool(entry.districts) and set(entry.districts) <= set(access.districts)
 
 
@@ -174,7 +183,7 @@ def main() -> None:
         with st.spinner("正在生成通报（Word、PDF、Excel）……"):
             try:
                 result = produce(cache.reader(), scope, period, city=city, scores=cache.score_config(),
-                                 config=config, generated_by=access.label, generated_at=now_exact(),
+                                 config=config, generated_by=generator_name(access), generated_at=now_exact(),
                                  template=choices[template_name], origin="page")
             except BulletinError as exc:
                 st.error(f"通报未生成：{md_untrusted(exc)}", icon=":material/error:")

@@ -34,6 +34,7 @@ class Entry:
     is_empty: bool
     origin: str               # page | cli
     districts: list[str] | None = None   # districts the bulletin covers; None = the whole city (who may see it)
+    access_label: str | None = None      # the generating identity's grant (street and unit grants see their own)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -46,7 +47,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def save(directory: Path, bulletin, files: dict[str, bytes], origin: str,
-         districts: list[str] | None = None) -> Entry:
+         districts: list[str] | None = None, access_label: str | None = None) -> Entry:
     """Writes every file, then appends the history line; returns the entry."""
     stamp = bulletin.generated_at.strftime("%Y%m%d-%H%M%S")
     folder = directory / str(bulletin.period.last_day.year)
@@ -63,7 +64,7 @@ def save(directory: Path, bulletin, files: dict[str, bytes], origin: str,
     entry = Entry(bulletin.generated_at.isoformat(timespec="seconds"), bulletin.generated_by, bulletin.period.kind,
                   bulletin.period.label, bulletin.period.start.isoformat(), bulletin.period.end.isoformat(),
                   bulletin.scope_text, bulletin.doc_no, bulletin.title, written, digests, bulletin.is_empty, origin,
-                  districts)
+                  districts, access_label)
     line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
     fd = os.open(directory / HISTORY_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:

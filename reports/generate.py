@@ -90,5 +90,5 @@ def produce(source: CursorSource, scope: Scope, period: Period, *, city: CityCon
         raise BulletinError("有文件生成为空，已全部放弃")
     covered = list(scope.districts) if scope.districts is not None else (
         None if scope.access.all_districts else list(scope.access.districts))
-    entry = archive.save(config.archive_dir, bulletin, files, origin, covered) if keep else None
+    entry = archive.save(config.archive_dir, bulletin, files, origin, covered, scope.access.label) if keep else None
     return Result(bulletin, files, entry)
