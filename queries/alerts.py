@@ -35,10 +35,13 @@ def case_alerts(source: CursorSource, scope: Scope, config: AlertsConfig) -> pd.
     for r in cases.itertuples(index=False):
         unit = r.unit_name if isinstance(r.unit_name, str) else "（未派遣）"
         where = f"{r.street_name or ''} {r.minor_name or ''}".strip()
-        if pd.notna(r.overdue_work_hours):
-            rows.append({"alert_key": f"overdue:{r.case_id}", "rule": "超期", "level": config.overdue_level(r.overdue_work_hours),
-                         "subject_zh": f"案件 {r.case_no}", "case_no": r.case_no,
-                         "detail_zh": f"{where}，{unit}，已超过结案时限 {r.overdue_work_hours:.1f} 工作时"})
+        if r.is_overdue:
+            known = pd.notna(r.overdue_work_hours)
+            # A deadline outside the calendar: overdue for certain, by how much unknown → the first level.
+            over = f"已超过结案时限 {r.overdue_work_hours:.1f} 工作时" if known else "已超过结案时限（日历缺少该日期，工作时未知）"
+            rows.append({"alert_key": f"overdue:{r.case_id}", "rule": "超期",
+                         "level": config.overdue_level(r.overdue_work_hours) if known else config.overdue_levels[0][1],
+                         "subject_zh": f"案件 {r.case_no}", "case_no": r.case_no, "detail_zh": f"{where}，{unit}，{over}"})
         else:
             rows.append({"alert_key": f"near:{r.case_id}", "rule": "临期", "level": config.near_deadline_level,
                          "subject_zh": f"案件 {r.case_no}", "case_no": r.case_no,

@@ -159,3 +159,11 @@ def test_a_failing_webhook_is_logged_and_never_raises(tmp_path, receiver):
     alert_state.sync(alerts(("b", "红")), datetime(2026, 11, 23, 10, 1), webhook_url="http://127.0.0.1:9/none",
                      folder=tmp_path)
     assert "webhook_failed" in (tmp_path / "events-2026-11-23.jsonl").read_text()
+
+
+def test_an_overdue_case_on_a_day_outside_the_calendar_still_alerts_at_the_first_level(con):
+    add_cases(con, [dict(reported_at=datetime(2026, 11, 16, 9), deadline_at=datetime(2026, 11, 19, 17, 30),
+                         status="dispatched", dispatched_at=datetime(2026, 11, 16, 10))])
+    con.execute("DELETE FROM calendar WHERE cal_date = DATE '2026-11-19'")
+    got = case_alerts(con, window_scope(), CONFIG)
+    assert got[["rule", "level"]].values.tolist() == [["超期", "黄"]] and "工作时未知" in got.detail_zh[0]

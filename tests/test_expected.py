@@ -119,3 +119,9 @@ def test_calibration_counts_quarter_cases_within_the_p90_learned_before_the_quar
     got = calibration(con, window_scope(), (date(2026, 7, 1), date(2026, 10, 1)), 180, 5).set_index("level")
     assert got.loc["all", ["cases", "within_p90", "undecided"]].tolist() == [5, 2, 0]
     assert got.loc["all", "rate"] == pytest.approx(0.4)
+
+
+def test_a_day_missing_from_the_calendar_leaves_the_duration_unknown_not_zero(con):
+    add_cases(con, [closure(MON, MON.replace(hour=15)), closure(MON + timedelta(days=1), MON.replace(day=3, hour=10))])
+    con.execute("DELETE FROM calendar WHERE cal_date = DATE '2026-11-02'")
+    assert stats(con)[("category", "S0101")] == (1, 1.0, 1.0)     # only Tuesday's 09:00 → 10:00

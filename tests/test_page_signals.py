@@ -143,3 +143,24 @@ def test_overview_shows_the_alert_strip_with_counts_by_level(app_db, tmp_path, m
     at = run_page("dashboard.py")
     strip = next(m.value for m in at.markdown if "**预警**" in m.value)
     assert ":yellow-badge[黄 2]" in strip and ":red-badge[红 0]" in strip and "未确认 2 条" in strip
+
+
+def test_the_wall_shows_alert_counts_in_its_header_and_no_name(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_page_wall import known_database, markdown_text
+
+    con = new_db()
+    known_database(con)    # one case overdue since 12 Nov (红), one whistle today (within its 24 h)
+    add_calendar(con)
+    use_test_db(con, tmp_path, monkeypatch, now="2026-11-23T15:30:00")
+    try:
+        at = AppTest.from_file("../pages/wall.py", default_timeout=60)
+        at.run()
+        assert not at.exception
+        text = markdown_text(at)
+        assert "预警 :red[**红 1**] · :gray[橙 0] · :gray[黄 0] · :gray[蓝 0]" in text
+        assert "王五" not in text and "13900001111" not in text
+        assert {m.label: m.value for m in at.metric}["超期未处置"] == "1"     # the KPI stays in its place
+    finally:
+        clear_caches()

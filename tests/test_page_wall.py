@@ -28,7 +28,8 @@ def known_database(con: duckdb.DuckDBPyConnection) -> None:
     add_case(con, reported_at=datetime(2026, 11, 23, 14, 50), accepted_at=datetime(2026, 11, 23, 15),
              filed_at=datetime(2026, 11, 23, 15, 10), status="filed", case_no="S01012026112300099",
              description="王五 13900001111 请回电")
-    con.execute("INSERT INTO case_private SELECT max(case_id), '王五', '13900001111', NULL, '汽车路8号', false FROM cases")
+    con.execute("INSERT INTO case_private (case_id, reporter_name, reporter_phone, reporter_id_no, address, is_confidential) "
+                "SELECT max(case_id), '王五', '13900001111', NULL, '汽车路8号', false FROM cases")
     add_case(con, reported_at=datetime(2026, 11, 22, 9), accepted_at=datetime(2026, 11, 22, 9), status="accepted")
     # This month: 4 filed and dispatched, 3 closed (处置率 3/4), due 4 with 2 on time (按期结案率 2/4).
     for day, closed_day in ((2, 3), (3, 6), (4, 5)):

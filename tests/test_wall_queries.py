@@ -94,7 +94,8 @@ def test_latest_cases_show_the_step_reached_by_now_and_nothing_personal(con):
              status="closed", district=HESHAN)
     add_case(con, reported_at=datetime(2026, 11, 23, 14, 0), is_cancelled=True, status="cancelled")
     add_case(con, reported_at=datetime(2026, 11, 23, 15, 45))    # reported after now
-    con.execute("INSERT INTO case_private VALUES (1, '张三', '13812345678', NULL, '某街1号', false)")
+    con.execute("INSERT INTO case_private (case_id, reporter_name, reporter_phone, reporter_id_no, address, is_confidential) "
+                "VALUES (1, '张三', '13812345678', NULL, '某街1号', false)")
     latest = w.latest_cases(con, scopes().today, 10)
     assert latest[["district_name", "street_name", "step_label", "elapsed_minutes"]].values.tolist() == [
         ["资阳区", "汽车路街道", "受理", 30],    # filed at 15:40 is after now: still 受理

@@ -19,7 +19,10 @@ import streamlit as st
 
 from charts.style import WALL_ACCENT, WALL_ALARM, WALL_BAD, WALL_BG, WALL_GOOD, WALL_LINE, WALL_MUTED, WALL_PANEL, WALL_TEXT
 from charts.wall import count_text, fit_view, simplify_shapes
+from data.alerts_config import LEVEL_COLOURS, load_alerts
 from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
+from data.signals_config import load_signals
+from queries.alerts import level_counts
 from queries.kpis import kpi_columns, registry
 from queries.numbers import percent_text, points_text, rate_text
 from queries.scope import Access, Scope
@@ -86,6 +89,7 @@ html, body {{ overflow: hidden !important; background: var(--wall-bg) !important
     white-space: nowrap; }}
 .st-key-wall-fresh-stale p {{ color: var(--wall-bad) !important; font-weight: 800; animation: wall-blink 1.6s steps(2) infinite; }}
 @keyframes wall-blink {{ 50% {{ opacity: 0.45; }} }}
+.st-key-wall-alerts p {{ font-size: 1.7vh !important; text-align: right; margin: 0; white-space: nowrap; line-height: 1.2; }}
 .st-key-wall-notice p {{ font-size: 1.5vh !important; color: var(--wall-alarm) !important; text-align: right; margin: 0; }}
 .st-key-wall-clock {{ position: fixed; top: 0; left: 1.6vw; height: 7.4vh !important; z-index: 5; display: flex; align-items: center; }}
 .wall-clock {{ display: flex; align-items: baseline; gap: 0.9vw; color: var(--wall-text); white-space: nowrap; }}
@@ -302,6 +306,7 @@ class WallData:
     district_league: pd.DataFrame
     scopes: WallScopes = field(repr=False, default=None)
     month_caption: str = "较上月同期"   # names the span: 较上月同期（2026年11月01日–11月07日）
+    alert_counts: dict[str, int] = field(default_factory=dict)   # 预警 by level (queries/alerts.py), counts only
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -349,6 +354,7 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         league=cache.get("unit_league", scopes.league, city.league_min_volume),
         district_league=cache.get("area_summary", scopes.league, 1),
         scopes=scopes,
+        alert_counts=level_counts(cache.get("alerts", scopes.today, load_alerts(), load_signals())),
     )
 
 
@@ -414,9 +420,24 @@ def render_header(city: CityConfig, config: WallConfig, data: WallData | None, n
                 dot = ":red[●]" if stale else ":green[●]"
                 suffix = " · 数据源可能已中断" if stale else ""
                 st.markdown(f"{dot} {md_escape(text + suffix + demo)}")
+            render_alert_strip(data)
             if notice:
                 with st.container(key="wall-notice"):
                     st.markdown(f":material/sync_problem: {md_escape(notice)}")
+
+
+def alert_strip_text(counts: dict[str, int]) -> str:
+    """'预警 红 3 · 橙 6 · 黄 0 · 蓝 2': counts by level, most urgent first; never a name."""
+    parts = [f":{LEVEL_COLOURS[level]}[**{level} {n:,}**]" if n else f":gray[{level} 0]" for level, n in counts.items()]
+    return ":material/notifications_active: 预警 " + " · ".join(parts)
+
+
+def render_alert_strip(data: WallData | None) -> None:
+    """The 预警 line under the freshness line of the header: a fixed place that hides no KPI."""
+    if data is None or not data.alert_counts:
+        return
+    with st.container(key="wall-alerts"):
+        st.markdown(alert_strip_text(data.alert_counts))
 
 
 def count_delta(today: int, before: int) -> str:

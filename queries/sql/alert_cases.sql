@@ -38,15 +38,18 @@ judged AS (
         CASE WHEN handled_at IS NULL AND dispatched_at IS NOT NULL AND handle_deadline_at > now_at
                   AND handle_min > dispatch_min
              THEN (now_min - dispatch_min)::DOUBLE / (handle_min - dispatch_min) END AS handle_used_share,
-        CASE WHEN deadline_at < now_at THEN greatest(0, now_min - close_min) / 60.0 END AS overdue_work_hours
+        deadline_at < now_at AS is_overdue,
+        -- NULL when a date is outside the calendar (greatest() would turn that into 0)
+        CASE WHEN deadline_at < now_at THEN (CASE WHEN now_min < close_min THEN 0 ELSE now_min - close_min END) / 60.0
+             END AS overdue_work_hours
     FROM clocked
 )
 SELECT j.case_id, j.case_no, j.unit_code, u.name AS unit_name, cat.minor_name, s.name AS street_name,
-       j.handle_deadline_at, j.deadline_at, j.handle_used_share, j.overdue_work_hours
+       j.handle_deadline_at, j.deadline_at, j.handle_used_share, j.is_overdue, j.overdue_work_hours
 FROM judged j
 LEFT JOIN scoped_units u ON u.unit_code = j.unit_code
 LEFT JOIN ref_categories cat ON cat.category_code = j.category_code
 LEFT JOIN scoped_areas s ON s.area_code = j.street_code
-WHERE j.overdue_work_hours IS NOT NULL OR j.handle_used_share >= $near_share
-ORDER BY j.overdue_work_hours DESC NULLS LAST, j.handle_used_share DESC, j.case_id
+WHERE j.is_overdue OR j.handle_used_share >= $near_share
+ORDER BY j.is_overdue DESC, j.overdue_work_hours DESC NULLS FIRST, j.handle_used_share DESC, j.case_id
 LIMIT $limit;

@@ -25,7 +25,9 @@ WITH clock AS (
            OR (c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP))
 ),
 timed AS (
-    SELECT *, greatest(0, (end_minutes - dispatch_minutes) / 60.0 - deferred_hours) AS work_hours FROM clock
+    -- not greatest(0, …): it skips NULLs, and a date outside the calendar must stay unknown
+    SELECT *, CASE WHEN (end_minutes - dispatch_minutes) / 60.0 - deferred_hours < 0 THEN 0
+                   ELSE (end_minutes - dispatch_minutes) / 60.0 - deferred_hours END AS work_hours FROM clock
 ),
 model AS (
     SELECT unit_code, category_code, major_code, GROUPING(unit_code) AS g_unit, GROUPING(category_code) AS g_cat,
