@@ -53,7 +53,10 @@ async def _session(ws_url: str, views: list[tuple[str, str]], think_s: float, ou
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     try:
-        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=2 ** 28, open_timeout=120) as ws:
+        # ping_interval=None: browsers never ping a server; the library's own 20 s ping timeout would
+        # close sessions whenever the client process itself is short of CPU, an error no browser has.
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=2 ** 28, open_timeout=120,
+                                      ping_interval=None) as ws:
             for i, (page, query) in enumerate(views):
                 msg = BackMsg()
                 msg.rerun_script.query_string = query

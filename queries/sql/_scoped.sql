@@ -159,8 +159,10 @@ case_facts AS (
     -- (stuck cases sit in almost every row group, so including them read 81 of 82 groups): count it
     -- from overdue_open_cases. is_overdue_open above is right for each row shown, nothing more.
     -- The span columns are set before every publish (data/sql/refresh_case_span.sql); NULL = unknown.
-    WHERE c.first_event_at IS NULL
-       OR (c.first_event_at < w.end_at AND c.last_event_at >= w.start_at)
+    -- Written against the parameters, one column per OR, so DuckDB prunes row groups by their min/max
+    -- (86 of 86 groups read at 10M for 近30天 when compared with win's columns in a join; 36 like this).
+    WHERE (c.last_event_at >= $start::TIMESTAMP OR c.last_event_at IS NULL)
+      AND (c.first_event_at < $end::TIMESTAMP OR c.first_event_at IS NULL)
 )
 ,
 -- 超期未处置, live: every scoped case open and past its closing deadline right now, whatever the
