@@ -131,8 +131,17 @@ def _scope_text(source: CursorSource, scope: Scope, city: CityConfig) -> str:
         if codes:
             parts = [names.get(c, c) for c in codes]
             break
-    where = "、".join(_name(p) for p in parts) if parts else (
-        "全市" if scope.access.all_districts else "、".join(names.get(c, c) for c in scope.access.districts) or "无权限范围")
+    access = scope.access
+    if parts:
+        where = "、".join(_name(p) for p in parts)
+    elif access.all_districts:
+        where = "全市"
+    elif access.units:      # a unit grant: its own cases wherever they are
+        units = case_queries.unit_options(source, scope)
+        unit_names = dict(zip(units.unit_code, units.name))
+        where = "、".join(_name(unit_names.get(c, c)) for c in access.units)
+    else:
+        where = "、".join(_name(names.get(c, c)) for c in (access.streets or access.districts)) or "无权限范围"
     extra = []
     if scope.kinds:
         extra.append("类别：" + "、".join(KIND_NAMES.get(k, k) for k in scope.kinds))

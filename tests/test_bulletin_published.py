@@ -78,25 +78,30 @@ def test_the_tianmen_month_bulletin_pdf_states_the_same_figures_in_chinese(tianm
 
 def test_the_pdf_page_renders_with_an_installed_cjk_font(tianmen, tmp_path):
     """No tofu: page 1 rasterises with ink on it, and two different characters printed through the
-    same HTML → PDF path come out as different glyphs. Without a CJK font both would be the same
-    .notdef box, while pdftotext would still read the right text."""
+    same HTML → PDF path come out as two full glyphs. Without a CJK font Chromium draws each as a
+    small hollow box with the code point in it (checked with fontconfig limited to DejaVu: 68 dark
+    pixels each, 48 differing; real glyphs here: ~400 each, ~500 differing), while pdftotext would
+    still read the right text."""
     from PIL import Image, ImageChops
 
     from reports.pdf_out import html_to_pdf
 
+    def ink(image) -> int:
+        return sum(1 for v in image.get_flattened_data() if v < 128)
+
     path = tmp_path / "b.pdf"
     path.write_bytes(tianmen.files["pdf"])
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "p")], check=True)
-    page = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
-    assert sum(1 for v in page.getdata() if v < 128) > 2000, "page 1 is (nearly) blank"
+    assert ink(Image.open(next(tmp_path.glob("p*.png"))).convert("L")) > 2000, "page 1 is (nearly) blank"
     style = "<style>body{font-family:'仿宋_GB2312','Noto Serif CJK SC',serif;font-size:90pt}</style>"
     glyphs = html_to_pdf(f"<html><head><meta charset='utf-8'>{style}</head><body>通"
                          "<div style='break-before:page'>报</div></body></html>")
     (tmp_path / "g.pdf").write_bytes(glyphs)
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "g.pdf"), str(tmp_path / "g")], check=True)
     first, second = (Image.open(p).convert("L") for p in sorted(tmp_path.glob("g*.png")))
-    assert ImageChops.difference(first, second).getbbox() is not None, "both characters drawn as the same box"
-    assert sum(1 for v in first.getdata() if v < 128) > 50
+    differing = sum(1 for v in ImageChops.difference(first, second).get_flattened_data() if v > 100)
+    assert min(ink(first), ink(second)) > 150, "characters drawn as boxes: install a CJK font (fonts-noto-cjk)"
+    assert differing > 0.5 * max(ink(first), ink(second)), "two different characters drawn alike"
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")

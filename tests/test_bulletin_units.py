@@ -98,3 +98,19 @@ def test_the_history_records_who_generated_what_and_numbers_the_issues(tmp_path)
     assert archive.next_seq(tmp_path, "month", 2026) == 3 and archive.next_seq(tmp_path, "week", 2026) == 1
     (tmp_path / archive.HISTORY_FILE).open("a", encoding="utf-8").write("not json\n")
     assert len(archive.history(tmp_path)) == 2
+
+
+@pytest.mark.parametrize("access, where", [
+    (lambda A: A.demo(), "范围：全市"),
+    (lambda A: A.for_districts(("430903",), "区"), "范围：赫山区"),
+    (lambda A: A.for_streets(("430902001",), ("430902",), "街道"), "范围：汽车路街道"),
+    (lambda A: A.for_units(("C001",), "单位"), "范围：市城管局"),
+])
+def test_a_bulletin_names_the_scope_of_the_identity_that_asked_for_it(access, where):
+    from queries.scope import Access, Scope
+    from data.config import load_city
+    from reports.content import _scope_text
+    from tests.builders import new_db
+
+    scope = Scope(date(2026, 10, 1), date(2026, 11, 1), access(Access))
+    assert _scope_text(new_db(), scope, load_city()) == where
