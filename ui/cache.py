@@ -30,6 +30,7 @@ from queries import alerts, anomalies, expected, handoffs, recurrence, reporters
 from queries import party
 from queries import clock_keys
 from queries.db import Snapshot, SnapshotReader
+from queries.engines import open_reader
 from queries.kpis import registry
 from queries.scope import Scope
 from queries.scores import ScoreConfig, load_scores
@@ -101,7 +102,8 @@ QUERIES: dict[str, Callable[..., Any]] = {
 
 @st.cache_resource(show_spinner=False)
 def reader() -> SnapshotReader:
-    return SnapshotReader(published_path(db_path()))
+    """The published snapshot on the engine of DASHBOARD_ENGINE (DuckDB unless set; docs/engines.md)."""
+    return open_reader(published_path(db_path()))
 
 
 @st.cache_resource(show_spinner=False)

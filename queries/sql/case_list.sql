@@ -23,21 +23,27 @@ page AS (
              COLUMNS(lambda c: c = $sort) ASC NULLS LAST,
              f.case_id DESC
     LIMIT $limit OFFSET $offset
+),
+-- Names joined in a step of their own: the final sort's COLUMNS() then sees one column of the sort's
+-- name (beside the joins it would also match e.g. a unit's district_code, and break ties by it).
+named AS (
+    SELECT p.*, cat.major_name, cat.minor_name,
+           d.name AS district_name, s.name AS street_name, cm.name AS community_name,
+           u.name AS unit_name, coalesce(src.name_zh, p.source) AS source_name
+    FROM page p
+    LEFT JOIN ref_categories cat ON cat.category_code = p.category_code
+    LEFT JOIN scoped_areas d ON d.area_code = p.district_code
+    LEFT JOIN scoped_areas s ON s.area_code = p.street_code
+    LEFT JOIN scoped_areas cm ON cm.area_code = p.community_code
+    LEFT JOIN scoped_units u ON u.unit_code = p.unit_code
+    LEFT JOIN ref_sources src ON src.source_code = p.source
 )
-SELECT p.case_id, p.case_no, cat.major_name, cat.minor_name,
-       d.name AS district_name, s.name AS street_name, cm.name AS community_name,
-       u.name AS unit_name, coalesce(src.name_zh, p.source) AS source_name, p.status,
-       p.reported_at, p.deadline_at, p.closed_at, p.is_overdue_open,
-       (p.closed_at IS NOT NULL AND p.deadline_at IS NOT NULL AND p.closed_at > p.deadline_at) AS is_closed_late,
-       p.unit_code, p.category_code, p.major_code, p.dispatched_at, p.deferred_hours,   -- for 预计办结
-       p.total_count
-FROM page p
-LEFT JOIN ref_categories cat ON cat.category_code = p.category_code
-LEFT JOIN scoped_areas d ON d.area_code = p.district_code
-LEFT JOIN scoped_areas s ON s.area_code = p.street_code
-LEFT JOIN scoped_areas cm ON cm.area_code = p.community_code
-LEFT JOIN scoped_units u ON u.unit_code = p.unit_code
-LEFT JOIN ref_sources src ON src.source_code = p.source
+SELECT case_id, case_no, major_name, minor_name, district_name, street_name, community_name, unit_name,
+       source_name, status, reported_at, deadline_at, closed_at, is_overdue_open,
+       (closed_at IS NOT NULL AND deadline_at IS NOT NULL AND closed_at > deadline_at) AS is_closed_late,
+       unit_code, category_code, major_code, dispatched_at, deferred_hours,   -- for 预计办结
+       total_count
+FROM named
 ORDER BY CASE WHEN $descending THEN COLUMNS(lambda c: c = $sort) END DESC NULLS LAST,
          COLUMNS(lambda c: c = $sort) ASC NULLS LAST,
-         p.case_id DESC;
+         case_id DESC;

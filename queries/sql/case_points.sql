@@ -14,5 +14,5 @@ SELECT f.case_no, f.lat, f.lon, f.reported_at, f.status,
 FROM point_set f
 LEFT JOIN ref_categories c ON c.category_code = f.category_code
 WHERE f.lat IS NOT NULL AND f.lon IS NOT NULL
-ORDER BY f.reported_at DESC
+ORDER BY f.reported_at DESC, f.case_no DESC  -- the number breaks ties: the same points on every run and engine
 LIMIT $limit;

@@ -1,0 +1,244 @@
+"""Engine against engine: every cacheable query of the dashboard (ui.cache.QUERIES) on DuckDB and on
+chdb over the same data, compared exactly (counts, codes, timestamps) and to 1e-9 (rates, hours).
+
+Which query files ran is recorded from the SQL the DuckDB side executed, so a file added to
+queries/sql/ that no call reaches shows up as a gap (tests/test_engines_golden.py fails on it unless
+SKIP names it with a reason). Used by the golden test and by benchmarks/bench_engines.py.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from queries.runner import SQL_DIR, compose
+from queries.scope import Access, Scope
+
+# Query files no call of QUERIES reaches, with the reason (the integrator sees the gap here).
+SKIP: dict[str, str] = {}
+
+REL_TOL = 1e-9
+
+
+def query_files() -> list[str]:
+    """Every query file of queries/sql/, found on disk (files other issues add are included)."""
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
+
+
+class RecordingSource:
+    """Wraps a source; remembers the SQL text of every query it ran."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.texts: list[str] = []
+
+    @property
+    def version(self):
+        return self.inner.version
+
+    def cursor(self):
+        cur = self.inner.cursor()
+        outer = self
+
+        class _Cursor:
+            def execute(self, sql, params=None):
+                outer.texts.append(sql)
+                cur.execute(sql, params)
+                return self
+
+            def __getattr__(self, name):
+                return getattr(cur, name)
+
+        return _Cursor()
+
+
+def files_run(texts: list[str]) -> set[str]:
+    bodies = {name: compose(name).rstrip().removesuffix(";") for name in query_files()}
+    return {name for name, body in bodies.items() if any(body in t for t in texts)}
+
+
+def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int]) -> list[tuple[str, Scope, tuple]]:
+    """(query name, scope, args) covering every query with its argument variants, for several scopes:
+    the 30-day window, a year, one district's access, filters set, and the wall's windows."""
+    from queries.case_records import SORTS, list_sets
+    from queries.trends import GRAINS
+    from queries.wall import wall_scopes
+
+    today = now_at.date()
+    base = Scope(start_date=today - timedelta(days=29), end_date=today + timedelta(days=1),
+                 access=Access.demo(), now_at=now_at)
+    year = replace(base, start_date=today - timedelta(days=364))
+    # One district's access with case filters set: the scope predicate's list parameters bound,
+    # beside the demo scope where they are all NULL.
+    narrowed = replace(base, access=Access.for_districts(("430902",), "资阳区"), kinds=("event",),
+                       sources=("hotline", "app", "patrol"))
+    wall = wall_scopes(now_at, Access.demo(), league_days=30)
+    out: list[tuple[str, Scope, tuple]] = [("case_kpis", replace(base, access=Access()), ())]  # sees nothing
+    for s in (base, narrowed):
+        out += [
+            ("case_kpis", s, ()), ("unit_kpis", s, ()), ("area_kpis", s, (3,)),
+            ("data_years", s, ()), ("daily_trend", s, ()),
+            ("area_summary", s, (1,)), ("area_summary", s, (4,)),
+            ("area_shapes", s, (1,)), ("unit_league", s, (1,)),
+            ("area_options", s, ()), ("unit_options", s, ()), ("category_options", s, ()), ("source_options", s, ()),
+            ("case_points", s, ("accepted",)), ("case_points", s, ("overdue",)),
+            ("case_hexbins", s, ("accepted", 500.0, 28.5)),
+            ("period_counts", s, ()), ("top_categories", s, (5,)), ("hour_weekday", s, ()),
+            ("source_mix", s, ("day",)), ("handling_time", s, ("day",)), ("party_checkin_trend", s, ("day",)),
+            ("trend_series", s, ("day", "accepted")),
+            ("import_ledger", s, ()),
+            ("party_service_by_community", s, ()), ("party_service_by_unit", s, ()),
+            ("party_pairing_scorecard", s, ()), ("party_whistles", s, ()), ("party_wishes", s, ()),
+            ("party_three_lists", s, ()), ("party_supervision", s, ()), ("party_secretary_visits", s, ()),
+            ("case_list", s, ("in_due_on_time", "", "deadline_at", True, 1, 50)),
+            ("case_list", s, ("in_reported", "S01", "reported_at", True, 1, 20)),
+            ("case_export", s, ("in_accepted", "", "reported_at", True)),
+        ]
+        for cid in case_ids:
+            out += [("case_detail", s, (cid,)), ("case_timeline", s, (cid,))]
+        for bid in batch_ids:
+            out += [("import_rejects", s, (bid,)), ("import_flags", s, (bid,))]
+    for grain in sorted(set(GRAINS) - {"day"}):
+        out += [("trend_series", year, (grain, "accepted")), ("source_mix", year, (grain,)),
+                ("handling_time", year, (grain,)), ("party_checkin_trend", year, (grain,))]
+    out += [("trend_series", year, ("month", "closed")), ("trend_series", year, ("week", "filed"))]
+    for sort in SORTS:
+        out.append(("case_list", year, ("in_reported", "", sort, False, 1, 20)))
+    for set_flag in list(list_sets()):
+        out.append(("case_list", year, (set_flag, "", "reported_at", True, 1, 20)))
+    out += [
+        ("wall_day_pace", wall.pace, ()), ("wall_hourly", wall.hours, ()),
+        ("wall_hotspots", wall.today, (24, 0.01, 1)), ("wall_latest_cases", wall.today, (20,)),
+        ("wall_people", wall.today, ()), ("wall_categories", wall.month, (10, 1)),
+        ("wall_districts", wall.today, (1,)),
+    ]
+    return out
+
+
+def call_key(name: str, scope: Scope, args: tuple) -> str:
+    return f"{name}{args} [{scope.start_date}..{scope.end_date}, access={scope.access.districts or scope.access.all_districts}, " \
+           f"kinds={scope.kinds}]"
+
+
+def _normalise(value):
+    """Results → comparable plain structures (DataFrame → columns of lists)."""
+    if isinstance(value, pd.DataFrame):
+        return {"__frame__": list(value.columns), **{c: [_scalar(v) for v in value[c].tolist()] for c in value.columns}}
+    if isinstance(value, pd.Series):
+        return {k: _scalar(v) for k, v in value.items()}
+    if is_dataclass(value):
+        return {f.name: _normalise(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_normalise(v) for v in value]
+    return _scalar(value)
+
+
+def _scalar(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        f = float(v)
+        return None if math.isnan(f) else f
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime().replace(tzinfo=None)
+    if isinstance(v, np.datetime64):
+        return pd.Timestamp(v).to_pydatetime()
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return datetime.combine(v, datetime.min.time())
+    return v
+
+
+def differences(a, b, path: str = "") -> list[str]:
+    """Human-readable differences between two normalised results (empty when equal)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if list(a) != list(b):
+            return [f"{path}: keys {list(a)} != {list(b)}"]
+        out = []
+        for k in a:
+            out += differences(a[k], b[k], f"{path}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} rows != {len(b)} rows"]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += differences(x, y, f"{path}[{i}]")
+            if len(out) > 5:
+                break
+        return out
+    if isinstance(a, bool) or isinstance(b, bool):
+        return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, int) and isinstance(b, int):
+            return [] if a == b else [f"{path}: {a} != {b}"]
+        return [] if math.isclose(a, b, rel_tol=REL_TOL, abs_tol=1e-12) else [f"{path}: {a!r} != {b!r}"]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+@dataclass
+class GoldenReport:
+    compared: int
+    mismatches: dict[str, list[str]]
+    errors: dict[str, str]
+    files_covered: set[str]
+
+    @property
+    def files_missing(self) -> list[str]:
+        return [f for f in query_files() if f not in self.files_covered and f not in SKIP]
+
+
+def run_golden(duck_source, ch_source, now_at: datetime, *, case_ids: list[int], batch_ids: list[int],
+               only: set[str] | None = None) -> GoldenReport:
+    from ui.cache import QUERIES  # the dashboard's own list of queries and their functions
+
+    duck = RecordingSource(duck_source)
+    mismatches: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    compared = 0
+    for name, scope, args in calls(now_at, case_ids=case_ids, batch_ids=batch_ids):
+        if only is not None and name not in only:
+            continue
+        key = call_key(name, scope, args)
+        expected = QUERIES[name](duck, scope, *args)
+        try:
+            got = QUERIES[name](ch_source, scope, *args)
+        except Exception as exc:  # noqa: BLE001 - reported per call, the test fails on any
+            errors[key] = f"{type(exc).__name__}: {str(exc)[:400]}"
+            continue
+        compared += 1
+        diff = differences(_normalise(expected), _normalise(got))
+        if diff:
+            mismatches[key] = diff[:6]
+    return GoldenReport(compared, mismatches, errors, files_run(duck.texts))
+
+
+def chdb_copy_of(con) -> "ChdbSource":
+    from queries.engines import ChdbSource
+    source = ChdbSource()
+    source.load_from(con)
+    return source
+
+
+def duck_source_of(con):
+    """A DuckDB source over an open connection (a cursor per query, as the dashboard does)."""
+
+    class _Source:
+        version = "test"
+
+        def cursor(self):
+            return con.cursor()
+
+    return _Source()
+
+
