@@ -2,8 +2,8 @@
 
 The DuckDB schema (data/schema.sql) stays the single definition of every table: the ClickHouse DDL
 is generated from the snapshot's own catalogue, so a column added there reaches ClickHouse with the
-next load. Tables go through Parquet (DuckDB `COPY ... TO` then ClickHouse `INSERT ... SELECT FROM
-file()` for chdb, or an Arrow insert over HTTP for a server) into a staging table, the row count is
+next load. Tables go through Parquet (written from DuckDB's Arrow batches, then ClickHouse `INSERT ... SELECT
+FROM file()` for chdb, or an Arrow insert over HTTP for a server) into a staging table, the row count is
 checked, and the staging table is swapped in with `EXCHANGE TABLES`: a reload is idempotent and a
 failed load leaves the previous data serving.
 
@@ -156,6 +156,16 @@ class HttpTarget(Target):
         return int(self.client.command(f"SELECT count() FROM {_ident(table)}"))  # noqa: S608
 
 
+def write_parquet(con, table: str, path: Path) -> None:
+    """The table as Parquet, streamed in record batches through pyarrow. DuckDB's own COPY TO would
+    need file access, which the dashboard's hardened read-only connection does not have."""
+    import pyarrow.parquet as pq
+    reader = con.execute(f'SELECT * FROM "{table}"').to_arrow_reader(1_000_000)  # noqa: S608 - catalogue name
+    with pq.ParquetWriter(path, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+
+
 def load(con: duckdb.DuckDBPyConnection, target: Target, *, tables: list[str] | None = None,
          workdir: Path | None = None) -> dict[str, int]:
     """Copy every table (or `tables`) of the DuckDB snapshot `con` into `target`; returns rows per
@@ -169,7 +179,7 @@ def load(con: duckdb.DuckDBPyConnection, target: Target, *, tables: list[str] | 
             staging = table + "__staging"
             expected = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608 - catalogue name
             path = Path(tmp) / f"{table}.parquet"
-            con.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")  # noqa: S608 - table from the catalogue
+            write_parquet(con, table, path)
             target.command(create_table_sql(table, columns))
             target.command(f"DROP TABLE IF EXISTS {_ident(staging)}")
             target.command(create_table_sql(table, columns, name=staging))
@@ -196,6 +206,10 @@ def http_client_from_env():
     )
 
 
+DDL_HEADER = ("-- GENERATED from data/schema.sql by `python -m data.clickhouse_load --ddl-only{}`; do not edit.\n"
+              "-- tests/test_clickhouse_load.py fails when this file and the DuckDB schema drift apart.\n\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     from data.config import db_path, published_path
     parser = argparse.ArgumentParser(description="Load the published DuckDB snapshot into ClickHouse")
@@ -203,10 +217,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cluster", help="with --ddl-only: ON CLUSTER DDL with Distributed tables")
     parser.add_argument("--database", default="dashboard", help="database name in the Distributed DDL")
     args = parser.parse_args(argv)
-    con = duckdb.connect(str(published_path(db_path())), read_only=True)
-    if args.ddl_only:
-        sys.stdout.write(schema_ddl(con, args.cluster, args.database))
+    if args.ddl_only:   # from data/schema.sql itself: no database needed
+        from data.store import apply_schema
+        con = duckdb.connect()
+        apply_schema(con)
+        sys.stdout.write(DDL_HEADER.format(" --cluster " + args.cluster if args.cluster else "")
+                         + schema_ddl(con, args.cluster, args.database))
         return 0
+    con = duckdb.connect(str(published_path(db_path())), read_only=True)
     started = time.perf_counter()
     counts = load(con, HttpTarget(http_client_from_env()))
     for table, rows in counts.items():

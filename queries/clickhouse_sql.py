@@ -180,6 +180,13 @@ def _rewrite(node: exp.Expression, values: dict, intervals: dict, schema: dict) 
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_hours", "to_days", "to_minutes"):
         unit = {"to_hours": "Hour", "to_days": "Day", "to_minutes": "Minute"}[node.name.lower()]
         return _ch(f"toInterval{unit}({_s(node.expressions[0])})")
+    if isinstance(node, exp.ToDays):  # DuckDB's interval constructor, not MySQL's TO_DAYS
+        return _ch(f"toIntervalDay({_s(node.this)})")
+    if isinstance(node, (exp.LT, exp.LTE, exp.GT, exp.GTE)) and isinstance(node.this, exp.Sub) \
+            and _is_interval(node.expression):
+        # `a - b <= INTERVAL`: a timestamp difference is a number in ClickHouse; compare a with b + INTERVAL.
+        sub = node.this
+        return node.__class__(this=sub.this, expression=exp.Add(this=sub.expression, expression=node.expression))
     # DuckDB counts and cuts characters; ClickHouse's left/right/length count bytes.
     if isinstance(node, (exp.Left, exp.Right)):
         fn = "leftUTF8" if isinstance(node, exp.Left) else "rightUTF8"
@@ -188,7 +195,22 @@ def _rewrite(node: exp.Expression, values: dict, intervals: dict, schema: dict) 
         args = [node.this, node.args.get("start"), node.args.get("length")]
         return _ch(f"substringUTF8({', '.join(_s(a) for a in args if a is not None)})")
     if isinstance(node, exp.Length):
-        return _ch(f"lengthUTF8({_s(node.this)})")
+        arg = node.this
+        is_list = isinstance(arg, exp.Cast) and arg.to.is_type(exp.DataType.Type.ARRAY) or \
+            isinstance(arg, exp.Placeholder) and str(arg.args.get("kind") or "").startswith("Array")
+        return _ch(f"{'length' if is_list else 'lengthUTF8'}({_s(arg)})")
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
+        # DuckDB list[a:b] is 1-based and inclusive.
+        lo, hi = node.expressions[0].this, node.expressions[0].expression
+        return _ch(f"arraySlice({_s(node.this)}, {_s(lo)}, ({_s(hi)}) - ({_s(lo)}) + 1)")
+    if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
+        # list(x ORDER BY k1, k2): sort (k1, k2, x) tuples, keep x. Ascending keys only.
+        order = node.this
+        keys = order.expressions
+        if any(k.args.get("desc") for k in keys):
+            raise TranslationError("list(... ORDER BY ... DESC) is not translated")
+        parts = ", ".join([_s(k.this) for k in keys] + [_s(order.this)])
+        return _ch(f"arrayMap(list_t -> list_t.{len(keys) + 1}, arraySort(groupArray(tuple({parts}))))")
     if isinstance(node, exp.Lag) and isinstance(node.parent, exp.Window):
         # lag's default for the first row is the type's zero (1970-01-01) unless the value is Nullable.
         node.set("this", exp.Anonymous(this="toNullable", expressions=[node.this]))
@@ -229,6 +251,11 @@ def _rewrite(node: exp.Expression, values: dict, intervals: dict, schema: dict) 
     return node
 
 
+def _is_interval(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Interval) or \
+        isinstance(node, exp.Anonymous) and node.name.lower().startswith("tointerval")
+
+
 def _is_count_subquery(node: exp.Subquery) -> bool:
     inner = node.this
     if not isinstance(inner, exp.Select) or len(inner.expressions) != 1 or inner.args.get("group"):
@@ -247,6 +274,9 @@ def _cte_columns(tree: exp.Expression, tables: dict[str, tuple[str, ...]]) -> di
     out = {}
     for cte in tree.find_all(exp.CTE):
         select = cte.this
+        if isinstance(select, exp.Union) and select.args.get("by_name"):
+            out[cte.alias] = known[cte.alias] = tuple(_union_by_name(select, known))
+            continue
         if not isinstance(select, exp.Select):
             continue
         relations = {}
@@ -270,6 +300,50 @@ def _cte_columns(tree: exp.Expression, tables: dict[str, tuple[str, ...]]) -> di
         if names:
             out[cte.alias] = known[cte.alias] = tuple(names)
     return out
+
+
+def _select_columns(select: exp.Select, known: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """Output names of `select`, or None if a star's relation is unknown."""
+    relations = {}
+    sources = [select.args["from_"].this] if select.args.get("from_") else []
+    sources += [j.this for j in select.args.get("joins") or []]
+    for rel in sources:
+        if isinstance(rel, exp.Table):
+            relations[rel.alias_or_name] = known.get(rel.name)
+    names: list[str] = []
+    for e in select.expressions:
+        if isinstance(e, exp.Star):
+            cols = [c for rel in relations.values() for c in (rel or ())] if all(relations.values()) else None
+        elif isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
+            cols = relations.get(e.table)
+        else:
+            cols = [e.alias_or_name] if e.alias_or_name else None
+        if cols is None:
+            return None
+        names += list(cols)
+    return names
+
+
+def _union_by_name(union: exp.Union, known: dict[str, tuple[str, ...]]) -> list[str]:
+    """UNION ALL BY NAME → a plain UNION ALL of both sides spelled out in one column order, NULL
+    for a column one side lacks (DuckDB's rule). Returns the output names."""
+    sides = [union.this, union.expression]
+    if not all(isinstance(side, exp.Select) for side in sides):
+        raise TranslationError("UNION BY NAME of anything but two SELECTs")
+    columns = [_select_columns(side, known) for side in sides]
+    if any(c is None for c in columns):
+        raise TranslationError("UNION BY NAME over a relation of unknown columns")
+    names = list(dict.fromkeys(columns[0] + columns[1]))
+    for side, cols in zip(sides, columns):
+        by_name = {}
+        for e in side.expressions:
+            if isinstance(e, exp.Alias):
+                by_name[e.alias] = e
+        side.set("expressions", [
+            by_name[n] if n in by_name else exp.alias_(exp.column(n, quoted=True), n, quoted=True) if n in cols
+            else exp.alias_(exp.Null(), n, quoted=True) for n in names])
+    union.set("by_name", None)
+    return names
 
 
 def _expand_stars(select: exp.Select, schema: dict[str, tuple[str, ...]]) -> None:

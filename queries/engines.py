@@ -120,10 +120,31 @@ class ChdbSource:
     def cursor(self) -> ClickHouseCursor:
         return ClickHouseCursor(self.run, self.schema)
 
+    def pin(self) -> Pinned:
+        return Pinned(self.loaded_version, self)
+
     def close(self) -> None:
         self.session.close()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+class Pinned:
+    """A reader's current version, with the `version` / `cursor()` of queries.db.Snapshot. ClickHouse
+    keeps one copy of the data: a pin names the version its reads were keyed on, but a reload
+    replaces the tables under it (EXCHANGE TABLES is atomic per table, see docs/engines.md)."""
+
+    __slots__ = ("version", "_source")
+
+    def __init__(self, version: str, source):
+        self.version = version
+        self._source = source
+
+    def cursor(self) -> ClickHouseCursor:
+        return self._source.cursor()
+
+    def __repr__(self) -> str:
+        return f"Pinned({self.version!r})"
 
 
 class ChdbSnapshotReader:
@@ -142,17 +163,18 @@ class ChdbSnapshotReader:
         return self._snapshot.last_error
 
     def _current(self) -> ChdbSource:
-        version = self._snapshot.version
+        snap = self._snapshot.pin()
         with self._lock:
             if self._source is None:
                 self._source = ChdbSource()
-            if self._source.loaded_version != version and version != "none":
-                # A plain read-only connection: the hardened one forbids the COPY TO Parquet the load needs.
-                con = duckdb.connect(self._snapshot._stat_key[0], read_only=True)
+            if self._source.loaded_version != snap.version and snap.version != "none":
+                # Read through the snapshot's own hardened connection (a second, differently
+                # configured DuckDB connection to the same file is refused within one process).
+                cur = snap.cursor()
                 try:
-                    self._source.load_from(con, version)
+                    self._source.load_from(cur, snap.version)
                 finally:
-                    con.close()
+                    cur.close()
             if self._source.loaded_version == "none":
                 raise FileNotFoundError(f"数据库不存在或无法打开：{self._snapshot.path}")
             return self._source
@@ -160,6 +182,10 @@ class ChdbSnapshotReader:
     @property
     def version(self) -> str:
         return self._snapshot.version
+
+    def pin(self) -> Pinned:
+        source = self._current()
+        return Pinned(source.loaded_version, source)
 
     def cursor(self) -> ClickHouseCursor:
         return self._current().cursor()
@@ -206,6 +232,9 @@ class ClickHouseServerReader:
 
     def cursor(self) -> ClickHouseCursor:
         return ClickHouseCursor(self.run, self._schema())
+
+    def pin(self) -> Pinned:
+        return Pinned(self.version, self)
 
 
 def open_reader(path: Path | str):

@@ -50,7 +50,11 @@ CREATE TABLE IF NOT EXISTS `audit_log` (
     `page` String,
     `action` String,
     `case_id` Nullable(Int64),
-    `scope_json` String
+    `scope_json` String,
+    `role` Nullable(String),
+    `client_ip` Nullable(String),
+    `access_label` Nullable(String),
+    `detail` Nullable(String)
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
@@ -68,7 +72,8 @@ CREATE TABLE IF NOT EXISTS `case_private` (
     `reporter_phone` Nullable(String),
     `reporter_id_no` Nullable(String),
     `address` Nullable(String),
-    `is_confidential` Bool
+    `is_confidential` Bool,
+    `reporter_key` Nullable(String)
 ) ENGINE = MergeTree
 ORDER BY (case_id);
 
@@ -131,7 +136,8 @@ CREATE TABLE IF NOT EXISTS `cases` (
     `updated_at` DateTime64(6, 'UTC'),
     `origin` String,
     `first_event_at` Nullable(DateTime64(6, 'UTC')),
-    `last_event_at` Nullable(DateTime64(6, 'UTC'))
+    `last_event_at` Nullable(DateTime64(6, 'UTC')),
+    `overdue_from_at` Nullable(DateTime64(6, 'UTC'))
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(reported_month)
 ORDER BY (reported_month, ifNull(district_code, ''), reported_at);
