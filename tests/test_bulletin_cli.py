@@ -166,3 +166,16 @@ def test_the_systemd_timers_run_the_weekly_and_monthly_bulletin_as_the_readme_sa
         assert args.period == kind and str(args.out) == "/srv/share/通报"
     assert "DASHBOARD_BULLETIN_DIR=/var/lib/zhzx/bulletins" in open(
         PROJECT_ROOT / "deploy/systemd/zhzx-bulletin@.service", encoding="utf-8").read()
+
+
+def test_a_city_with_a_statistical_month_gets_the_21st_to_the_20th(city_db, monkeypatch, capsys):
+    toml = (PROJECT_ROOT / "data/reference/city.toml").read_text(encoding="utf-8")
+    assert "month_start_day = 1 " in toml
+    custom = city_db / "city.toml"
+    custom.write_text(toml.replace("month_start_day = 1 ", "month_start_day = 21 "), encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_CITY", str(custom))
+    assert main(["--period", "month", "--month", "2026-10", "--formats", "docx"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "2026年9月21日至2026年10月20日" in out
+    text = docx_text(next((city_db / "archive").rglob("*.docx")))
+    assert "统计期：2026年9月21日至2026年10月20日（月报）" in text

@@ -66,6 +66,10 @@ def test_the_tianmen_month_bulletin_states_the_published_pipeline_in_word(tianme
     assert "按期结案 737 件，按期结案率 75.82%" in text
     # the KPI table: value and numerator / denominator side by side
     assert "结案率 | 93.72% | 911 / 972" in text and "按期结案率 | 75.82% | 737 / 972" in text
+    doc = Document(io.BytesIO(tianmen.files["docx"]))
+    assert len(doc.inline_shapes) == 3                                     # trend, sources, areas
+    assert "PAGE" in doc.sections[0].footer._element.xml                   # — N — page numbers
+    assert doc.paragraphs[2].style.name == "通报标题" and doc.paragraphs[2].text.startswith("关于2026年10月")
 
 
 def test_the_tianmen_month_bulletin_pdf_states_the_same_figures_in_chinese(tianmen, tmp_path):
