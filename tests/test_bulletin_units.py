@@ -114,3 +114,32 @@ def test_a_bulletin_names_the_scope_of_the_identity_that_asked_for_it(access, wh
 
     scope = Scope(date(2026, 10, 1), date(2026, 11, 1), access(Access))
     assert _scope_text(new_db(), scope, load_city()) == where
+
+
+def test_overdue_backlog_counts_cases_open_past_their_deadline_at_the_periods_end_by_unit():
+    from queries.cases import overdue_backlog
+    from tests.builders import add_case, new_db, window_scope
+
+    con = new_db()
+    at = datetime
+    d = dict(accepted_at=at(2026, 9, 1, 9), filed_at=at(2026, 9, 1, 9), dispatched_at=at(2026, 9, 1, 10),
+             status="dispatched")
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 9, 20, 17), **d)                # 遗留超期
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 10, 5, 17), **d)                # 本期到期
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 10, 6, 17),
+             closed_at=at(2026, 11, 3, 9), **(d | {"status": "closed"}))                              # closed after the end
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 10, 6, 17),
+             closed_at=at(2026, 10, 20, 9), **(d | {"status": "closed"}))                             # closed in time: no
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 11, 6, 17), **d)                # due after: no
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 9, 6, 17), is_cancelled=True,
+             **(d | {"status": "cancelled"}))                                                         # 作废: no
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 9, 6, 17), is_shelved=True,
+             **(d | {"status": "shelved"}))                                                           # 挂账: no
+    add_case(con, reported_at=at(2026, 9, 1, 9), deadline_at=at(2026, 9, 6, 17), district="430903", **d)
+    scope = window_scope(start_date=date(2026, 10, 1), end_date=date(2026, 11, 1))
+    rows = overdue_backlog(con, scope)[["unit_code", "unit_name", "period_overdue_count", "carried_overdue_count",
+                                        "overdue_count"]].values.tolist()
+    assert rows == [["D43090201", "资阳区城管局", 2, 1, 3], ["D43090301", "赫山区城管局", 0, 1, 1]]
+    district = overdue_backlog(con, window_scope(start_date=date(2026, 10, 1), end_date=date(2026, 11, 1),
+                                                 districts=("430903",)))
+    assert district.overdue_count.tolist() == [1]
