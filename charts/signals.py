@@ -42,3 +42,16 @@ def handoff_network(pairs: pd.DataFrame, *, height: int = 420) -> go.Figure:
                       xaxis=dict(visible=False, range=[-1.5, 1.5]), yaxis=dict(visible=False, range=[-1.3, 1.35]),
                       plot_bgcolor="white")
     return fig
+
+
+def topic_months(frame: pd.DataFrame, topic_month, *, height: int = 300) -> go.Figure:
+    """每月一题: reports per month, the topic month highlighted; hatched part = the month before's count
+    in the same days (what the running month is compared with)."""
+    months = pd.to_datetime(frame.month)
+    colours = [BAD if m.date() == topic_month else PRIMARY for m in months]
+    fig = go.Figure(go.Bar(x=months, y=frame.reports, marker_color=colours, text=frame.reports, textposition="outside",
+                           hovertemplate="%{x|%Y年%m月}：%{y} 件<extra></extra>", name="上报数"))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=20, b=10), font=dict(family=FONT, size=12),
+                      showlegend=False, plot_bgcolor="white", yaxis=dict(title="件", gridcolor="#e2e8f0"),
+                      xaxis=dict(tickformat="%Y年%m月", dtick="M1"))
+    return fig

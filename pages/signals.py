@@ -9,24 +9,27 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from charts.signals import handoff_network
+from charts.signals import handoff_network, topic_months
 from data.alerts_config import load_alerts
 from data.signals_config import load_signals
+from data.topics import set_topic, topics
 from queries.alerts import level_counts
 from queries import anomalies as anomaly_q
 from queries import expected as expected_q
 from queries import handoffs as handoff_q
 from queries import recurrence as recurrence_q
 from queries import reporters as reporter_q
+from queries import topics as topic_q
 from queries.scope import Scope
-from ui import cache, filters
+from ui import auth, cache, filters
 from ui.alerts import acknowledge, user_alerts
 from ui.app import setup_page
+from ui.clock import now
 from ui.tables import Col, render_table
 from ui.widgets import render_empty
 
 VIEWS = {"alerts": "预警", "anomaly": "异动 · 高频", "reporters": "多人同诉 · 一人多诉", "recurrence": "重复发生",
-         "handoff": "推诿（回退改派）", "expected": "预计办结"}
+         "handoff": "推诿（回退改派）", "expected": "预计办结", "topic": "每月一题"}
 RECURRENCE_BY = {"unit": "责任单位", "street": "街道(乡镇)", "district": "区县", "category": "小类"}
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 LIST_LIMIT = 200
@@ -262,8 +265,81 @@ def render_expected(scope: Scope, config) -> None:
     }, basename="预计办结_单位", key="expected_units", height=400)
 
 
+def render_topic_form(scope: Scope, month: str, current) -> None:
+    """Administrators set the month's topic; every decision is appended with who and when."""
+    session = auth.current()
+    if session is None or not session.access.admin:
+        st.caption("每月一题由管理员设定。")
+        return
+    with st.expander(f"设定 {month} 的题目（管理员）", icon=":material/edit_note:", expanded=current is None):
+        cats = cache.get("category_options", scope.unfiltered())
+        labels = dict(zip(cats.category_code, cats.major_name + " › " + cats.minor_name))
+        with st.form("topic_form"):
+            chosen = st.multiselect("小类（可多选，组成一题）", list(labels), format_func=labels.get,
+                                    default=list(current.categories) if current else None, max_selections=10)
+            label = st.text_input("题目名称", value=current.label if current else "", max_chars=30)
+            fall = st.number_input("目标降幅（较上月，%）", min_value=1, max_value=99,
+                                   value=int(round(current.target_fall * 100)) if current else 20)
+            if st.form_submit_button("保存", icon=":material/save:"):
+                who = (session.display_name or session.user_id) if session.mode not in ("demo", "desk") \
+                    else session.access.label
+                try:
+                    set_topic(month, chosen, label, fall / 100, who, now())
+                except ValueError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                else:
+                    st.rerun()
+
+
+def render_topic(scope: Scope) -> None:
+    st.caption(topic_q.METHOD_ZH)
+    month = f"{scope.now_at:%Y-%m}"
+    decided = topics()
+    months = sorted(set(decided) | {month}, reverse=True)
+    chosen_month = st.selectbox("月份", months, index=0, key="topic_month")
+    topic = decided.get(chosen_month)
+    if chosen_month == month:
+        render_topic_form(scope, month, topic)
+    if topic is None:
+        render_empty(f"{chosen_month} 尚未设定每月一题")
+        return
+    cats = cache.get("category_options", scope.unfiltered())
+    names = "、".join(cats.set_index("category_code").minor_name.reindex(list(topic.categories)).fillna("?"))
+    st.subheader(f"{topic.month} 每月一题：{topic.label}")
+    st.caption(f"小类：{names} · 目标：较上月下降 {topic.target_fall:.0%} · 由 {topic.set_by} 于 "
+               f"{topic.set_at.replace('T', ' ')[:16]} 设定")
+    overall = cache.get("topic_versus", scope, topic, "all")
+    row = overall.iloc[0] if len(overall) else None
+    cols = st.columns(4)
+    if row is not None:
+        running = topic.month == month
+        cols[0].metric("本月至今" if running else "本月", f"{int(row.this_month):,} 件")
+        cols[1].metric("上月同期" if running else "上月", f"{int(row.previous_same_days):,} 件",
+                       help="本月未结束时，取上月同样天数与时刻之前的上报数")
+        cols[2].metric("变化", "—" if pd.isna(row.change_rate) else f"{row.change_rate * 100:+.1f}%")
+        cols[3].metric("目标", f"−{topic.target_fall:.0%}",
+                       delta="达标" if bool(row.on_track) else "未达标", delta_color="normal" if bool(row.on_track) else "inverse")
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown("**逐月上报**")
+        st.plotly_chart(topic_months(cache.get("topic_monthly", scope, topic), topic.month_start),
+                        config=PLOTLY_CONFIG, key="topic_chart")
+    with right:
+        by = filters.render_choice("tby", "分列", {"district": "区县", "unit": "责任单位"}, "district")
+        table = cache.get("topic_versus", scope, topic, by)
+        table = table.assign(name=table.group_code.map(_names(scope, by)).fillna(table.group_code),
+                             status=table.on_track.map({True: "达标", False: "未达标"}))
+        render_table(table, {
+            "name": Col("区县" if by == "district" else "责任单位", width="medium"),
+            "previous_month": Col("上月", "count", width="small"),
+            "previous_same_days": Col("上月同期", "count", width="small"),
+            "this_month": Col("本月", "count", width="small"), "change_rate": Col("变化", "rate", width="small"),
+            "status": Col("是否达标", width="small"),
+        }, basename=f"每月一题_{topic.month}", key="topic_table", height=360)
+
+
 def main() -> None:
-    scope = setup_page("预警研判", "pages/signals.py", page_params=("view", "rby"))
+    scope = setup_page("预警研判", "pages/signals.py", page_params=("view", "rby", "tby"))
     config = load_signals()
     st.title("预警研判")
     st.caption("未诉先办：从记录中找出正在冒头的问题、反复发生的地点、相互推诿的单位，并给出在办案件的预计办结时间。"
@@ -279,6 +355,8 @@ def main() -> None:
         render_recurrence(scope, config)
     elif view == "handoff":
         render_handoffs(scope)
+    elif view == "topic":
+        render_topic(scope)
     else:
         render_expected(scope, config)
 

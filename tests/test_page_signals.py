@@ -164,3 +164,28 @@ def test_the_wall_shows_alert_counts_in_its_header_and_no_name(tmp_path, monkeyp
         assert {m.label: m.value for m in at.metric}["超期未处置"] == "1"     # the KPI stays in its place
     finally:
         clear_caches()
+
+
+def test_topic_view_tracks_the_month_against_the_same_days_before_and_saves_a_decision(app_db, tmp_path, monkeypatch):
+    from data.topics import set_topic, topics
+
+    monkeypatch.setenv("DASHBOARD_TOPIC_DIR", str(tmp_path / "topics"))
+    at = run_page("pages/signals.py", {"view": "topic"})
+    assert any("尚未设定每月一题" in i.value for i in at.info)
+    # the administrator's form (the demo identity is an administrator) appends a decision with who and when
+    at.multiselect[0].set_value(["B0201"])
+    at.text_input[0].set_value("路灯不亮")
+    at.number_input[0].set_value(30)
+    at.button[0].click().run()
+    assert not at.exception
+    decided = topics(tmp_path / "topics")["2026-11"]
+    assert (decided.categories, decided.label, decided.target_fall) == (("B0201",), "路灯不亮", 0.3)
+    assert decided.set_by and decided.set_at.startswith("2026-11-23T10:00")
+    set_topic("2026-11", ["S0101"], "暴露垃圾", 0.2, "值班长", NOW, folder=tmp_path / "topics")
+    at = run_page("pages/signals.py", {"view": "topic"})
+    values = {m.label: m.value for m in at.metric}
+    # 暴露垃圾 in the app database: 12 this morning, 3 earlier Mondays and the bounced case of 2 November;
+    # October by the 23rd 10:00: the Mondays 5, 12 and 19 October
+    assert values["本月至今"] == "16 件" and values["上月同期"] == "3 件"
+    assert values["变化"] == "+433.3%"
+    assert "由 值班长 于 2026-11-23 10:00 设定" in " ".join(c.value for c in at.caption)

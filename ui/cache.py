@@ -27,6 +27,7 @@ from queries import wall as wall_queries
 from queries import imports as import_queries
 from queries import case_records
 from queries import alerts, anomalies, expected, handoffs, recurrence, reporters
+from queries import topics as topic_queries
 from queries import party
 from queries import clock_keys
 from queries.db import Snapshot, SnapshotReader
@@ -97,6 +98,8 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "anomalies": anomalies.anomalies,
     "rising_categories": anomalies.rising_categories,
     "alerts": alerts.evaluate,
+    "topic_monthly": topic_queries.monthly,
+    "topic_versus": topic_queries.versus_previous,
 }
 
 
