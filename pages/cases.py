@@ -354,6 +354,13 @@ def main() -> None:
         st.warning(md_escape(notice), icon=":material/link_off:")
     if read_param("set") and state.set_flag == REPORTED_SET:
         write_param("set", None)
+    # Values the notices named as ignored leave the URL too, so a copied link is clean.
+    if read_param("page") and read_param("page") != str(state.page):
+        write_param("page", None)
+    if read_param("size") and read_param("size") != str(state.page_size):
+        write_param("size", None)
+    if read_param("case") and state.case_id is None:
+        write_param("case", None)
     if state.case_id is not None:
         render_detail(scope, state.case_id)
     else:
