@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data.config import db_path
-from data.ingest import import_file
+from data.ingest.worker import import_in_worker
 from data.ingest.mapping import builtin_names, load_mapping
 from data.store import WriterBusy
 from ui import cache
@@ -56,7 +56,8 @@ def run_imports(files, mapping: str, city: str) -> list[dict]:
                                 "message": f"文件大小 {len(data) / 1e6:.1f} MB 超过上限 {MAX_UPLOAD_MB} MB"})
                 continue
             try:
-                result = import_file(data, db=db_path(), file_name=upload.name,
+                # In a capped worker process: a hostile file ends that process, never this server.
+                result = import_in_worker(data, db=db_path(), file_name=upload.name,
                                      mapping=None if mapping == AUTO else mapping, invoked_by="page",
                                      progress=status.write, wait_seconds=5, city_name=city or None)
             except WriterBusy:

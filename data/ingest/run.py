@@ -18,11 +18,14 @@ import time
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from data.config import load_city
 from data.ingest import ledger
 from data.ingest.decode import decode_text, decode_utf8
+from data.ingest import limits
 from data.ingest.detect import sniff
+from data.ingest.limits import InputLimits, load_limits
 from data.ingest.formats.open311 import read_json, read_xml, stage_services
 from data.ingest.load import load_cases, load_services
 from data.ingest.mapping import Mapping, all_mappings, known_columns, load_mapping
@@ -70,9 +73,11 @@ class Source:
     encoding: str | None
 
 
-def read_source(data: bytes, mapping_arg: str | Path | None) -> Source:
-    """Detect, decode and parse; choose the mapping; check its required columns."""
+def read_source(data: bytes, mapping_arg: str | Path | None, input_limits: InputLimits | None = None) -> Source:
+    """Detect, check the input limits, decode and parse; choose the mapping; check its required columns."""
     fmt = sniff(data)
+    input_limits = input_limits or load_limits()
+    limits.check(data, fmt, input_limits)
     forced = load_mapping(mapping_arg) if mapping_arg else None
     encoding = None
     doc = None
@@ -80,12 +85,16 @@ def read_source(data: bytes, mapping_arg: str | Path | None) -> Source:
         table = read_excel(data, known_columns())
     elif fmt == "csv":
         utf8, encoding = decode_utf8(data)
-        table = read_delimited(utf8, known_columns())
+        table = read_delimited(utf8, known_columns(), max_field_chars=input_limits.max_field_chars)
     else:
         text, encoding = decode_text(data)
         if fmt == "json":
+            limits.check_json_depth(text, input_limits)
             repair = forced.repair_json_leading_zeros if forced else True
-            table, doc = read_json(text, repair=repair)
+            try:
+                table, doc = read_json(text, repair=repair)
+            except RecursionError:   # the depth check above makes this unreachable; a reason, never a traceback
+                raise FileRejected("bad_json", line="?", col="?", detail="嵌套过深") from None
             if doc == "definition":
                 raise FileRejected("not_importable", detail=DEFINITION_TEXT)
         elif fmt == "xml":
@@ -139,9 +148,12 @@ def _city_of(mapping: Mapping, city_override: str | None) -> str | None:
 def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None, mapping: str | Path | None = None,
                 invoked_by: str = "cli", now: datetime | None = None, landing_dir: Path | None = None,
                 progress: Callable[[str], None] = lambda _: None, wait_seconds: float = 120.0,
-                city_name: str | None = None, record_manifest: bool = True) -> ImportResult:
+                city_name: str | None = None, record_manifest: bool = True,
+                input_limits: InputLimits | None = None) -> ImportResult:
     """Imports one file into `db`. Never raises for a bad file (the result says why it failed);
-    raises data.store.WriterBusy when another writer holds the database past `wait_seconds`."""
+    raises data.store.WriterBusy when another writer holds the database past `wait_seconds`.
+    input_limits: the [import] limits of city.toml unless given."""
+    input_limits = input_limits or load_limits()
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
         file_name = file_name or "upload"
@@ -161,7 +173,7 @@ def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None,
         result.batch_id = ledger.start(con, file_name=file_name, sha256=sha, size_bytes=len(data),
                                        invoked_by=invoked_by)
         try:
-            src = read_source(data, mapping)
+            src = read_source(data, mapping, input_limits)
             result.format, result.mapping, result.encoding = src.format, src.mapping.name, src.encoding
             ledger.describe(con, result.batch_id, format=src.format, mapping=src.mapping.name, encoding=src.encoding,
                             mapping_source=str(mapping) if mapping else None)
@@ -194,6 +206,12 @@ def import_file(source: Path | bytes, *, db: Path, file_name: str | None = None,
             if record_manifest:
                 ledger.sync_manifest(con, landing_dir)
         except FileRejected as exc:
+            ledger.fail(con, result.batch_id, exc.code, exc.message_zh)
+            result.reason_code, result.message_zh = exc.code, exc.message_zh
+            return result
+        except (MemoryError, duckdb.OutOfMemoryException, pa.ArrowMemoryError):
+            # over the worker's address-space cap (data/ingest/worker.py): nothing committed
+            exc = FileRejected("memory_limit", limit_mb=input_limits.worker_memory_mb)
             ledger.fail(con, result.batch_id, exc.code, exc.message_zh)
             result.reason_code, result.message_zh = exc.code, exc.message_zh
             return result

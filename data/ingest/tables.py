@@ -94,13 +94,19 @@ def _line_ends(data: bytes, start: int, count: int) -> list[int]:
     return ends
 
 
-def read_delimited(utf8: bytes, known: set[str]) -> RawTable:
-    """RawTable of CSV/TSV text given as UTF-8 bytes (decode.decode_utf8)."""
+def read_delimited(utf8: bytes, known: set[str], *, max_field_chars: int = 32_767) -> RawTable:
+    """RawTable of CSV/TSV text given as UTF-8 bytes (decode.decode_utf8). A field longer than
+    `max_field_chars` rejects the file (FileRejected field_too_long), whichever reader meets it."""
+    csv.field_size_limit(max_field_chars)
     ends = _line_ends(utf8, 0, HEADER_SEARCH_ROWS)
     starts = [0] + ends[:-1]
     head_lines = [utf8[a:b].decode("utf-8").rstrip("\r\n") for a, b in zip(starts, ends)]
-    delimiter = _delimiter(head_lines[0] if head_lines else "")
-    head_rows = [next(csv.reader([ln], delimiter=delimiter), []) for ln in head_lines]
+    try:
+        delimiter = _delimiter(head_lines[0] if head_lines else "")
+        head_rows = [next(csv.reader([ln], delimiter=delimiter), []) for ln in head_lines]
+    except csv.Error as exc:
+        raise _csv_problem(exc, line=1 + next((i for i, ln in enumerate(head_lines) if len(ln) > max_field_chars), 0),
+                           limit=max_field_chars) from None
     h = _choose_header(head_rows, known) if head_rows else 0
     header = _clean_header(head_rows[h] if head_rows else [])
     notes = [f"表头在第 {h + 1} 行，其上 {h} 行（标题等）未导入"] if h else []
@@ -108,6 +114,7 @@ def read_delimited(utf8: bytes, known: set[str]) -> RawTable:
     first_line = h + 2
     table = _read_fast(utf8, offset, len(header), delimiter)
     if table is not None:
+        _check_field_lengths(table, first_line, max_field_chars)
         frame = pd.DataFrame({name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(header)}) \
             if table.num_rows else _empty(header)
         n = len(frame)
@@ -123,7 +130,7 @@ def read_delimited(utf8: bytes, known: set[str]) -> RawTable:
     else:
         text = utf8.decode("utf-8")
         body_start = len(utf8[:offset].decode("utf-8"))
-        frame, line, width, spans = _read_slow(text[body_start:], header, delimiter, first_line)
+        frame, line, width, spans = _read_slow(text[body_start:], header, delimiter, first_line, max_field_chars)
         lines_cache: list[str] = []
 
         def raw_text(pos: np.ndarray) -> list[str]:
@@ -169,7 +176,26 @@ def _read_fast(utf8: bytes, offset: int, n_cols: int, delimiter: str) -> pa.Tabl
     return table
 
 
-def _read_slow(body: str, header: list[str], delimiter: str, first_line: int):
+def _csv_problem(exc: csv.Error, *, line: int, limit: int) -> FileRejected:
+    if "field larger than field limit" in str(exc):
+        return FileRejected("field_too_long", line=line, limit=limit)
+    return FileRejected("binary_file", detail=f"CSV 结构无法解析：{exc}")
+
+
+def _check_field_lengths(table: pa.Table, first_line: int, limit: int) -> None:
+    import pyarrow.compute as pc
+
+    for column in table.columns:
+        if not len(column):
+            continue
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py() or 0
+        if longest > limit:
+            row = int(np.argmax(lengths.to_numpy(zero_copy_only=False)))
+            raise FileRejected("field_too_long", line=first_line + row, limit=limit)
+
+
+def _read_slow(body: str, header: list[str], delimiter: str, first_line: int, max_field_chars: int = 32_767):
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     n_cols = len(header)
     columns: list[list[str]] = [[] for _ in range(n_cols)]
@@ -189,7 +215,7 @@ def _read_slow(body: str, header: list[str], delimiter: str, first_line: int):
             for i in range(n_cols):
                 columns[i].append(row[i])
     except csv.Error as exc:
-        raise FileRejected("binary_file", detail=f"CSV 结构无法解析：{exc}") from None
+        raise _csv_problem(exc, line=first_line + prev, limit=max_field_chars) from None
     frame = pd.DataFrame({name: pd.Series(col, dtype="str") for name, col in zip(header, columns)})
     return frame, np.asarray(lines, dtype=np.int64), np.asarray(widths, dtype=np.int64), spans
 
