@@ -31,6 +31,7 @@ from reports.periods import Period, cn_date
 
 KIND_NAMES = {"event": "事件", "component": "部件"}
 WORKERS = 4   # sections queried side by side
+ALL_CATEGORIES = 100_000   # top_categories' top_n that lists every 小类
 LEVEL_BY = {1: "district", 2: "street", 3: "community", 4: "grid"}
 # The pipeline of the published monthly bulletins (天门): stage label, KPI key, the rate beside it.
 PIPELINE = (("受理", "accepted", None), ("立案", "filed", None), ("派遣", "dispatched", None),
@@ -173,7 +174,7 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
             "row_year": pool.submit(case_queries.case_kpis, source, year_ago),
             "handoffs": pool.submit(handoff_queries.unit_handoffs, source, cur),
             "backlog": pool.submit(case_queries.overdue_backlog, source, cur),
-            "sources": pool.submit(_sources_and_categories, source, cur, config, basis),
+            "sources": pool.submit(_sources_and_categories, source, cur, prev, config, basis),
             "areas": pool.submit(_areas, source, cur, prev, level, city, kpis, scores, config, basis),
             "units": pool.submit(_units, source, cur, prev, city, kpis, scores, config, basis),
             "party": pool.submit(_party, source, cur, prev, basis),
@@ -287,7 +288,7 @@ def _overview_table(kpis, row, row_prev, row_year, basis: str) -> Table:
                  note="超期未处置为生成时刻的实时数，不作比较；比率为分子 ÷ 分母，百分点差按显示值计算。")
 
 
-def _sources_and_categories(source, scope, config: BulletinConfig, basis: str):
+def _sources_and_categories(source, scope, prev, config: BulletinConfig, basis: str):
     mix = trend_queries.source_mix(source, scope, "month")
     by_source = (mix.groupby(["source_code", "source_name"], as_index=False)["case_count"].sum()
                  .sort_values(["case_count", "source_code"], ascending=[False, True]))
@@ -296,6 +297,11 @@ def _sources_and_categories(source, scope, config: BulletinConfig, basis: str):
                         "占比": by_source.case_count / total if total else None})
     tables = [Table("表2 案件来源", src, {"来源": "text", "受理数": "count", "占比": "rate"})]
     top = trend_queries.top_categories(source, scope, config.top_n)
+    # The 趋势 page compares with the days just before (equal length); a bulletin says 上月 / 上周, so the
+    # previous counts come from the previous calendar period (every 小类 of it, by code).
+    before = trend_queries.top_categories(source, prev, ALL_CATEGORIES)
+    previous = dict(zip(before.category_code, before.case_count.astype(int)))
+    top = top.assign(previous_count=[previous.get(c, 0) for c in top.category_code])
     paragraphs = []
     if total:
         lead = by_source.iloc[0]

@@ -143,3 +143,27 @@ def test_overdue_backlog_counts_cases_open_past_their_deadline_at_the_periods_en
     district = overdue_backlog(con, window_scope(start_date=date(2026, 10, 1), end_date=date(2026, 11, 1),
                                                  districts=("430903",)))
     assert district.overdue_count.tolist() == [1]
+
+
+def test_the_top_categories_compare_with_the_previous_calendar_month_not_the_days_before():
+    from data.config import load_city
+    from queries.kpis import registry
+    from queries.scores import load_scores
+    from reports.config import load_bulletin_config
+    from reports.content import build
+    from tests.builders import add_cases, new_db
+    from queries.scope import Access, Scope
+
+    con = new_db()
+    # March has 31 days: the 31 days before it start on 29 January. Two cases on 30 January belong to
+    # the equal-length window, not to February, which has one.
+    add_cases(con, [dict(reported_at=datetime(2026, 1, 30, 9), accepted_at=datetime(2026, 1, 30, 9)) for _ in range(2)]
+              + [dict(reported_at=datetime(2026, 2, 10, 9), accepted_at=datetime(2026, 2, 10, 9))]
+              + [dict(reported_at=datetime(2026, 3, 5, 9), accepted_at=datetime(2026, 3, 5, 9)) for _ in range(4)])
+    city = load_city()
+    period = periods.month(2026, 3)
+    b = build(con, Scope(period.start, period.end, Access.demo(), now_at=datetime(2026, 4, 2, 9)), period, city=city,
+              scores=load_scores(city.scores_path, registry(city)), config=load_bulletin_config(),
+              generated_by="测试", generated_at=datetime(2026, 4, 2, 9))
+    events = next(t for t in b.tables if t.title.startswith("表3")).frame
+    assert events[["小类", "受理数", "上月", "变化"]].values.tolist() == [["暴露垃圾", 4, 1, "较上月增加 3 件（增长 300.0%）"]]
