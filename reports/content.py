@@ -19,7 +19,7 @@ from queries import cases as case_queries
 from queries import handoffs as handoff_queries
 from queries import party as party_queries
 from queries import trends as trend_queries
-from queries.kpis import Kpi, format_value, kpi_value, people_registry, registry
+from queries.kpis import Kpi, format_value, kpi_columns, kpi_value, people_registry, registry
 from queries.league import league_columns, league_table, red_black
 from data.privacy import scrub_text
 from queries.runner import CursorSource
@@ -39,6 +39,8 @@ PIPELINE = (("受理", "accepted", None), ("立案", "filed", None), ("派遣", 
 # Rates the 总体情况 table lists after the pipeline (registry keys), in bulletin order.
 RATES = ("closing_rate", "on_time_rate", "disposal_rate", "on_time_disposal_rate", "rework_rate",
          "first_time_rate", "satisfaction_rate")
+# 表1, in order: every KPI the bulletin states (the text reads only these counts too).
+OVERVIEW_KEYS = tuple(k for _, k, _ in PIPELINE) + ("closed_in_period",) + RATES + ("overdue_open",)
 
 
 @dataclass
@@ -165,13 +167,16 @@ def build(source: CursorSource, scope: Scope, period: Period, *, city: CityConfi
     basis, ybasis = period.previous_words, "去年同期"
 
     level = 1 if cur.districts is None else 2 if cur.streets is None else 3 if cur.communities is None else 4
+    # Only the counts the bulletin states (as 总览 fetches only its cards'): the rest of kpi_counts' row
+    # (step rates, durations) would double the cost of the three headline queries.
+    columns = kpi_columns(kpis[k] for k in OVERVIEW_KEYS)
     # The sections' queries are independent: run them side by side (one cursor each; DuckDB works while
     # Python arranges another section's frames). Measured in benchmarks/bench_bulletin.py.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         jobs = {
-            "row": pool.submit(case_queries.case_kpis, source, cur),
-            "row_prev": pool.submit(case_queries.case_kpis, source, prev),
-            "row_year": pool.submit(case_queries.case_kpis, source, year_ago),
+            "row": pool.submit(case_queries.case_kpis, source, cur, columns),
+            "row_prev": pool.submit(case_queries.case_kpis, source, prev, columns),
+            "row_year": pool.submit(case_queries.case_kpis, source, year_ago, columns),
             "handoffs": pool.submit(handoff_queries.unit_handoffs, source, cur),
             "backlog": pool.submit(case_queries.overdue_backlog, source, cur),
             "sources": pool.submit(_sources_and_categories, source, cur, prev, config, basis),
@@ -264,9 +269,8 @@ def _paren(text: str) -> str:
 
 
 def _overview_table(kpis, row, row_prev, row_year, basis: str) -> Table:
-    keys = [k for _, k, _ in PIPELINE] + ["closed_in_period"] + list(RATES) + ["overdue_open"]
     records = []
-    for key in keys:
+    for key in OVERVIEW_KEYS:
         k = kpis[key]
         now, before, year = _value(row, k), _value(row_prev, k), _value(row_year, k)
         if k.fmt == "rate":
