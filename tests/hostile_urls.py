@@ -14,12 +14,14 @@ from pathlib import Path
 CORPUS_PATH = Path(__file__).resolve().parent / "corpus" / "hostile_urls.jsonl"
 
 PAGES = ["dashboard.py", "pages/cases.py", "pages/trends.py", "pages/map.py", "pages/league.py",
-         "pages/party.py", "pages/definitions.py", "pages/imports.py", "pages/wall.py"]
+         "pages/party.py", "pages/definitions.py", "pages/imports.py", "pages/wall.py", "pages/signals.py",
+         "pages/bulletin.py", "pages/audit.py"]
 # The shared filters every page reads, plus the parameters pages own.
 SHARED = ["range", "start", "end", "district", "street", "community", "grid", "kind", "major", "category",
           "source", "unit"]
 OWN = {"pages/cases.py": ["q", "sort", "page", "size", "case", "set"], "pages/trends.py": ["measure", "grain", "duration"],
-       "pages/map.py": ["measure", "layer"], "pages/league.py": ["by", "metric"]}
+       "pages/map.py": ["measure", "layer"], "pages/league.py": ["by", "metric"],
+       "pages/signals.py": ["view", "rby", "tby"], "pages/bulletin.py": ["period"]}
 
 # Round 1's crashing links (24 of 3,315 runs), each on the pages it crashed.
 KNOWN = [
@@ -30,7 +32,7 @@ KNOWN = [
     ("pages/cases.py", {"page": {"repeat": "9", "times": 10_000}}, "10,000-digit page"),
     ("pages/cases.py", {"case": {"repeat": "9", "times": 10_000}}, "10,000-digit case id"),
 ] + [(page, {"range": "custom", "start": "9999-12-25", "end": "9999-12-31"}, "window at year 9999")
-     for page in PAGES if page not in ("pages/wall.py",)] + [
+     for page in PAGES if page not in ("pages/wall.py", "pages/signals.py", "pages/bulletin.py", "pages/audit.py")] + [
     (page, {"range": "custom", "start": "0001-01-01", "end": "0001-01-31"}, "window at year 1")
     for page in ("dashboard.py", "pages/trends.py", "pages/league.py")]
 
