@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -354,7 +354,7 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         league=cache.get("unit_league", scopes.league, city.league_min_volume),
         district_league=cache.get("area_summary", scopes.league, 1),
         scopes=scopes,
-        alert_counts=level_counts(cache.get("alerts", scopes.today, load_alerts(), load_signals())),
+        alert_counts=wall_alert_counts(scopes.today),
     )
 
 
@@ -424,6 +424,17 @@ def render_header(city: CityConfig, config: WallConfig, data: WallData | None, n
             if notice:
                 with st.container(key="wall-notice"):
                     st.markdown(f":material/sync_problem: {md_escape(notice)}")
+
+
+ALERT_MINUTES = 5   # the wall's 预警 counts are evaluated at most this often (the pages list them live)
+
+
+def wall_alert_counts(today: Scope) -> dict[str, int]:
+    """预警 by level for the wall, evaluated once per ALERT_MINUTES: the refresh that re-evaluates takes
+    longer, and the carousel must not skip a panel every minute for it."""
+    moment = today.now_at.replace(minute=today.now_at.minute - today.now_at.minute % ALERT_MINUTES, second=0,
+                                  microsecond=0)
+    return level_counts(cache.get("alerts", replace(today, now_at=moment), load_alerts(), load_signals()))
 
 
 def alert_strip_text(counts: dict[str, int]) -> str:

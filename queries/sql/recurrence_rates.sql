@@ -1,28 +1,44 @@
 -- 复发率 per group: of the cases closed in [$start, $end), how many saw the same 小类 reported again at
 -- the same place (same grid, or within $meters) within $days after closing (counted up to now, so a
 -- closure near the window's end still counts a recurrence after it). Cancelled cases never count.
+-- Candidates meet on equi-joins (小类 + grid, or 小类 + a cell of about $meters and its 8 neighbours).
 -- Grain: one row per group of $by: 'unit' (the closing unit), 'district', 'street' or 'category'.
 -- Parameters: the scope, $by, $days, $meters.
-WITH cand AS (
-    SELECT case_id, category_code, unit_code, district_code, street_code, grid_code, lat, lon, reported_at, closed_at,
-           floor(lat / ($meters / 111000.0))::BIGINT AS cell_y,
-           floor(lon / (2 * $meters / 111000.0))::BIGINT AS cell_x
-    FROM scoped_cases
-    WHERE NOT is_cancelled
+WITH closed AS (
+    SELECT c.case_id, c.category_code, c.unit_code, c.district_code, c.street_code, c.grid_code, c.lat, c.lon,
+           c.closed_at,
+           floor(c.lat / ($meters / 111000.0))::BIGINT AS cell_y, floor(c.lon / (2 * $meters / 111000.0))::BIGINT AS cell_x
+    FROM scoped_cases c, win
+    WHERE NOT c.is_cancelled AND c.closed_at >= win.start_at AND c.closed_at < win.end_at
 ),
-closed AS (
-    SELECT c.* FROM cand c, win WHERE c.closed_at >= win.start_at AND c.closed_at < win.end_at
+reports AS (
+    SELECT c.case_id, c.category_code, c.grid_code, c.lat, c.lon, c.reported_at,
+           floor(c.lat / ($meters / 111000.0))::BIGINT AS cell_y, floor(c.lon / (2 * $meters / 111000.0))::BIGINT AS cell_x
+    FROM scoped_cases c, win
+    WHERE NOT c.is_cancelled AND c.reported_at >= win.start_at
+      AND c.reported_at < least(win.end_at + to_days($days::INTEGER), win.now_at)
+),
+-- each closure in its cell and the 8 around it (two unnests of one SELECT run side by side)
+closed_cells AS MATERIALIZED (
+    SELECT case_id, category_code, cell_y + unnest([-1, -1, -1, 0, 0, 0, 1, 1, 1]) AS near_y,
+           cell_x + unnest([-1, 0, 1, -1, 0, 1, -1, 0, 1]) AS near_x
+    FROM closed
+),
+near AS (
+    SELECT a.case_id, b.case_id AS later_id
+    FROM closed_cells a
+    JOIN reports b ON b.category_code = a.category_code AND b.cell_y = a.near_y AND b.cell_x = a.near_x
+    UNION
+    SELECT a.case_id, b.case_id
+    FROM closed a JOIN reports b ON b.category_code = a.category_code AND b.grid_code = a.grid_code
 ),
 recurred AS (
-    SELECT DISTINCT a.case_id
-    FROM closed a
-    JOIN cand b ON a.category_code = b.category_code
-        AND (a.grid_code = b.grid_code
-             OR (b.cell_y BETWEEN a.cell_y - 1 AND a.cell_y + 1 AND b.cell_x BETWEEN a.cell_x - 1 AND a.cell_x + 1))
-    CROSS JOIN win
+    SELECT DISTINCT n.case_id
+    FROM near n
+    JOIN closed a ON a.case_id = n.case_id
+    JOIN reports b ON b.case_id = n.later_id
     WHERE a.case_id <> b.case_id
       AND b.reported_at > a.closed_at AND b.reported_at <= a.closed_at + to_days($days::INTEGER)
-      AND b.reported_at < win.now_at
       AND (coalesce(a.grid_code = b.grid_code, false) OR
            6371000 * 2 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
                + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2))) <= $meters)
