@@ -93,12 +93,15 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
     frame = rates_as_shown(frame, kinds)
     stamp = datetime.now().strftime("%Y%m%d_%H%M")
     xlsx_name, csv_name = f"{basename}_{stamp}.xlsx", f"{basename}_{stamp}.csv"
+    # The files are written when a button is clicked (Streamlit calls `data` then), not on every
+    # rerun: writing an .xlsx for each table was half of a cached rerun of 党建·志愿 (docs/performance.md).
+    sheet = sheet_name or basename
     # A horizontal container keeps both buttons at their natural width in narrow columns too.
     with st.container(horizontal=True, gap="small"):
-        st.download_button("下载 Excel", to_xlsx(frame, sheet_name or basename, kinds), xlsx_name,
+        st.download_button("下载 Excel", lambda: to_xlsx(frame, sheet, kinds), xlsx_name,
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/table_view:", key=f"{key}_xlsx", on_click=record_download,
                            args=(xlsx_name, "Excel", len(frame)))
-        st.download_button("下载 CSV", to_csv(frame), csv_name, mime="text/csv",
+        st.download_button("下载 CSV", lambda: to_csv(frame), csv_name, mime="text/csv",
                            icon=":material/download:", key=f"{key}_csv", on_click=record_download,
                            args=(csv_name, "CSV", len(frame)))
