@@ -15,12 +15,14 @@ from data.worktime import PACKAGE_YEARS, load_time_limits
 from queries.kpis import (DISPOSAL_READINGS, PENDING_RULE, PUBLISHED_MAPPING, SECTIONS, SET_LABELS, definitions_frame,
                           format_value, kpi_value, registry)
 from queries.numbers import RULE_LABELS
-from data.signals_config import load_signals  # noqa: I001 - grouped with the signal queries below
+from data.alerts_config import load_alerts
+from data.signals_config import load_signals
 from queries import anomalies as anomaly_q
 from queries import expected as expected_q
 from queries import handoffs as handoff_q
 from queries import recurrence as recurrence_q
 from queries import reporters as reporter_q
+from queries import topics as topic_q
 from ui import cache
 from ui.app import setup_page
 from ui.export import render_downloads
@@ -129,6 +131,9 @@ def render_signal_methods(scope) -> None:
                                                        repeat=config.repeat_reports)),
         ("异动 · 高频", anomaly_q.METHOD_ZH.format(weeks=config.anomaly_weeks, min_count=config.anomaly_min_count,
                                                   p=config.anomaly_p)),
+        ("每月一题", topic_q.METHOD_ZH),
+        ("预警（city.toml [alerts]）", "等级按国家预警等级 蓝 < 黄 < 橙 < 红；同一事项在解除前不重复发出。\n\n"
+         + "\n".join(f"- **{r['rule']}**（{r['level']}）：{r['condition']}" for r in load_alerts().rules())),
     ]
     for start in range(0, len(methods), PER_ROW):
         for col, (title, text) in zip(st.columns(PER_ROW), methods[start:start + PER_ROW]):

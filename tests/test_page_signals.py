@@ -108,7 +108,7 @@ def test_definitions_page_states_every_signal_method_with_its_parameters(app_db)
     text = " ".join(m.value for m in at.markdown)
     for words in ("最近 180 天内结案", "不足 20 件", "推诿率 = 转出案件数 ÷ 派遣到该单位的案件数", "相距不超过 100 米",
                   "于上一件结案后 30 天内", "不超过 72 小时", "不少于 3 人", "前 8 周", "低于 1e-05",
-                  "没有可检验的派遣案件"):
+                  "没有可检验的派遣案件", "与上月同一时段", "已过结案时限仍未结案：超过 0 工作时 黄"):
         assert words in text, words
 
 
