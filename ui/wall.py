@@ -672,7 +672,9 @@ def render_districts(data: WallData, config: WallConfig) -> None:
     frame = data.districts.merge(period, on="area_code", how="left").sort_values("area_code")
     rows = []
     for r in frame.itertuples():
-        rate = "—" if not r.period_due else percent_text(r.period_on_time, r.period_due, 1)
+        # a rate over fewer cases than the minimum cell could single a case out: suppressed like a count
+        rate = "—" if not r.period_due else f"<{config.min_cell_count}件" if r.period_due < config.min_cell_count \
+            else percent_text(r.period_on_time, r.period_due, 1)
         rows.append([md_escape(r.name),
                      count_text(r.accepted_count, r.accepted_count_suppressed, config.min_cell_count),
                      f":orange[{count_text(r.overdue_open_count, r.overdue_open_count_suppressed, config.min_cell_count)}]",
