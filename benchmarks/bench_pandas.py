@@ -58,8 +58,12 @@ def pandas_side(db: str, last: date, days: int) -> dict:
     live = ~df.is_cancelled
     in_win = lambda col: (df[col] >= start) & (df[col] < end)   # noqa: E731
     due = (df.deadline_at >= start) & (df.deadline_at < by_end) & live & ~df.is_shelved & ~df.is_deferred
+    # 在办未到期 (a running period only): still open with its deadline ahead leaves the denominator
+    pending = ((end > now) & in_win("filed_at") & ~df.is_shelved & live
+               & ((df.dispatched_at < now) | df.is_self_handled)
+               & (df.closed_at.isna() | (df.closed_at >= now)) & (df.deadline_at >= now))
     disposal_den = (in_win("filed_at") & ~df.is_shelved & live
-                    & ((df.dispatched_at < by_end) | df.is_self_handled))
+                    & ((df.dispatched_at < by_end) | df.is_self_handled) & ~pending)
     flags = pd.DataFrame({
         "district_code": df.district_code,
         "accepted_count": in_win("accepted_at") & live,
