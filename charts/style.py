@@ -6,6 +6,9 @@ ACCENT = "#f59e0b"
 GOOD = "#16a34a"
 BAD = "#dc2626"
 MUTED = "#94a3b8"
+# 红黑榜 in Chinese practice: the honour list (红榜) is red, the list of laggards (黑榜) dark.
+HONOUR = "#c8161d"
+BLACK_LIST = "#334155"
 SERIES = ["#1f5fbf", "#f59e0b", "#16a34a", "#9333ea", "#0891b2", "#dc2626", "#64748b", "#db2777"]
 FONT = "Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif"
 # Sequential ramp for choropleths, light → dark blue (RGB).

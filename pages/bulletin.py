@@ -173,7 +173,7 @@ def main() -> None:
     if period is None:
         return
     if config.month_start_day > 1 and kind == "month":
-        st.caption(f"统计月：上月 {config.month_start_day} 日至本月 {config.month_start_day - 1} 日（city.toml [bulletin]）")
+        st.caption(f"统计月：上月 {config.month_start_day} 日至本月 {config.month_start_day - 1} 日（城市配置）")
     if st.button("生成通报", type="primary", icon=":material/article:", key="bl_generate"):
         try:
             audit_write(scope, PAGE, "bulletin", detail=f"{period.label}（{period.kind}）")

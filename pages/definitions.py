@@ -62,7 +62,7 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
     sources = pd.read_csv(REFERENCE_DIR / "sources.csv", dtype=str).set_index("source_code").name_zh.to_dict()
     left, middle, right = st.columns(3)
     with left, st.container(border=True):
-        st.markdown("**排除项与分母**（city.toml [kpi]）")
+        st.markdown("**排除项与分母**（城市配置）")
         deferred = "扣除，结案率 = 结案数 ÷ (应结案数 − 缓办数)" if city.exclude_deferred_from_due else "不扣除"
         st.markdown("\n".join([
             f"- 作废：{'不计入任何统计' if city.exclude_cancelled else '计入各项统计'}",
@@ -85,8 +85,8 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
         missing = cal.uncovered_years(years)
         st.markdown("\n".join([
             f"- 办公时间：{periods}（每个工作日 {cal.workday_hours:g} 工作时）",
-            f"- 节假日与调休：chinesecalendar {PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1} 年；"
-            f"运营方补充（{city.calendar_overrides_path.name}）：{overrides}",
+            f"- 节假日与调休：国务院公布的放假安排 {PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1} 年；"
+            f"运营方补充的年份：{overrides}",
             f"- 本数据涉及年份：{'、'.join(map(str, years)) or '无'}"
             + (f"；缺少 {'、'.join(map(str, missing))} 年国务院放假安排，法定节假日按{RULE_NAME}推算，调休上班日未知" if missing else "；全部有放假安排"),
             f"- {deferred_rule}",
@@ -94,7 +94,7 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
             "- 结案时限：立案起依次累加派遣、处置、核查、结案各环节时限",
         ]))
     with right, st.container(border=True):
-        st.markdown("**综合指标值**（scores.toml）")
+        st.markdown("**综合指标值**（评分配置）")
         lines = []
         for preset in scores.presets.values():
             lines.append(f"- **{preset.label}**（{ENTITY_NAMES[preset.applies_to]}；"
@@ -110,7 +110,7 @@ def render_signal_methods(scope) -> None:
     """预警研判's measures: each method with its parameters (city.toml [signals]), and the measured
     calibration of 预计办结 over the last closed quarter."""
     config = load_signals()
-    st.subheader("预警研判方法（city.toml [signals]）")
+    st.subheader("预警研判方法（城市配置）")
     quarter = expected_q.last_closed_quarter(scope.now_at.date())
     calib = cache.get("expected_calibration", scope.unfiltered(), quarter, config.expected_window_days,
                       config.expected_min_cases)
@@ -162,7 +162,7 @@ def main() -> None:
 
     st.subheader("口径配置")
     render_rules(city, row, years)
-    with st.expander("各小类的环节时限（data/reference/time_limits.csv）", icon=":material/timer:"):
+    with st.expander("各小类的环节时限", icon=":material/timer:"):
         limits = limits_table(load_time_limits(REFERENCE_DIR / "time_limits.csv"),
                               pd.read_csv(REFERENCE_DIR / "categories.csv", dtype=str))
         st.dataframe(limits, hide_index=True, width="stretch")

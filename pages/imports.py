@@ -41,6 +41,14 @@ REJECT_COLUMNS = {"line": "行号", "reason_code": "原因代码", "column_name"
 FLAG_COLUMNS = {"line": "行号", "case_no": "编号", "flag_code": "提示代码", "message_zh": "说明"}
 
 
+# Streamlit's uploader speaks English ("Drag and drop files here", "Limit 200MB per file", "Browse
+# files"); the hint is hidden and the button relabelled, the caption under it says the same in Chinese.
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.9rem; }
+</style>"""
+
 def mapping_label(name: str) -> str:
     return "按内容自动识别" if name == AUTO else f"{load_mapping(name).title_zh}（{name}）"
 
@@ -117,6 +125,9 @@ def render_batch_details(scope, ledger: pd.DataFrame) -> None:
         return
     labels = {int(r.batch_id): f"第 {int(r.batch_id)} 批 · {r.file_name} · 拒绝 {int(r.rejected):,} 行 · "
                                f"需关注 {int(r.flagged):,} 行" for r in worth.itertuples()}
+    newest = st.session_state.pop("reject_batch_new", None)   # after an upload: open the batch just imported
+    if newest in labels:
+        st.session_state["reject_batch"] = newest
     batch_id = st.selectbox("批次", list(labels), format_func=labels.get, key="reject_batch")
     row = worth.set_index("batch_id").loc[batch_id]
     rejects = cache.get("import_rejects", scope, batch_id, SHOWN_ROWS)
@@ -150,16 +161,22 @@ def main() -> None:
                "每一行被拒绝的原因都会记录。原始文件按 sha256 保存在着陆目录中，可据此重建数据库。")
 
     if cache.meta().get("is_demo") == "true":
-        st.warning("当前数据库是示例数据库（合成数据）：导入的记录会与示例记录并存。正式使用请用 DASHBOARD_DB "
-                   "指定一个新的数据库，再在此导入。", icon=":material/science:")
+        st.warning("当前数据库是示例数据库（合成数据）：导入的记录会与示例记录并存。正式使用前，请系统管理员"
+                   "为本系统指定一个新的数据库（见部署文档），再在此导入。", icon=":material/science:")
     with st.container(border=True):
+        st.html(UPLOADER_CSS)   # constant CSS: Streamlit's English hint → Chinese
         files = st.file_uploader(f"选择文件（可多选，每个不超过 {MAX_UPLOAD_MB} MB）", type=UPLOAD_TYPES,
                                  accept_multiple_files=True, max_upload_size=MAX_UPLOAD_MB, key="upload")
+        st.caption(f"将文件拖放到上方虚线框内，或点击“选择文件”按钮；支持 {'、'.join(t.upper() for t in UPLOAD_TYPES)}")
         with st.expander("映射与城市（一般无需修改）"):
             mapping = st.selectbox("映射", [AUTO] + builtin_names(), format_func=mapping_label, key="mapping")
             city = st.text_input("城市名称（仅用于未注明城市的数据，如 Open311）", key="city")
         if st.button("开始导入", type="primary", icon=":material/upload:", disabled=not files, key="start"):
-            st.session_state["import_results"] = run_imports(files, mapping, city.strip())
+            results = run_imports(files, mapping, city.strip())
+            st.session_state["import_results"] = results
+            batches = [int(r["batch_id"]) for r in results if r.get("batch_id")]
+            if batches:
+                st.session_state["reject_batch_new"] = max(batches)
             st.rerun()  # the menu, the freshness line and the history then show the new data
     for result in st.session_state.get("import_results", []):
         render_result(result)
@@ -179,7 +196,7 @@ def main() -> None:
                        icon=":material/warning:")
         st.subheader("被拒绝的行与需关注的行")
         render_batch_details(scope, ledger)
-    st.caption("原始记录中的姓名、电话、证件号和地址在本页与下载文件中均已脱敏；完整记录只保存在数据库表 import_rejects "
+    st.caption("原始记录中的姓名、电话、证件号和地址在本页与下载文件中均已脱敏；完整记录只保存在数据库中 "
                "和着陆目录中，供有数据库权限的运维人员核对。时间均为来源系统的当地时间。")
 
 

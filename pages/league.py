@@ -92,14 +92,15 @@ def render_red_black(group: str, rows: pd.DataFrame, measure, *, side_by_side: b
         if best.empty:
             render_empty("没有达到排名门槛的对象")
             return
-        parts = [("红榜", "green", best), ("黑榜", "red", worst)]
+        parts = [("红榜", "red", best), ("黑榜", "", worst)]   # Chinese practice: honour list red, black list dark
         slots = st.columns(2) if side_by_side else [st.container(), st.container()]
         for slot, (title, colour, part) in zip(slots, parts):
             if part.empty:
                 continue
             lines = [f"- **第 {int(r['rank'])} 名**　{md_escape(r['name'])}  \n**{md_escape(shown(r, measure))}**"
                      f"　样本 {int(r['volume']):,} 件　{md_escape(change_words(r['change']))}" for _, r in part.iterrows()]
-            slot.markdown(f":{colour}[**{title}**]\n" + "\n".join(lines))
+            heading = f":{colour}[**{title}**]" if colour else f"**{title}**"
+            slot.markdown(heading + "\n" + "\n".join(lines))
 
 
 def display_frame(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, dict]:

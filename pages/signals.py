@@ -73,12 +73,12 @@ def render_alerts(scope: Scope) -> None:
             elif st.button(f"确认收到：{chosen.subject_zh}（{chosen.rule}）", icon=":material/task_alt:", key="ack"):
                 acknowledge(chosen.alert_key, chosen.fired_at)
                 st.rerun()
-    with st.expander("预警规则（city.toml [alerts]，管理员在配置文件中修改）", icon=":material/rule_settings:"):
+    with st.expander("预警规则（由管理员在城市配置中修改）", icon=":material/rule_settings:"):
         st.dataframe(pd.DataFrame(rules.rules()).rename(columns={"rule": "规则", "condition": "条件", "level": "等级",
                                                                    "subject": "预警对象"}),
                      hide_index=True, width="stretch")
-        st.caption("等级按国家预警等级：蓝 < 黄 < 橙 < 红。" + ("新预警同时推送到内网地址（webhook_url）。"
-                                                              if rules.webhook_url else "未配置内网推送地址（webhook_url）。"))
+        st.caption("等级按国家预警等级：蓝 < 黄 < 橙 < 红。" + ("新预警同时推送到内网地址。"
+                                                              if rules.webhook_url else "未配置内网推送地址。"))
 
 
 def render_anomalies(scope: Scope, config) -> None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from data.config import CityConfig
+from data.config import REFERENCE_DIR, CityConfig
 from queries.numbers import percent, rate_text
 from queries.scope import Scope
 
@@ -130,11 +131,21 @@ def disposal_kpi(city: CityConfig, ex: dict[str, str], by_end: str) -> Kpi:
                section="closing", pending="disposal_pending_count", pending_set="in_disposal_pending")
 
 
+@lru_cache(maxsize=1)
+def source_names() -> dict[str, str]:
+    """Source code -> Chinese name (data/reference/sources.csv): texts shown never carry the codes."""
+    path = REFERENCE_DIR / "sources.csv"
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype=str, comment="#")
+    return dict(zip(frame.source_code, frame.name_zh))
+
+
 def registry(city: CityConfig) -> dict[str, Kpi]:
     ex = _exclusion_texts(city)
     by_end = "截至统计期末（当前周期为此刻）"
     deferred_rule = "已从应结案数中扣除" if city.exclude_deferred_from_due else "按配置保留在应结案数中"
-    public = "、".join(city.public_sources)
+    public = "、".join(source_names().get(s, s) for s in city.public_sources)
     items = [
         # ── 案件量 ──
         Kpi("accepted", "受理数", "统计期内受理的案件数", "accepted_count", None, "in_accepted", None,

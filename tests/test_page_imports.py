@@ -121,3 +121,17 @@ def test_only_an_administrator_may_import(empty_city, monkeypatch):
     assert not at.exception
     assert [w.value for w in at.warning] == ["数据导入仅对管理员开放。"]
     assert not at.get("file_uploader")
+
+
+def test_after_an_upload_the_rejected_rows_viewer_opens_the_new_batch(empty_city):
+    first = build_frame(4, seed=1)
+    first.loc[1, "满意度"] = "还行"
+    second = build_frame(4, seed=2, prefix="SK")
+    second.loc[2, "上报时间"] = "05/03/2026 08:00"
+    at = imports_page()
+    at = upload(at, "first.csv", csv_bytes(first))
+    assert at.selectbox(key="reject_batch").value == 1
+    at = upload(at, "second.csv", csv_bytes(second))
+    assert not at.exception
+    assert at.selectbox(key="reject_batch").value == 2          # not 第1批, which comes first in the list
+    assert at.dataframe[1].value["原因代码"].tolist() == ["date_ambiguous"]

@@ -13,6 +13,7 @@ from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import audit, auth, cache, filters
 from ui.clock import now
+from ui.export import remember_page_context
 from ui.text import md_escape
 
 FAVICON = str(PROJECT_ROOT / "ui" / "static" / "favicon.png")
@@ -178,6 +179,7 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
     render_calendar_warning(scope)
     scope = apply_rules(scope, city)
     audit.remember_page(page_file, scope)
+    remember_page_context(title, scope)   # every download of this run says page, period, filters
     return scope
 
 
@@ -189,7 +191,7 @@ def render_identity(access: Access) -> None:
     st.sidebar.caption(f":material/shield_person: {who}{md_escape(access.label)}")
     if session is not None and session.mode == "desk":
         st.sidebar.caption(":orange[:material/no_accounts: 单用户模式：未启用登录，任何能访问本机的人都可查看全部数据"
-                           "（DASHBOARD_AUTH=none）]")
+                           "（部署时选择了免登录，见部署文档）]")
     if session is not None and session.mode == "oidc":
         st.sidebar.button("退出登录", icon=":material/logout:", on_click=st.logout, key="auth_logout")
 

@@ -157,7 +157,7 @@ def desk_session() -> Session:
     if not _desk_logged[0]:
         LOG.warning("DASHBOARD_AUTH=none: sign-in is off; every visitor sees every district and the admin pages")
         _desk_logged[0] = True
-    access = Access(all_districts=True, admin=True, label="单用户模式：未启用登录（DASHBOARD_AUTH=none），可查看全部数据")
+    access = Access(all_districts=True, admin=True, label="单用户模式：未启用登录，可查看全部数据")
     return Session("desk", "desk", access, user_id="desk", client_ip=client_ip("desk"))
 
 

@@ -87,7 +87,8 @@ html, body {{ overflow: hidden !important; background: var(--wall-bg) !important
     margin: 0; color: #f4f8ff; text-shadow: 0 0 1.2vh rgba(56,189,248,0.75); white-space: nowrap; }}
 .st-key-wall-fresh p, .st-key-wall-fresh-stale p {{ font-size: 2.1vh !important; text-align: right; margin: 0;
     white-space: nowrap; }}
-.st-key-wall-fresh-stale p {{ color: var(--wall-bad) !important; font-weight: 800; animation: wall-blink 1.6s steps(2) infinite; }}
+.st-key-wall-fresh-stale p {{ color: var(--wall-bad) !important; font-weight: 800; animation: wall-blink 1.6s steps(2) infinite;
+    font-size: 1.75vh !important; line-height: 1.3; white-space: normal; overflow-wrap: anywhere; }}
 @keyframes wall-blink {{ 50% {{ opacity: 0.45; }} }}
 .st-key-wall-alerts p {{ font-size: 1.7vh !important; text-align: right; margin: 0; white-space: nowrap; line-height: 1.2; }}
 .st-key-wall-notice p {{ font-size: 1.5vh !important; color: var(--wall-alarm) !important; text-align: right; margin: 0; }}
@@ -418,8 +419,9 @@ def render_header(city: CityConfig, config: WallConfig, data: WallData | None, n
             demo = " · 示例数据" if meta.get("is_demo") == "true" else ""
             with st.container(key="wall-fresh-stale" if stale else "wall-fresh"):
                 dot = ":red[●]" if stale else ":green[●]"
-                suffix = " · 数据源可能已中断" if stale else ""
-                st.markdown(f"{dot} {md_escape(text + suffix + demo)}")
+                # Stale: two short lines, so the alarm fits the header's right third at 1920 px.
+                second = f"  \n{md_escape('数据源可能已中断' + demo)}" if stale else ""
+                st.markdown(f"{dot} {md_escape(text + ('' if stale else demo))}{second}")
             render_alert_strip(data)
             if notice:
                 with st.container(key="wall-notice"):
@@ -643,14 +645,14 @@ def render_units(data: WallData, city: CityConfig, config: WallConfig) -> None:
         if best.empty:
             st.caption("暂无达到排名门槛的单位")
         else:
-            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(best, "green")))
+            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(best, "red")))
         ranked_among = f"应结案≥{city.league_min_volume}件的单位"
         last = f"中最后{'一两三四五'[len(worst) - 1]}位" if len(worst) else ""   # league_ends lists five at most
         render_heading("责任单位 黑榜", ranked_among + last, key="worst")
         if worst.empty:
             st.caption("参与排名的单位不足两家，暂不列黑榜")
         else:
-            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(worst, "red")))
+            st.markdown(markdown_table(["名次", "单位", "按期结案率", "应结案"], rows(worst, "gray")))
 
 
 def render_categories(data: WallData, config: WallConfig) -> None:
