@@ -87,16 +87,20 @@ def moment_before(now_at: datetime, end: date, days: int) -> datetime:
     return now_at
 
 
-def span_text(start: date, end: date) -> str:
-    """"2026年11月01日–11月07日" (end inclusive; the year repeated only when it changes)."""
+def span_text(start: date, end: date, *, with_year: bool = True) -> str:
+    """"2026年11月01日–11月07日" (end inclusive; the year repeated only when it changes); without the
+    year for the wall, where the date on screen says it: "11月01日–07日"."""
     last = end - timedelta(days=1)
+    if not with_year and last.year == start.year:
+        return f"{start:%m月%d日}" if last <= start else \
+            (f"{start:%m月%d日}–{last:%d日}" if last.month == start.month else f"{start:%m月%d日}–{last:%m月%d日}")
     if last <= start:
         return f"{start:%Y年%m月%d日}"
     return f"{start:%Y年%m月%d日}–{last:%m月%d日}" if last.year == start.year else \
         f"{start:%Y年%m月%d日}–{last:%Y年%m月%d日}"
 
 
-def previous_caption(start: date, end: date, period: str = "") -> str:
+def previous_caption(start: date, end: date, period: str = "", *, with_year: bool = True) -> str:
     """What the change beside a figure compares with, naming the span: "较上月同期（2026年11月01日–11月07日）"."""
     kind = kind_of(start, end, period)
     prev_start, prev_end, _ = previous_window(start, end, period)
@@ -107,7 +111,7 @@ def previous_caption(start: date, end: date, period: str = "") -> str:
         name = PREVIOUS_NAMES[kind] + ("同期" if kind == "week" else "")
     else:
         name = f"前{(end - start).days}天"
-    return f"较{name}（{span_text(prev_start, prev_end)}）"
+    return f"较{name}（{span_text(prev_start, prev_end, with_year=with_year)}）"
 
 
 def year_ago_caption(start: date, end: date) -> str:

@@ -123,6 +123,7 @@ def test_the_wall_and_the_overview_compare_this_month_with_the_same_days_of_last
     assert (walls.last_month.start_date, walls.last_month.end_date, walls.last_month.now_at) == \
         (overview.start_date, overview.end_date, overview.now_at)
     assert walls.month.previous_caption == "较上月同期（2026年11月01日–11月07日）"
+    assert previous_caption(date(2026, 12, 1), date(2026, 12, 8), "month", with_year=False) == "较上月同期（11月01日–07日）"
 
 
 def test_the_overview_card_and_the_wall_show_the_cases_in_progress_apart(con, tmp_path, monkeypatch):
@@ -139,7 +140,7 @@ def test_the_overview_card_and_the_wall_show_the_cases_in_progress_apart(con, tm
         wall.run()
         assert not wall.exception
         wall_text = page_text(wall)
-        assert "在办未到期 2 件" in wall_text and "较上月同期（2026年11月01日–11月07日）" in wall_text
+        assert "较上月同期 11月01日–07日 · 在办未到期 2 件" in wall_text
     finally:
         clear_caches()
 

@@ -25,6 +25,7 @@ from data.signals_config import load_signals
 from queries.alerts import level_counts
 from queries.kpis import kpi_columns, registry
 from queries.numbers import percent_text, points_text, rate_text
+from queries.periods import previous_caption
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
 from ui import auth, cache
@@ -340,7 +341,9 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         today=cache.get("case_kpis", scopes.today, kpi_columns([kpis["overdue_open"]])),
         month=cache.get("case_kpis", scopes.month, month_columns),
         last_month=cache.get("case_kpis", scopes.last_month, month_columns),
-        month_caption=scopes.month.previous_caption,
+        # Short for the panel heading: "较上月同期 11月01日–07日" (the date on screen gives the year).
+        month_caption=previous_caption(scopes.month.start_date, scopes.month.end_date, "month",
+                                       with_year=False).replace("（", " ").replace("）", ""),
         districts=cache.get("wall_districts", scopes.today, config.min_cell_count).merge(
             district_shapes[["area_code", "geojson"]], on="area_code", how="left"),
         district_shapes=district_shapes,
@@ -493,12 +496,13 @@ def render_kpis(data: WallData, city: CityConfig) -> None:
     with cols[1]:
         overdue = int(today["overdue_open_count"])
         render_tile("超期未处置", f"{overdue:,}", caption="此刻已超时限仍未结案", key="overdue", alarm=overdue > 0)
-    render_heading("本月", data.month_caption, key="month")
+    disposal = kpis["disposal_rate"]
+    pending = int(month[disposal.pending]) if disposal.pending else 0
+    render_heading("本月", data.month_caption + (f" · 在办未到期 {pending:,} 件" if pending else ""), key="month")
     cols = st.columns(2, gap="small")
     for col, key in zip(cols, ["disposal_rate", "on_time_rate"]):
         kpi = kpis[key]
         num, den = int(month[kpi.numerator]), int(month[kpi.denominator])
-        pending = int(month[kpi.pending]) if kpi.pending else 0
         value = None if den == 0 else num / den
         prev_den = int(last[kpi.denominator])
         prev = None if prev_den == 0 else int(last[kpi.numerator]) / prev_den
@@ -507,7 +511,7 @@ def render_kpis(data: WallData, city: CityConfig) -> None:
             render_tile(f"本月{kpi.label}", "—" if value is None else rate_text(value, 1),
                         delta=None if change is None else points_text(change, 1),
                         change_tone=tone(change, kpi.higher_is_better),
-                        caption=f"{num:,} / {den:,} 件" + (f" · 在办未到期 {pending:,} 件" if pending else ""),
+                        caption=f"{num:,} / {den:,} 件",
                         key=f"month-{key}")
     for i, (label, column, better) in enumerate([("受理", "accepted_count", None), ("结案", "closed_count", True)]):
         now_n, before_n = int(month[column]), int(last[column])

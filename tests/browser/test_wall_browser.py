@@ -173,3 +173,25 @@ def test_wall_at_4k_device_scale_2_embedded_looks_the_same_only_sharper(wall_ser
         assert Image.open(path).size == (3840, 2160)
         assert path.stat().st_size < 1_000_000
         assert requests.foreign_hosts() == set()
+
+
+def test_the_stale_alarm_fits_the_header_at_1920_px_embedded(app_env):
+    """Hours without a write: the red alarm must stay inside the screen, on the header's right."""
+    from datetime import datetime, timedelta
+
+    later = (datetime.now() + timedelta(hours=6)).replace(microsecond=0).isoformat()
+    srv = start_server(app_env | {"DASHBOARD_NOW": later}, ARTIFACTS / "server-wall-stale.log")
+    try:
+        with browser_page(width=1920, height=1080) as (page, _requests):
+            page.goto(srv.url + "/wall?embed=true", wait_until="domcontentloaded")
+            page.wait_for_selector(".st-key-wall-fresh-stale p", timeout=90_000)
+            box = page.evaluate("""() => {
+                const p = document.querySelector('.st-key-wall-fresh-stale p'), r = p.getBoundingClientRect();
+                return {right: r.right, left: r.left, scroll: p.scrollWidth, client: p.clientWidth,
+                        width: innerWidth, text: p.innerText}; }""")
+            assert "数据源可能已中断" in box["text"]
+            assert box["right"] <= box["width"] and box["left"] >= box["width"] / 2, box
+            assert box["scroll"] <= box["client"] + 1, box       # nothing cut off inside its box
+            page.screenshot(path=str(ARTIFACTS / "wall-stale.png"))
+    finally:
+        stop_server(srv)
