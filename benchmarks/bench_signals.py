@@ -15,26 +15,15 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
 from datetime import date, datetime, timedelta
 
+from benchmarks.bench_case_pages import median_seconds
 from data.signals_config import load_signals
 from queries import anomalies, expected, handoffs, recurrence, reporters
 from queries import cases as case_queries
 from queries.db import connect_readonly
 from queries.scope import Access, Scope
-
-
-def median_seconds(fn, runs: int = 3) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def scope_at(now: datetime, days: int = 30) -> Scope:
@@ -109,7 +98,7 @@ def main(db: str, now_text: str | None) -> None:
     print("\nquery times (median of 3):")
     base = None
     for name, fn in timings.items():
-        s = median_seconds(fn)
+        s = median_seconds(fn, runs=3)
         base = base or s
         print(f"  {name:<38} {s * 1000:8.0f} ms  {s / base:5.1f}× case_kpis")
 
