@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from benchmarks.bench_case_pages import median_seconds
 from data.signals_config import load_signals
