@@ -132,7 +132,7 @@ def render_signal_methods(scope) -> None:
         ("异动 · 高频", anomaly_q.METHOD_ZH.format(weeks=config.anomaly_weeks, min_count=config.anomaly_min_count,
                                                   p=config.anomaly_p)),
         ("每月一题", topic_q.METHOD_ZH),
-        ("预警（city.toml [alerts]）", "等级按国家预警等级 蓝 < 黄 < 橙 < 红；同一事项在解除前不重复发出。\n\n"
+        ("预警（城市配置）", "等级按国家预警等级 蓝 < 黄 < 橙 < 红；同一事项在解除前不重复发出。\n\n"
          + "\n".join(f"- **{r['rule']}**（{r['level']}）：{r['condition']}" for r in load_alerts().rules())),
     ]
     for start in range(0, len(methods), PER_ROW):
