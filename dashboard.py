@@ -84,7 +84,7 @@ def main() -> None:
                 st.plotly_chart(ranked_bars(top, "label", "accepted_count", value_is_rate=False, height=380),
                                 width="stretch", config={"displaylogo": False})
         else:
-            sub = scope.districts is not None
+            sub = scope.districts is not None or bool(scope.access.districts)   # a district's own user: its map
             centre = (float(shapes.centroid_lat.mean()), float(shapes.centroid_lon.mean())) if sub \
                 else (city.map_center_lat, city.map_center_lon)
             deck = choropleth(shapes, summary, "accepted_count", "受理数（件）", value_is_rate=False,

@@ -4,6 +4,7 @@ landing with exactly the scope of the authorisation table — a district user's 
 案件 (the pictures in docs/security.md)."""
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -52,11 +53,30 @@ client_id = "dashboard"
 client_secret = "dashboard-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """, encoding="utf-8")
+    from data.config import published_path
+
+    (tmp / "db").symlink_to(published_path(Path(app_env["DASHBOARD_DB"])))
     srv = start_server(app_env | {"DASHBOARD_AUTH": "oidc", "DASHBOARD_AUTHZ": str(authz),
                                   "DASHBOARD_AUDIT_DIR": str(tmp / "audit")},
                        ARTIFACTS / "server-oidc.log", port=port, extra_args=("--secrets.files", str(secrets)))
     yield srv, tmp
     stop_server(srv)
+
+
+def app_env_db(oidc_server) -> Path:
+    return oidc_server[1] / "db"
+
+
+def expected_total(link: Path) -> int:
+    """The bureau's cases reported in the default window, from the published snapshot."""
+    import duckdb
+
+    con = duckdb.connect(str(link.resolve()), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM cases WHERE unit_code = 'C006' AND reported_at >= '2026-10-25' "
+                           "AND reported_at < '2026-11-24'").fetchone()[0]
+    finally:
+        con.close()
 
 
 def sign_in(page, server_url: str, user: str) -> None:
@@ -134,7 +154,8 @@ def test_a_bureau_sees_only_the_cases_dispatched_to_it(oidc_server):
         table.wait_for(timeout=30000)
         full_screenshot(page, picture_path("security-bureau-cases.png"))
         main = page.locator('[data-testid="stMain"]').inner_text()
-        assert "市市场监督管理局" in main
+        listed = re.search(r"共 ([0-9,]+) 件", main)
+        assert listed and expected_total(app_env_db(oidc_server)) == int(listed.group(1).replace(",", ""))
         for other in ("市园林绿化中心", "市公安局交警支队", "赫山区城管局"):   # units with cases in the window
             assert other not in main, other
 
