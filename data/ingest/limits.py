@@ -118,6 +118,7 @@ def check_xlsx(data: bytes, limits: InputLimits) -> None:
     total = 0
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
+        names = _sheet_names(book)
         for info in book.infolist():
             sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
             max_row = max_col = rows_present = 0
@@ -142,11 +143,35 @@ def check_xlsx(data: bytes, limits: InputLimits) -> None:
                             max_row = max(max_row, int(m.group(2)))
                         tail = window[-256:]
             if sheet:
-                _check_range(info.filename, max_row, max_col, rows_present, limits)
+                _check_range(names.get(info.filename, Path(info.filename).stem), max_row, max_col, rows_present,
+                             limits)
     except FileRejected:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise FileRejected("bad_excel", detail=f"压缩结构损坏（{type(exc).__name__}）") from None
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]+)\"")
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\bId=\"([^\"]+)\"[^>]*?\bTarget=\"([^\"]+)\"")
+
+
+def _sheet_names(book: zipfile.ZipFile, limit_bytes: int = 4 * MB) -> dict[str, str]:
+    """Worksheet member -> the name the user sees (Sheet1, 案件), for the messages; small files only."""
+    try:
+        with book.open("xl/workbook.xml") as f:
+            workbook = f.read(limit_bytes)
+        with book.open("xl/_rels/workbook.xml.rels") as f:
+            rels = f.read(limit_bytes)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    targets = {rid: target.decode("utf-8", "replace").lstrip("/") for rid, target in _REL.findall(rels)}
+    out = {}
+    for name, rid in _SHEET.findall(workbook):
+        target = targets.get(rid)
+        if target:
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            out[member] = name.decode("utf-8", "replace")
+    return out
 
 
 # A used range this tall that is mostly empty rows is rejected whatever the limits: Excel readers
@@ -155,8 +180,7 @@ SPARSE_MIN_ROWS = 100_000
 SPARSE_MAX_EMPTY_SHARE = 0.9
 
 
-def _check_range(member: str, rows: int, columns: int, rows_present: int, limits: InputLimits) -> None:
-    name = Path(member).stem
+def _check_range(name: str, rows: int, columns: int, rows_present: int, limits: InputLimits) -> None:
     if rows > limits.max_rows + 10:
         raise FileRejected("too_many_rows_sheet", sheet=name, rows=rows, limit=limits.max_rows)
     if rows > SPARSE_MIN_ROWS and rows_present < rows * (1 - SPARSE_MAX_EMPTY_SHARE):
