@@ -133,7 +133,7 @@ def corpus(*, large: bool = True) -> dict[str, bytes]:
         "json_deep_100k.json": json_deep(),
         "xml_deep_100k.xml": xml_deep(),
         "csv_nul_after_64k.csv": csv_nul_after(),
-        "csv_600k_rows.csv": csv_many_rows(600_000),
+        "csv_1.1m_rows.csv": csv_many_rows(1_100_000),
     }
     if large:
         files |= {
@@ -177,7 +177,7 @@ def run(out_dir: Path, *, large: bool = True, print_=print) -> list[dict]:
                      "traceback": "Traceback" in err or "Traceback" in text, "peak_mb": peak_mb,
                      "message": text.strip().splitlines()[-1] if text.strip() else err.strip()[-200:]})
         path.unlink()
-        for leftover in out_dir.glob(f"{path.stem}.duckdb*"):
+        for leftover in out_dir.glob(f"{path.stem}.*"):
             if leftover.is_dir():
                 import shutil
                 shutil.rmtree(leftover)
