@@ -144,16 +144,27 @@ def corpus(*, large: bool = True) -> dict[str, bytes]:
     return files
 
 
+# The child reports its own peak (VmHWM of its address space, which starts empty at exec): rusage's
+# ru_maxrss of a child also carries the spawning process's resident size from before the exec.
+_CHILD = ("import sys, atexit\n"
+          "def _peak():\n"
+          "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+          "    sys.stderr.write(f'PEAK_KB {hwm}\\n')\n"
+          "atexit.register(_peak)\n"
+          "from data.ingest.__main__ import main\n"
+          "sys.exit(main(sys.argv[1:]))\n")
+
+
 def measure(path: Path, db: Path, scratch: Path) -> dict:
     """Imports `path` in a fresh process: its output, exit status and peak resident memory (MB)."""
     out, err = scratch / "stdout.txt", scratch / "stderr.txt"
     with open(out, "wb") as fo, open(err, "wb") as fe:
-        proc = subprocess.Popen([sys.executable, "-m", "data.ingest", str(path), "--db", str(db)], cwd=ROOT,
-                                env=os.environ | {"PYTHONPATH": str(ROOT)}, stdout=fo, stderr=fe)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"stdout": out.read_text("utf-8", "replace"), "stderr": err.read_text("utf-8", "replace"),
-            "returncode": proc.returncode, "peak_mb": usage.ru_maxrss / 1024}
+        code = subprocess.call([sys.executable, "-c", _CHILD, str(path), "--db", str(db)], cwd=ROOT,
+                               env=os.environ | {"PYTHONPATH": str(ROOT)}, stdout=fo, stderr=fe)
+    text = err.read_text("utf-8", "replace")
+    peaks = [int(line.split()[1]) for line in text.splitlines() if line.startswith("PEAK_KB ")]
+    return {"stdout": out.read_text("utf-8", "replace"), "stderr": text, "returncode": code,
+            "peak_mb": peaks[-1] / 1024 if peaks else float("nan")}
 
 
 def run(out_dir: Path, *, large: bool = True, print_=print) -> list[dict]:
