@@ -42,6 +42,9 @@ def test_a_street_grant_sees_only_the_cases_and_areas_of_its_street(con):
     street = Access.for_streets(("430902001",), ("430902",), "汽车路街道")
     assert visible(con, street, "scoped_cases") == case_ids(con, "street_code = '430902001'")
     assert visible(con, street, "scoped_areas") == {"430902", "430902001", "430902001001", "430902001001001"}
+    # the units that handled its cases, not every office of the district
+    assert visible(con, street, "scoped_units") == set(con.execute(
+        "SELECT DISTINCT unit_code FROM cases WHERE street_code = '430902001'").df().unit_code)
     # a filter naming another street or district narrows to nothing, never widens
     assert visible(con, street, "scoped_cases", districts=("430903",)) == set()
     assert visible(con, street, "scoped_cases", streets=("430903001",)) == set()

@@ -46,7 +46,10 @@ scoped_cases AS (
 ),
 scoped_units AS (
     SELECT * FROM units
+    -- A street grant sees the units that handled its street's cases (not every office of the district).
     WHERE (CASE WHEN len($access_units::VARCHAR[]) > 0 THEN list_contains($access_units::VARCHAR[], unit_code)
+                WHEN len($access_streets::VARCHAR[]) > 0 THEN unit_code IN (
+                    SELECT c.unit_code FROM cases c WHERE list_contains($access_streets::VARCHAR[], c.street_code))
                 ELSE $access_all OR district_code IS NULL OR list_contains($access_districts::VARCHAR[], district_code) END)
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 )
