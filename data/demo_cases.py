@@ -50,6 +50,7 @@ SOURCE_SHARES = {"grid": 0.45, "hotline": 0.25, "app": 0.14, "whistle": 0.03, "s
 CENTRE_STEP_MINUTES = {"accept": (12, 0.8), "file": (15, 0.7), "dispatch": (18, 0.7), "self_handle": (25, 0.6),
                        "verify": (50, 0.7), "close": (20, 0.7)}
 HANDLE_SHARE_SIGMA = 0.6
+MAX_LIMIT_SHARE = 4.0
 # Units whose crews work weekends at reduced strength (环卫, 城管, 园林, utilities' repair crews; the
 # 12345 centre is staffed daily):
 # a share of their cases is handled over 08:00-18:00 of every day instead of office hours.
@@ -143,7 +144,7 @@ def handle_share_median(quality: np.ndarray) -> np.ndarray:
     """Median share of the handling time limit a unit of this quality (0..1) takes: a good unit under
     half of it, a slow one over the limit."""
     slack = 1 - np.asarray(quality, dtype=float)
-    return 0.4 + 0.55 * slack + 1.2 * slack ** 3
+    return 0.28 + 0.65 * slack + 1.2 * slack ** 3
 
 
 def crew_day_add(start: np.ndarray, minutes: np.ndarray) -> np.ndarray:
@@ -286,9 +287,11 @@ def build_cases(
     month_load = rng.lognormal(0.0, 0.18, month_index.max() - month_index.min() + 1)[month_index - month_index.min()]
     share = rng.lognormal(np.log(handle_share_median(quality) * month_load * district_speed), HANDLE_SHARE_SIGMA, n)
     share += np.where(redispatch, 0.25, 0.0)
+    # Past four times its limit a case is escalated and settled: no reply takes longer than that.
+    share = np.minimum(share, MAX_LIMIT_SHARE)
     # A long tail needs coordination between units and runs far over its limit: it is what keeps a
     # month's closing rate near the published ~94% (late cases still open when the month ends).
-    long_tail = dispatched_ok & (rng.random(n) < 0.03 + 0.07 * (1 - quality))
+    long_tail = dispatched_ok & (rng.random(n) < 0.02 + 0.07 * (1 - quality))
     coordination_hours = np.where(long_tail, rng.lognormal(np.log(100.0), 0.5, n), 0.0)
     coordination_hours += np.where(stuck, rng.lognormal(np.log(90.0 + 80.0 * (1 - quality) ** 8), 0.45, n), 0.0)
     handled = cal.add(dispatched, h_amount * share, h_unit, deferred_hours=deferred_hours + coordination_hours)
