@@ -86,6 +86,8 @@ def create_table_sql(table: str, columns: list[Column], *, name: str | None = No
     if partition:
         parts.append(f"PARTITION BY {partition}")
     parts.append(f"ORDER BY {order}")
+    if layout:  # a snapshot from an older writer may leave a key column nullable
+        parts.append("SETTINGS allow_nullable_key = 1")
     return "\n".join(parts)
 
 
@@ -160,7 +162,7 @@ def write_parquet(con, table: str, path: Path) -> None:
     """The table as Parquet, streamed in record batches through pyarrow. DuckDB's own COPY TO would
     need file access, which the dashboard's hardened read-only connection does not have."""
     import pyarrow.parquet as pq
-    reader = con.execute(f'SELECT * FROM "{table}"').to_arrow_reader(1_000_000)  # noqa: S608 - catalogue name
+    reader = con.sql(f'SELECT * FROM "{table}"').to_arrow_reader(1_000_000)  # noqa: S608 - catalogue name
     with pq.ParquetWriter(path, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
@@ -177,7 +179,7 @@ def load(con: duckdb.DuckDBPyConnection, target: Target, *, tables: list[str] | 
         for table in chosen:
             columns = all_tables[table]
             staging = table + "__staging"
-            expected = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608 - catalogue name
+            expected = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]  # noqa: S608 - catalogue name
             path = Path(tmp) / f"{table}.parquet"
             write_parquet(con, table, path)
             target.command(create_table_sql(table, columns))

@@ -177,6 +177,22 @@ def _rewrite(node: exp.Expression, values: dict, intervals: dict, schema: dict) 
     if isinstance(node, exp.TimeToUnix) and isinstance(node.this, exp.Sub):
         sub = node.this
         return _ch(f"(dateDiff('microsecond', {_s(sub.expression)}, {_s(sub.this)}) / 1000000)")
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_zip":
+        return _ch(f"arrayZip({', '.join(_s(a) for a in node.expressions)})")
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_sum":
+        # DuckDB skips NULLs and gives NULL for no values; arraySum refuses Nullable elements.
+        kept = f"arrayFilter(sum_x -> sum_x IS NOT NULL, {_s(node.expressions[0])})"
+        return _ch(f"if(empty({kept}), NULL, arraySum(arrayMap(sum_x -> assumeNotNull(sum_x), {kept})))")
+    if isinstance(node, exp.Lambda):
+        # p[i] on a lambda parameter bound to list_zip's tuples: tupleElement (p[i] is for arrays).
+        zipped = isinstance(node.parent, exp.Expression) and "arrayZip" in _s(node.parent)
+        if zipped:
+            params = {i.name for i in node.expressions}
+            for bracket in list(node.this.find_all(exp.Bracket)):
+                if isinstance(bracket.this, (exp.Column, exp.Identifier)) and bracket.this.name in params \
+                        and len(bracket.expressions) == 1 and isinstance(bracket.expressions[0], exp.Literal):
+                    bracket.replace(_ch(f"tupleElement({bracket.this.name}, {int(bracket.expressions[0].name) + 1})"))  # sqlglot keeps indexes 0-based
+        return node
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_hours", "to_days", "to_minutes"):
         unit = {"to_hours": "Hour", "to_days": "Day", "to_minutes": "Minute"}[node.name.lower()]
         return _ch(f"toInterval{unit}({_s(node.expressions[0])})")
@@ -197,7 +213,8 @@ def _rewrite(node: exp.Expression, values: dict, intervals: dict, schema: dict) 
     if isinstance(node, exp.Length):
         arg = node.this
         is_list = isinstance(arg, exp.Cast) and arg.to.is_type(exp.DataType.Type.ARRAY) or \
-            isinstance(arg, exp.Placeholder) and str(arg.args.get("kind") or "").startswith("Array")
+            isinstance(arg, exp.Placeholder) and arg.args.get("kind") is not None \
+            and arg.args["kind"].is_type(exp.DataType.Type.ARRAY)
         return _ch(f"{'length' if is_list else 'lengthUTF8'}({_s(arg)})")
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
         # DuckDB list[a:b] is 1-based and inclusive.
@@ -430,6 +447,10 @@ def _bind(tree: exp.Expression, types: dict[str, str | None]) -> exp.Expression:
             return exp.Null()
         if isinstance(node, exp.ArrayContains) and isinstance(node.this, exp.Null):
             return exp.Null()
+        # A list parameter is typed already; sqlglot's Array(Nullable(...)) cast would make
+        # arraySum and friends refuse it.
+        if isinstance(node, exp.Cast) and isinstance(node.this, exp.Placeholder) and node.to.is_type(exp.DataType.Type.ARRAY):
+            return node.this
         return node
 
     return _post_order(tree, nulls)

@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS `case_private` (
     `is_confidential` Bool,
     `reporter_key` Nullable(String)
 ) ENGINE = MergeTree
-ORDER BY (case_id);
+ORDER BY (case_id)
+SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `case_steps` (
     `case_id` Int64,
@@ -87,7 +88,8 @@ CREATE TABLE IF NOT EXISTS `case_steps` (
     `opinion` Nullable(String)
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(step_at)
-ORDER BY (toStartOfMonth(step_at), case_id, seq);
+ORDER BY (toStartOfMonth(step_at), case_id, seq)
+SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `cases` (
     `case_id` Int64,
@@ -140,7 +142,8 @@ CREATE TABLE IF NOT EXISTS `cases` (
     `overdue_from_at` Nullable(DateTime64(6, 'UTC'))
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(reported_month)
-ORDER BY (reported_month, ifNull(district_code, ''), reported_at);
+ORDER BY (reported_month, ifNull(district_code, ''), reported_at)
+SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `categories` (
     `category_code` String,
@@ -194,7 +197,8 @@ CREATE TABLE IF NOT EXISTS `import_ledger` (
     `flagged` Nullable(Int32),
     `reason_code` Nullable(String),
     `message_zh` Nullable(String),
-    `same_as_batch` Nullable(Int64)
+    `same_as_batch` Nullable(Int64),
+    `mapping_source` Nullable(String)
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
@@ -279,6 +283,12 @@ CREATE TABLE IF NOT EXISTS `resources` (
     `title` String,
     `kind` String,
     `offered_at` DateTime64(6, 'UTC')
+) ENGINE = MergeTree
+ORDER BY tuple();
+
+CREATE TABLE IF NOT EXISTS `scrubbed_text` (
+    `text_hash` UInt64,
+    `shown` Nullable(String)
 ) ENGINE = MergeTree
 ORDER BY tuple();
 

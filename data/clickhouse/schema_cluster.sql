@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS `case_private_local` ON CLUSTER `dashboard_cluster` (
     `is_confidential` Bool,
     `reporter_key` Nullable(String)
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_private_local', '{replica}')
-ORDER BY (case_id);
+ORDER BY (case_id)
+SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `case_private` ON CLUSTER `dashboard_cluster` AS `case_private_local`
 ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `case_private_local`, cityHash64(case_id));
@@ -90,7 +91,8 @@ CREATE TABLE IF NOT EXISTS `case_steps_local` ON CLUSTER `dashboard_cluster` (
     `opinion` Nullable(String)
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_steps_local', '{replica}')
 PARTITION BY toYYYYMM(step_at)
-ORDER BY (toStartOfMonth(step_at), case_id, seq);
+ORDER BY (toStartOfMonth(step_at), case_id, seq)
+SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `case_steps` ON CLUSTER `dashboard_cluster` AS `case_steps_local`
 ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `case_steps_local`, cityHash64(case_id));
@@ -146,7 +148,8 @@ CREATE TABLE IF NOT EXISTS `cases_local` ON CLUSTER `dashboard_cluster` (
     `overdue_from_at` Nullable(DateTime64(6, 'UTC'))
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/cases_local', '{replica}')
 PARTITION BY toYYYYMM(reported_month)
-ORDER BY (reported_month, ifNull(district_code, ''), reported_at);
+ORDER BY (reported_month, ifNull(district_code, ''), reported_at)
+SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `cases` ON CLUSTER `dashboard_cluster` AS `cases_local`
 ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `cases_local`, cityHash64(case_id));
@@ -203,7 +206,8 @@ CREATE TABLE IF NOT EXISTS `import_ledger` ON CLUSTER `dashboard_cluster` (
     `flagged` Nullable(Int32),
     `reason_code` Nullable(String),
     `message_zh` Nullable(String),
-    `same_as_batch` Nullable(Int64)
+    `same_as_batch` Nullable(Int64),
+    `mapping_source` Nullable(String)
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/import_ledger', '{replica}')
 ORDER BY tuple();
 
@@ -289,6 +293,12 @@ CREATE TABLE IF NOT EXISTS `resources` ON CLUSTER `dashboard_cluster` (
     `kind` String,
     `offered_at` DateTime64(6, 'UTC')
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/resources', '{replica}')
+ORDER BY tuple();
+
+CREATE TABLE IF NOT EXISTS `scrubbed_text` ON CLUSTER `dashboard_cluster` (
+    `text_hash` UInt64,
+    `shown` Nullable(String)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/scrubbed_text', '{replica}')
 ORDER BY tuple();
 
 CREATE TABLE IF NOT EXISTS `sources` ON CLUSTER `dashboard_cluster` (

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.engines
 def _figures(page, url: str) -> tuple[list[str], list[str]]:
     """(card labels, card values) of the page at `url`, once it has finished drawing."""
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=180000)
-    wait_for_app(page, timeout_ms=180000)
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=600000)
+    wait_for_app(page, timeout_ms=600000)
     assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
