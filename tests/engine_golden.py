@@ -236,7 +236,11 @@ def run_golden(duck_source, ch_source, now_at: datetime, *, case_ids: list[int],
             continue
         key = call_key(name, scope, args)
         before = len(duck.texts)
-        expected = QUERIES[name](duck, scope, *args)
+        try:
+            expected = QUERIES[name](duck, scope, *args)
+        except TypeError as exc:  # a function added to QUERIES whose arguments this file does not know
+            skipped[key] = f"not called (add it to calls()): {exc}"
+            continue
         skip = sorted(files_run(duck.texts[before:]) & set(SKIP))
         try:
             got = QUERIES[name](ch_source, scope, *args)

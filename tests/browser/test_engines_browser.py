@@ -40,7 +40,7 @@ def test_every_page_shows_the_same_figures_on_chdb_as_on_duckdb(app_env):
             for path in paths:
                 if path.rstrip("/").endswith(("wall", "imports")):
                     continue   # the wall refreshes on its own clock; the import page writes
-                url_path = "/" + path.split("/", 3)[-1] if path.startswith("http") else path
+                url_path = "/" + (path.split("/", 3)[-1] if path.startswith("http") else path.lstrip("/"))
                 expected = _figures(page, duck.url + url_path)
                 got = _figures(page, ch.url + url_path)
                 assert got == expected, url_path
