@@ -205,7 +205,10 @@ def _overlapping(tmp_path):
     return csv_bytes(a), csv_bytes(b)
 
 
-def test_overlapping_files_in_either_order_give_the_same_tables_and_older_never_wins(tmp_path):
+def test_overlapping_files_in_either_order_give_the_same_tables_and_older_never_wins(tmp_path, monkeypatch):
+    # Two databases of one city share its reporter-key salt (data/reporter_key.py); each folder
+    # would otherwise make its own, and every salted key would differ between them.
+    monkeypatch.setenv("DASHBOARD_REPORTER_SALT", "one-city-salt")
     a, b = _overlapping(tmp_path)
     db1, db2 = tmp_path / "one" / "ab.duckdb", tmp_path / "two" / "ba.duckdb"
     first, second = run(a, db1, file_name="a.csv"), run(b, db1, file_name="b.csv")
