@@ -390,8 +390,12 @@ def _select_fixes(select: exp.Select, values: dict, intervals: dict, schema: dic
         if isinstance(core, (exp.Predicate, exp.Connector, exp.Not)):
             e.set("this", exp.cast(inner, exp.DataType.build("Bool", dialect="clickhouse")))
     # DuckDB names an unaliased `t.col` projection `col`; ClickHouse names it `t.col`.
+    # Only where the name is unique in the list: two `x.id` keep ClickHouse's `x.id` names.
+    names = [e.alias_or_name for e in select.expressions]
     select.set("expressions", [
-        exp.alias_(e, e.name, quoted=True) if isinstance(e, exp.Column) and e.table and not isinstance(e.this, exp.Star) else e
+        exp.alias_(e, e.name, quoted=True)
+        if isinstance(e, exp.Column) and e.table and not isinstance(e.this, exp.Star) and names.count(e.name) == 1
+        else e
         for e in select.expressions])
     # A set-returning function in FROM (`FROM win w, generate_series(...) AS d(day)`) → ARRAY JOIN,
     # which may read the columns of the relations before it, as DuckDB's lateral call does.
