@@ -16,3 +16,17 @@ def _single_user_desk_unless_a_test_signs_in(monkeypatch):
     single-user desk (DASHBOARD_AUTH=none). Tests of sign-in and scope set their own mode."""
     monkeypatch.setenv("DASHBOARD_AUTH", "none")
     monkeypatch.delenv("DASHBOARD_AUTHZ", raising=False)
+
+
+def _scan_installed_components_once() -> None:
+    """AppTest scans every installed distribution's metadata for Streamlit components on every run
+    (0.66 s of a 0.71 s page run here: 614 METADATA files parsed), where a real server does it once
+    at start. The installed packages cannot change during a test session, so the scan runs once."""
+    from functools import lru_cache
+
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = lru_cache(maxsize=None)(manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
