@@ -8,7 +8,7 @@ from tests.browser.harness import browser_page, picture_path, wait_for_app
 
 FIRST_RENDER_MS = 90_000
 VIEWS = [
-    ("alerts", "预警规则（city.toml [alerts]，管理员在配置文件中修改）", "signals-alerts.png"),
+    ("alerts", "预警规则（由管理员在城市配置中修改）", "signals-alerts.png"),
     ("anomaly", "异动：今日与近 7 天明显高于往常的问题", "signals-anomaly.png"),
     ("reporters", "一人多诉", "signals-reporters.png"),
     ("recurrence", "重复发生的案件（后一件与此前结案的一件并列）", "signals-recurrence.png"),
