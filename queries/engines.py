@@ -18,9 +18,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from queries.clickhouse_sql import QUERY_SETTINGS, param_text, translate
-
 ENGINES = ("duckdb", "chdb", "clickhouse")
+
+
+def _dialect():
+    """queries.clickhouse_sql, imported only when a ClickHouse engine is used: it needs sqlglot, which
+    is in requirements-clickhouse.txt, not in the default install (DuckDB needs no translation)."""
+    from queries import clickhouse_sql
+    return clickhouse_sql
 
 
 def engine_name() -> str:
@@ -55,7 +60,7 @@ def _python(value):
 
 def _settings_clause() -> str:
     return " SETTINGS " + ", ".join(
-        f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in QUERY_SETTINGS.items())
+        f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in _dialect().QUERY_SETTINGS.items())
 
 
 class ClickHouseCursor:
@@ -67,7 +72,7 @@ class ClickHouseCursor:
         self._frame: pd.DataFrame | None = None
 
     def execute(self, sql: str, params: dict | None = None) -> "ClickHouseCursor":
-        text, bound = translate(sql.strip().rstrip(";"), dict(params or {}), self._schema)
+        text, bound = _dialect().translate(sql.strip().rstrip(";"), dict(params or {}), self._schema)
         self._frame = like_duckdb(self._run(text, bound))
         return self
 
@@ -111,7 +116,7 @@ class ChdbSource:
     def run(self, text: str, bound: dict) -> pd.DataFrame:
         with self._lock:
             return self.session.query(text + _settings_clause(), "DataFrame",
-                                      params={k: param_text(v) for k, v in bound.items()})
+                                      params={k: _dialect().param_text(v) for k, v in bound.items()})
 
     @property
     def version(self) -> str:
@@ -211,7 +216,7 @@ class ClickHouseServerReader:
         return client
 
     def run(self, text: str, bound: dict) -> pd.DataFrame:
-        return self._client().query_df(text, parameters=bound, settings=QUERY_SETTINGS)
+        return self._client().query_df(text, parameters=bound, settings=_dialect().QUERY_SETTINGS)
 
     @property
     def version(self) -> str:

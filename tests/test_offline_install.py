@@ -85,3 +85,16 @@ def test_project_installs_and_runs_from_the_wheelhouse_with_no_index(tmp_path):
             assert b"<div id=\"root\">" in response.read()
     finally:
         stop_server(server)
+
+
+def test_the_default_install_needs_none_of_the_clickhouse_packages():
+    """requirements.txt alone must run the dashboard (the README's first command): sqlglot, chdb and
+    clickhouse-connect (requirements-clickhouse.txt) are imported only when a ClickHouse engine is chosen."""
+    code = ("import sys\n"
+            "sys.modules.update(sqlglot=None, chdb=None, clickhouse_connect=None)\n"  # import fails
+            "import ui.cache, ui.app, queries.engines, reports.bulletin\n"
+            "print(queries.engines.engine_name())\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k != "DASHBOARD_ENGINE"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-1] == "duckdb"
