@@ -46,7 +46,7 @@ def test_a_custom_range_must_be_two_dates_in_order():
     for start, end in (("2026-10-31", "2026-10-01"), ("2026-13-01", "2026-10-01"), ("", ""), ("2000-01-01", "2026-01-01")):
         state = parse_query_params({"range": "custom", "start": start, "end": end})
         assert (state.preset, state.start) == (DEFAULT_PRESET, None)
-        assert state.notices == ("链接中的起止日期无效，已使用近30天",)
+        assert state.notices == ("链接中的起止日期无效（须为 1970–2099 年间、不超过 3660 天的 YYYY-MM-DD 日期），已使用近30天",)
 
 
 def test_many_bad_codes_are_summarised_not_listed():

@@ -238,7 +238,9 @@ def test_overlapping_files_in_either_order_give_the_same_tables_and_older_never_
         pd.testing.assert_frame_equal(x, y)
 
 
-def test_the_database_can_be_rebuilt_from_the_landing_folder(tmp_path):
+def test_the_database_can_be_rebuilt_from_the_landing_folder(tmp_path, monkeypatch):
+    # The rebuilt database is the same city's: it keeps the city's reporter-key salt (docs/import.md).
+    monkeypatch.setenv("DASHBOARD_REPORTER_SALT", "one-city-salt")
     a, b = _overlapping(tmp_path)
     db = tmp_path / "city.duckdb"
     run(a, db, file_name="a.csv")
