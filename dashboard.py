@@ -16,7 +16,7 @@ from charts.trend import daily_accepted_closed, ranked_bars
 from data.config import PROJECT_ROOT, load_city
 from queries.kpis import kpi_columns, registry
 from queries.league import TIE_RULE, red_black
-from ui import cache
+from ui import cache, figures
 from ui.alerts import render_strip as render_alert_strip
 from ui.app import setup_page
 from ui.text import md_escape
@@ -87,9 +87,10 @@ def main() -> None:
             sub = scope.districts is not None or bool(scope.access.districts)   # a district's own user: its map
             centre = (float(shapes.centroid_lat.mean()), float(shapes.centroid_lon.mean())) if sub \
                 else (city.map_center_lat, city.map_center_lon)
-            deck = choropleth(shapes, summary, "accepted_count", "受理数（件）", value_is_rate=False,
-                              center=centre, zoom=city.map_zoom + (1.6 if sub else 0), height=440)
-            st.pydeck_chart(deck, height=440)
+            figures.pydeck_chart(
+                "overview_map", scope, (level, sub, centre),
+                lambda: choropleth(shapes, summary, "accepted_count", "受理数（件）", value_is_rate=False,
+                                   center=centre, zoom=city.map_zoom + (1.6 if sub else 0), height=440), height=440)
             st.caption("颜色越深受理数越多。" + ("区县边界：公开行政区划数据（高德，已转换为 WGS84 坐标）；"
                                           "街道、社区、网格边界为合成示例数据。" if meta.get("is_demo") == "true" else ""))
     with right:
@@ -98,7 +99,8 @@ def main() -> None:
         if trend.empty or (trend.accepted_count.sum() == 0 and trend.closed_count.sum() == 0):
             render_empty()
         else:
-            st.plotly_chart(daily_accepted_closed(trend, height=440), width="stretch", config={"displaylogo": False})
+            figures.plotly_chart("overview_daily", scope, (440,), lambda: daily_accepted_closed(trend, height=440),
+                                 width="stretch", config={"displaylogo": False})
 
     league = cache.get("unit_league", scope, city.league_min_volume)
     ranked = league[league.is_ranked]
@@ -115,12 +117,14 @@ def main() -> None:
         bottom = bottom.assign(label=lambda d: d["rank"].astype(int).astype(str) + ". " + d["name"])
         with best:
             st.markdown(":red[**红榜**] · 最好的单位")
-            st.plotly_chart(ranked_bars(top, "label", "value", value_is_rate=True, color=HONOUR,
-                                        hover_extra="volume"), width="stretch", config={"displaylogo": False})
+            figures.plotly_chart("overview_red", scope, (city.league_min_volume,),
+                                 lambda: ranked_bars(top, "label", "value", value_is_rate=True, color=HONOUR,
+                                                     hover_extra="volume"), width="stretch", config={"displaylogo": False})
         with worst:
             st.markdown("**黑榜 · 最需改进的单位**")
-            st.plotly_chart(ranked_bars(bottom, "label", "value", value_is_rate=True, color=BLACK_LIST,
-                                        hover_extra="volume"), width="stretch", config={"displaylogo": False})
+            figures.plotly_chart("overview_black", scope, (city.league_min_volume,),
+                                 lambda: ranked_bars(bottom, "label", "value", value_is_rate=True, color=BLACK_LIST,
+                                                     hover_extra="volume"), width="stretch", config={"displaylogo": False})
 
 
 if __name__ == "__main__":

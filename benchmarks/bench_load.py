@@ -165,7 +165,8 @@ def main() -> None:
     parser.add_argument("--sessions", default="10,30,60,100")
     parser.add_argument("--views", type=int, default=4, help="views per session")
     parser.add_argument("--think", type=float, default=20.0, help="mean think time between views, seconds")
-    parser.add_argument("--distinct", type=int, default=0, help="instead: one session opening this many distinct selections")
+    parser.add_argument("--distinct", type=int, default=0, help="instead: this many distinct views (page, selection), RSS per quarter")
+    parser.add_argument("--distinct-sessions", type=int, default=8, help="sessions opening them at once")
     parser.add_argument("--now", default=None, help="DASHBOARD_NOW for the servers (default: real clock)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
@@ -184,14 +185,25 @@ def main() -> None:
         print(f"baseline: one session alone, 8 views back to back: median {statistics.median(times):.2f} s, "
               f"max {max(times):.2f} s")
         if args.distinct:
-            sampler = RssSampler(pids)
-            distinct = [[(rng.choice(PAGES), q)] for q in (queries * (args.distinct // len(queries) + 1))[:args.distinct]]
-            marks = {0: sampler.now_mb()}
-            for i, plan in enumerate(distinct, start=1):
-                run_load(url, [plan], 0.0)
-                if i % max(1, args.distinct // 4) == 0:
-                    marks[i] = sampler.now_mb()
-            print("RSS after distinct selections: " + ", ".join(f"{k}: {v:.0f} MB" for k, v in marks.items()))
+            # Distinct (page, selection) pairs, opened by --distinct-sessions sessions at once in four
+            # rounds (RSS read after each quarter); one view per selection so that the run finishes.
+            pairs = [(page, q) for q in queries for page in PAGES]
+            rng.shuffle(pairs)
+            pairs = pairs[:args.distinct]
+            n = max(1, args.distinct_sessions)
+            print(f"{len(pairs)} distinct views (of {len(queries) * len(PAGES)}), {n} sessions at once, no think time")
+            marks, seen = [("start", RssSampler(pids).now_mb(), 0.0, 0, 0)], []
+            for k in range(4):
+                part = pairs[k * len(pairs) // 4:(k + 1) * len(pairs) // 4]
+                result = run_load(url, [part[i::n] for i in range(n) if part[i::n]], 0.0)
+                marks.append((f"{(k + 1) * len(pairs) // 4}", RssSampler(pids).now_mb(), result.wall_s,
+                              result.errors, len(result.exceptions)))
+                seen += result.exceptions
+            print("after views | servers' RSS | round wall | errors / exceptions")
+            for label, mb, wall, err, exc in marks:
+                print(f"{label:>11} | {mb:9.0f} MB | {wall:8.1f} s | {err} / {exc}")
+            for m in sorted(set(seen))[:5]:
+                print("           ", m)
             return
         print(f"{'sessions':>8} | first p50 / p95 | later p50 / p95 / max | err / exc | views/s | server RSS peak")
         for n in (int(x) for x in args.sessions.split(",")):

@@ -118,18 +118,11 @@ def display_frame(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFr
     return shown_frame, config
 
 
-def main() -> None:
-    scope = setup_page("排行榜", "pages/league.py")
-    city = load_city()
-    kpis = registry(city)
-    config = cache.score_config()
-    previous_scope = scope.previous_period()
-
-    st.title("排行榜")
-    by, key = render_controls(city, kpis, config)
+def build_league(scope, by: str, key: str, entity: str, city, kpis, config) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(league table, download frame, Excel kinds) of one choice on this run's snapshot."""
     measure, preset = measure_for(key, kpis, config)
-    entity = by_options(city)[by]
     columns = league_columns(key, kpis, config)
+    previous_scope = scope.previous_period()
     if by == "unit":
         frame, previous = cache.get("unit_kpis", scope, columns), cache.get("unit_kpis", previous_scope, columns)
         area_group = None
@@ -139,6 +132,26 @@ def main() -> None:
         previous = cache.get("area_kpis", previous_scope, level, columns)
         area_group = entity
     table = league_table(frame, previous, key, kpis, config, city.league_min_volume, area_group=area_group)
+    export, kinds = export_frame(table, measure, preset, kpis, entity)
+    if by == "unit":
+        export, kinds = add_unit_signals(export, kinds, scope)
+    return table, export, kinds
+
+
+def main() -> None:
+    scope = setup_page("排行榜", "pages/league.py")
+    city = load_city()
+    kpis = registry(city)
+    config = cache.score_config()
+
+    st.title("排行榜")
+    by, key = render_controls(city, kpis, config)
+    measure, preset = measure_for(key, kpis, config)
+    entity = by_options(city)[by]
+    # The ranked table, its download frame and the unit signals: pandas work over cached results,
+    # built once per (selection, snapshot, choice) and reused by every rerun (ui/cache.derived).
+    table, export, kinds = cache.derived("league_page", scope, (by, key, city.league_min_volume),
+                                         lambda: build_league(scope, by, key, entity, city, kpis, config))
 
     end = scope.end_date - timedelta(days=1)
     rule = (f"**排名门槛**：仅对{measure.volume_label}不少于 **{city.league_min_volume} 件**的{entity}排名"
@@ -167,9 +180,6 @@ def main() -> None:
                 render_red_black(group, table[table.peer_group == group], measure)
 
     st.subheader("完整排名")
-    export, kinds = export_frame(table, measure, preset, kpis, entity)
-    if by == "unit":
-        export, kinds = add_unit_signals(export, kinds, scope)
     tabs = st.tabs([f"{md_escape(g)}（{int(table[table.peer_group == g].is_ranked.sum())}）" for g in order])
     for tab, group in zip(tabs, order):
         with tab:

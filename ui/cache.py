@@ -216,6 +216,17 @@ def get(name: str, scope: Scope, *args: Any) -> Any:
         lambda live_scope, by: _run("overdue_counts", live_scope, snap.version, (by,), snap))
 
 
+def derived(name: str, scope: Scope, args: tuple, build: Callable[[], Any]) -> Any:
+    """A value built in Python from this run's query results (a league table, a figure), kept with
+    them in the byte-capped store so that a rerun does not build it again. Keyed on `name`, the whole
+    Scope (access, filters, window, now_at: a running window's value lives for its minute), the
+    snapshot's version and `args`, which must hold every input of `build` that is not a function of
+    (scope, snapshot), e.g. a chosen metric or a chart's height. `build` reads through get(), so what
+    it reads comes from the same snapshot as the key says."""
+    snap = snapshot()
+    return results().get(("derived", name, scope, snap.version, _frozen(args)), build)
+
+
 def fresh(name: str, scope: Scope, *args: Any) -> Any:
     """Result of query `name` computed now and not kept: for large one-off results such as a
     download of thousands of case rows (the cache holds aggregates and pages only)."""

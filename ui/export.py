@@ -101,7 +101,7 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
     from ui.audit import record_download
 
     frame = rates_as_shown(frame, kinds)
-    context = export_context()
+    context = page_export_context()
     stem = file_stem(basename, context.name_parts)
     xlsx_name, csv_name = f"{stem}.xlsx", f"{stem}.csv"
     # The files are written when a button is clicked (Streamlit calls `data` then), not on every
@@ -184,6 +184,20 @@ def export_context(page_title: str | None = None, scope=None, generated_at: date
     lines.append(f"生成时间：{generated_at:%Y年%m月%d日 %H:%M}")
     name_parts.append(f"生成{generated_at:%Y%m%d_%H%M}")
     return ExportContext(tuple(lines), tuple(name_parts))
+
+
+def page_export_context() -> ExportContext:
+    """export_context() of the page being drawn, built once per (page, Scope, snapshot, minute) and
+    shared by every download button of every rerun (each built it anew: four option lists per call)."""
+    from ui import cache
+    from ui.clock import now
+
+    page_title, scope = st.session_state.get(CONTEXT_KEY, ("数据", None))
+    if scope is None:
+        return export_context()
+    moment = now()
+    return cache.derived("export_context", scope, (page_title, moment),
+                         lambda: export_context(page_title, scope, moment))
 
 
 def file_stem(basename: str, parts: tuple[str, ...]) -> str:

@@ -24,8 +24,23 @@ from typing import Any, Callable, Hashable
 import pandas as pd
 
 
+class Shared:
+    """A value handed out as it is, to every caller, never copied: for values that only a drawing
+    call reads (a plotly figure passed straight to st.plotly_chart, a serialised deck). Whoever
+    stores one promises that no caller changes it (ui/figures.py keeps the object to itself)."""
+
+    __slots__ = ("value", "size")
+
+    def __init__(self, value: Any, size: int):
+        self.value, self.size = value, size
+
+
 def size_bytes(value: Any) -> int:
     """Memory a cached value holds, roughly: exact for pandas objects (deep), pickled size otherwise."""
+    if isinstance(value, Shared):
+        return value.size
+    if isinstance(value, tuple):
+        return sum(size_bytes(v) for v in value)
     if isinstance(value, pd.DataFrame):
         return int(value.memory_usage(deep=True, index=True).sum())
     if isinstance(value, pd.Series):
@@ -37,11 +52,15 @@ def size_bytes(value: Any) -> int:
 
 
 def shared_view(value: Any) -> Any:
-    """What a hit hands out: pandas objects as shallow copy-on-write copies, immutable values as they
-    are, anything else (dicts, lists) as a deep copy."""
+    """What a hit hands out: pandas objects as shallow copy-on-write copies, immutable values and
+    Shared as they are, tuples element by element, anything else (dicts, lists) as a deep copy."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy(deep=False)
-    if value is None or isinstance(value, (str, bytes, int, float, bool, tuple, frozenset)):
+    if isinstance(value, Shared):
+        return value
+    if isinstance(value, tuple):
+        return tuple(shared_view(v) for v in value)
+    if value is None or isinstance(value, (str, bytes, int, float, bool, frozenset)):
         return value
     return copy.deepcopy(value)
 
