@@ -114,15 +114,15 @@ def render_list(scope, state, sets: dict[str, str]) -> None:
     if not record_search(scope, PAGE, state.query):
         st.error("无法写入审计日志，暂不能搜索。请联系系统管理员。", icon=":material/gpp_bad:")
         state = replace(state, query="")
+    total = cache.get("case_count", scope, state.set_flag, state.query)
     result = cache.get("case_list", scope, state.set_flag, state.query, state.sort, state.descending,
-                       state.page, state.page_size)
+                       state.page, state.page_size, total)
 
     if state.set_flag != REPORTED_SET:
-        in_set = result if not state.query else cache.get("case_list", scope, state.set_flag, "", state.sort,
-                                                          state.descending, 1, state.page_size)
+        in_set = total if not state.query else cache.get("case_count", scope, state.set_flag, "")
         with st.container(border=True, key="set_chip"):
             left, right = st.columns([9, 1.2], vertical_alignment="center")
-            left.markdown(f":material/filter_alt: **{md_escape(sets[state.set_flag])}：{in_set.total:,} 件**"
+            left.markdown(f":material/filter_alt: **{md_escape(sets[state.set_flag])}：{in_set:,} 件**"
                           "　来自指标下钻：只列出计入该指标的案件（口径见总览卡片说明）")
             right.button("移除条件", icon=":material/close:", on_click=write_param, args=("set", None),
                          key="remove_set", width="stretch")

@@ -159,7 +159,7 @@ def parse_list_params(params: dict[str, str], sets: dict[str, str]) -> ListState
 
 @dataclass(frozen=True)
 class CasePage:
-    rows: pd.DataFrame      # columns of case_list.sql plus status_zh; bounded by page_size
+    rows: pd.DataFrame      # columns of case_rows.sql plus status_zh, overdue_zh; bounded by page_size
     total: int              # all matching cases
     page: int               # 1-based, clamped to the last page
     page_size: int
@@ -169,53 +169,64 @@ class CasePage:
         return max(1, -(-self.total // self.page_size))
 
 
-def _list_rows(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
-               limit: int, offset: int) -> pd.DataFrame:
-    """Rows of case_list.sql (with total_count) after checking the set and the sort column."""
+def _checked(set_flag: str, sort: str | None = None) -> None:
     if set_flag not in list_sets():
         raise ValueError(f"unknown case set: {set_flag!r}")
-    if sort not in SORTS:
+    if sort is not None and sort not in SORTS:
         raise ValueError(f"unknown sort column: {sort!r}")
+
+
+def case_count(source: CursorSource, scope: Scope, set_flag: str, query: str) -> int:
+    """How many cases the list of `set_flag` matching `query` holds (case_count.sql). Apart from
+    the page: one count serves every page and sort of a list (ui/cache.py keys it without them)."""
+    _checked(set_flag)
     no_pattern, text_pattern = search_patterns(query)
-    return fetch(source, "case_list", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern,
-                 sort=sort, descending=bool(descending), limit=int(limit), offset=int(offset))
+    frame = fetch(source, "case_count", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern)
+    return int(frame.total_count.iloc[0])
+
+
+def _list_rows(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
+               limit: int, offset: int) -> pd.DataFrame:
+    """Rows of the list's page in its order, late-materialised: case_list.sql sorts only the sort key
+    and case_id and cuts the page (at 10M cases, sorting whole rows of two years with the total as a
+    window count cost 2.7 s and 2.7 GB), then case_rows.sql fetches the shown columns of those ids."""
+    _checked(set_flag, sort)
+    no_pattern, text_pattern = search_patterns(query)
+    ids = fetch(source, "case_list", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern,
+                sort=sort, descending=bool(descending), limit=int(limit), offset=int(offset))
+    return fetch(source, "case_rows", scope, set=set_flag, ids=[int(i) for i in ids.case_id],
+                 sort=sort, descending=bool(descending))
 
 
 def _shown(rows: pd.DataFrame) -> pd.DataFrame:
-    """List rows as shown: without total_count, with status_zh and overdue_zh."""
-    return rows.drop(columns=["total_count"]).assign(
+    """List rows as shown: with status_zh and overdue_zh."""
+    return rows.assign(
         status_zh=lambda d: d.status.map(STATUS_ZH).fillna(d.status),
         overdue_zh=lambda d: d.is_overdue_open.map({True: "超期未结"}).fillna(
             d.is_closed_late.map({True: "超期结案"})).fillna("")).reset_index(drop=True)
 
 
 def case_list(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
-              page: int, page_size: int) -> CasePage:
-    """One page of the cases in `set_flag` matching `query`, sorted by an allow-listed column."""
+              page: int, page_size: int, total: int | None = None) -> CasePage:
+    """One page of the cases in `set_flag` matching `query`, sorted by an allow-listed column.
+    `total`: case_count of the same list when the caller has it (cached), else counted here.
+    A page past the end (an old link) shows the last page."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {PAGE_SIZES}")
-    page = max(1, int(page))
-
-    def run(p: int) -> pd.DataFrame:
-        return _list_rows(source, scope, set_flag, query, sort, descending, page_size, (p - 1) * page_size)
-
-    rows = run(page)
-    if rows.empty and page > 1:
-        # Past the end (an old link): the total comes from the first page, then show the last page.
-        first = run(1)
-        total = int(first.total_count.iloc[0]) if len(first) else 0
-        page = max(1, -(-total // page_size))
-        rows = run(page) if total else first
-    total = int(rows.total_count.iloc[0]) if len(rows) else 0
-    return CasePage(_shown(rows), total, page, page_size)
+    _checked(set_flag, sort)
+    if total is None:
+        total = case_count(source, scope, set_flag, query)
+    page = min(max(1, int(page)), max(1, -(-int(total) // page_size)))
+    rows = _list_rows(source, scope, set_flag, query, sort, descending, page_size, (page - 1) * page_size)
+    return CasePage(_shown(rows), int(total), page, page_size)
 
 
 def case_export(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str,
                 descending: bool) -> CasePage:
     """The whole list in the page's order for a download, up to EXPORT_MAX_ROWS (the first ones;
     `total` says how many match). One page of that size."""
+    total = case_count(source, scope, set_flag, query)
     rows = _list_rows(source, scope, set_flag, query, sort, descending, EXPORT_MAX_ROWS, 0)
-    total = int(rows.total_count.iloc[0]) if len(rows) else 0
     return CasePage(_shown(rows), total, 1, EXPORT_MAX_ROWS)
 
 

@@ -440,6 +440,12 @@ def _bind(tree: exp.Expression, types: dict[str, str | None]) -> exp.Expression:
             t = types[node.name]
             if t is None:
                 return exp.Null()
+            # An empty list has no element to type it by (ch_type_of says String): the query's own
+            # cast says what it holds, e.g. $ids::BIGINT[] (an empty page of case ids).
+            cast = node.parent
+            if t == "Array(String)" and isinstance(cast, exp.Cast) and cast.to.is_type(exp.DataType.Type.ARRAY) \
+                    and cast.to.expressions and cast.to.expressions[0].is_type(*exp.DataType.INTEGER_TYPES):
+                t = "Array(Int64)"
             return exp.Placeholder(this=node.name, kind=exp.DataType.build(t, dialect="clickhouse"))
         return node
 

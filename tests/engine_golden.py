@@ -102,6 +102,7 @@ def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int]) -> lis
             ("party_three_lists", s, ()), ("party_supervision", s, ()), ("party_secretary_visits", s, ()),
             ("case_list", s, ("in_due_on_time", "", "deadline_at", True, 1, 50)),
             ("case_list", s, ("in_reported", "S01", "reported_at", True, 1, 20)),
+            ("case_count", s, ("in_due_on_time", "")), ("case_count", s, ("is_overdue_open", "S01")),
             ("case_export", s, ("in_accepted", "", "reported_at", True)),
         ]
         for cid in case_ids:

@@ -71,6 +71,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "import_rejects": import_queries.import_rejects,
     "import_flags": import_queries.import_flags,
     # case records (pages/cases.py): a bounded page, one case, one timeline; masked in SQL / scrubbed
+    "case_count": case_records.case_count,     # one count per list: every page and sort reuses it
     "case_list": case_records.case_list,
     "case_export": case_records.case_export,   # through fresh(), never cached
     "case_detail": case_records.case_detail,

@@ -1,49 +1,22 @@
--- One page of the cases behind the filters, or behind one KPI set ($set: a case_facts flag, or in_reported).
--- Grain: one row per case on the page, total_count = all matches; names are joined after the page is cut.
--- Params: scope, $set, $no_pattern / $text_pattern (escaped ILIKE, NULL = none), $sort, $descending, $limit, $offset.
+-- The ids of one page of the case list, in its order: the cases in $set (a case_facts flag, or in_reported) matching the search.
+-- Grain: one row per case on the page (case_id only: the top-N sort carries the sort key and the id, and
+-- case_rows.sql fetches the shown columns of these ids). Params: scope, $set, $no_pattern / $text_pattern
+-- (escaped ILIKE, NULL = none), $sort, $descending, $limit, $offset. The order is total (case_id breaks ties).
 -- The live overdue set (is_overdue_open) comes from overdue_open_cases, every other set from case_facts.
 WITH flagged AS (
-    SELECT *, (reported_at >= (SELECT start_at FROM win) AND reported_at < (SELECT end_at FROM win)) AS in_reported
+    SELECT *, (reported_at >= $start::TIMESTAMP AND reported_at < $end::TIMESTAMP) AS in_reported
     FROM case_facts
     WHERE $set <> 'is_overdue_open'
     UNION ALL BY NAME
     SELECT * FROM overdue_open_cases
     WHERE $set = 'is_overdue_open'
-),
-page AS (
-    SELECT f.case_id, f.case_no, f.category_code, f.district_code, f.street_code, f.community_code, f.unit_code,
-           f.source, f.status, f.reported_at, f.deadline_at, f.closed_at, f.is_overdue_open,
-           f.major_code, f.dispatched_at, f.deferred_hours,
-           count(*) OVER () AS total_count
-    FROM flagged f
-    WHERE COLUMNS(lambda c: c = $set)
-      AND ($no_pattern IS NULL OR f.case_no ILIKE $no_pattern ESCAPE '\'
-           OR ($text_pattern IS NOT NULL AND f.description ILIKE $text_pattern ESCAPE '\'))
-    ORDER BY CASE WHEN $descending THEN COLUMNS(lambda c: c = $sort) END DESC NULLS LAST,
-             COLUMNS(lambda c: c = $sort) ASC NULLS LAST,
-             f.case_id DESC
-    LIMIT $limit OFFSET $offset
-),
--- Names joined in a step of their own: the final sort's COLUMNS() then sees one column of the sort's
--- name (beside the joins it would also match e.g. a unit's district_code, and break ties by it).
-named AS (
-    SELECT p.*, cat.major_name, cat.minor_name,
-           d.name AS district_name, s.name AS street_name, cm.name AS community_name,
-           u.name AS unit_name, coalesce(src.name_zh, p.source) AS source_name
-    FROM page p
-    LEFT JOIN ref_categories cat ON cat.category_code = p.category_code
-    LEFT JOIN scoped_areas d ON d.area_code = p.district_code
-    LEFT JOIN scoped_areas s ON s.area_code = p.street_code
-    LEFT JOIN scoped_areas cm ON cm.area_code = p.community_code
-    LEFT JOIN scoped_units u ON u.unit_code = p.unit_code
-    LEFT JOIN ref_sources src ON src.source_code = p.source
 )
-SELECT case_id, case_no, major_name, minor_name, district_name, street_name, community_name, unit_name,
-       source_name, status, reported_at, deadline_at, closed_at, is_overdue_open,
-       (closed_at IS NOT NULL AND deadline_at IS NOT NULL AND closed_at > deadline_at) AS is_closed_late,
-       unit_code, category_code, major_code, dispatched_at, deferred_hours,   -- for 预计办结
-       total_count
-FROM named
+SELECT f.case_id
+FROM flagged f
+WHERE COLUMNS(lambda c: c = $set)
+  AND ($no_pattern IS NULL OR f.case_no ILIKE $no_pattern ESCAPE '\'
+       OR ($text_pattern IS NOT NULL AND f.description ILIKE $text_pattern ESCAPE '\'))
 ORDER BY CASE WHEN $descending THEN COLUMNS(lambda c: c = $sort) END DESC NULLS LAST,
          COLUMNS(lambda c: c = $sort) ASC NULLS LAST,
-         case_id DESC;
+         f.case_id DESC
+LIMIT $limit OFFSET $offset;
