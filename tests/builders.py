@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data.store import apply_schema, refresh_derived
+from data.store import REFRESH_SPAN_PATH, apply_schema
 
 AREAS = [
     # code, name, level, parent, district, street, community
@@ -107,7 +107,7 @@ def add_cases(con: duckdb.DuckDBPyConnection, cases: list[dict]) -> list[int]:
         con.execute("INSERT INTO cases BY NAME SELECT * FROM new_test_cases")
     finally:
         con.unregister("new_test_cases")
-    refresh_derived(con)   # as data.store.publish does before readers see the rows
+    refresh_read_columns(con)
     return [r["case_id"] for r in rows]
 
 
@@ -118,8 +118,19 @@ def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", report
     case_id = fields.pop("case_id", _case_seq[0])
     row = _case_row(case_id, district, reported_at, fields)
     _insert(con, "cases", row)
-    refresh_derived(con)   # as data.store.publish does before readers see the rows
+    refresh_read_columns(con)
     return case_id
+
+
+def refresh_read_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """The derived columns queries read on this connection, as data.store.refresh_derived sets them
+    before a publish: each case's span and overdue_from_at, and reporter keys. refresh_derived's third
+    part, the scrubbed forms of free text (data/snapshot.py), is read only when a snapshot is written,
+    and data.store.publish refreshes everything itself; it took 70 of the 75 ms of every add_case."""
+    from data.reporter_key import refresh_reporter_keys
+
+    con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
+    refresh_reporter_keys(con)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
