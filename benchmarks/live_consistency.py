@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,8 +154,20 @@ def _now():
     return datetime.now().replace(microsecond=0)
 
 
+def _progress(log: Path, pinned: Tally, baseline: Tally, second: Tally) -> dict:
+    """The run's counts so far: publishes are the simulator's complete tick lines."""
+    publishes = log.read_text(encoding="utf-8").count("\n") if log.exists() else 0
+    with pinned.lock, second.lock:
+        versions = len(pinned.versions | second.versions)
+    return {"publishes": publishes, "versions_seen": versions, "pinned_renders": pinned.renders,
+            "baseline_renders": baseline.renders, "baseline_torn": baseline.torn,
+            "second_reader_reads": second.renders}
+
+
 def run(*, minutes: float, speed: float, tick: float, readers: int, db: Path | None, cases: int,
-        out=print) -> dict:
+        out=print, enough: Callable[[dict], bool] | None = None) -> dict:
+    """`minutes` is the run's length; with `enough`, the run ends as soon as enough(counts so far)
+    holds (counts as _progress gives them) and `minutes` is only its bound."""
     from benchmarks.wall_live import live_database, read_ticks, start_simulator, stop_process
 
     work = Path(tempfile.mkdtemp(prefix="h12b-live-" if db is None else "live-"))
@@ -192,6 +205,8 @@ def run(*, minutes: float, speed: float, tick: float, readers: int, db: Path | N
     try:
         while time.monotonic() < deadline and sim.poll() is None:
             time.sleep(1)
+            if enough is not None and enough(_progress(log, pinned, baseline, second)):
+                break
     finally:
         stop.set()
         for t in threads:
