@@ -163,8 +163,9 @@ def main() -> None:
     st.subheader("口径配置")
     render_rules(city, row, years)
     with st.expander("各小类的环节时限", icon=":material/timer:"):
-        limits = limits_table(load_time_limits(REFERENCE_DIR / "time_limits.csv"),
-                              pd.read_csv(REFERENCE_DIR / "categories.csv", dtype=str))
+        files = (REFERENCE_DIR / "time_limits.csv", REFERENCE_DIR / "categories.csv")
+        limits = cache.from_files("limits_table", files, lambda: limits_table(load_time_limits(files[0]),
+                                                                               pd.read_csv(files[1], dtype=str)))
         st.dataframe(limits, hide_index=True, width="stretch")
     with st.expander("已发布通报与本系统口径的对应关系", icon=":material/compare_arrows:"):
         mapping = pd.DataFrame([{"通报": source, "通报中的说法": term, "本系统指标": kpis[key].label,

@@ -14,7 +14,7 @@ from charts.maps import AREA_LAYER_ID, choropleth, fit_view, hexbin_layer, legen
 from data.config import load_city
 from queries.maps import HEX_METRES, MAX_POINTS, POINT_SETS, STATUS_LABELS
 from queries.measures import AreaMeasure, area_measures, format_measure, measure_values
-from ui import cache, filters
+from ui import cache, figures, filters
 from ui.app import setup_page
 from ui.export import render_downloads
 from ui.text import md_escape
@@ -104,9 +104,6 @@ def main() -> None:
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        view = summary[["area_code"]].assign(
-            value=values,
-            detail=[_detail(measure, row) for row in summary.itertuples(index=False)])
         overlay, overlay_note = [], ""
         if layer == "density":
             set_label = POINT_SETS[measure.point_set]
@@ -123,26 +120,33 @@ def main() -> None:
                 overlay = [hexbin_layer(bins, hex_m, city.map_center_lat, set_label)]
                 overlay_note = (f"{set_label}共 {n_points:,} 件，超过 {MAX_POINTS:,} 件，按六边形网格汇总显示"
                                 f"（{len(bins):,} 格，颜色越深案件越多）。")
-        lat, lon, zoom = fit_view(shapes, width_px=1000, height_px=MAP_HEIGHT)
-        deck = choropleth(shapes, view, "value", measure.label, value_is_rate=measure.fmt == "rate",
-                          value_format=measure.fmt, detail_col="detail", center=(lat, lon), zoom=zoom,
-                          height=MAP_HEIGHT, filled=layer == "area", overlay=overlay,
-                          label_size=14 if len(shapes) <= 20 else 11)
+        def deck():
+            view = summary[["area_code"]].assign(
+                value=values,
+                detail=[_detail(measure, row) for row in summary.itertuples(index=False)])
+            lat, lon, zoom = fit_view(shapes, width_px=1000, height_px=MAP_HEIGHT)
+            return choropleth(shapes, view, "value", measure.label, value_is_rate=measure.fmt == "rate",
+                              value_format=measure.fmt, detail_col="detail", center=(lat, lon), zoom=zoom,
+                              height=MAP_HEIGHT, filled=layer == "area", overlay=overlay,
+                              label_size=14 if len(shapes) <= 20 else 11)
         map_key = f"map_{level}_{'_'.join(path)}"
         # pydeck_chart takes no callback args: bind them (the key differs per drill path, so a new
-        # level starts with no selection).
-        st.pydeck_chart(deck, height=MAP_HEIGHT, selection_mode="single-object", key=map_key,
-                        on_select=partial(_on_map_select, map_key, level))
+        # level starts with no selection). The deck's JSON is made once per (selection, snapshot, choice).
+        figures.pydeck_chart("map_page", scope, (level, tuple(path), measure_key, layer, MAP_HEIGHT), deck,
+                             height=MAP_HEIGHT, selection_mode="single-object", key=map_key,
+                             on_select=partial(_on_map_select, map_key, level))
         present = values.dropna()
         if layer == "area":
-            st.plotly_chart(legend(float(present.min()) if len(present) else None,
-                                   float(present.max()) if len(present) else None, measure.fmt,
-                                   f"{measure.label}（{measure.unit}）：颜色越深数值越高，灰色为无数据"),
-                            width="stretch", config={"displayModeBar": False, "staticPlot": True})
+            figures.plotly_chart("map_legend", scope, (level, measure_key),
+                                 lambda: legend(float(present.min()) if len(present) else None,
+                                                float(present.max()) if len(present) else None, measure.fmt,
+                                                f"{measure.label}（{measure.unit}）：颜色越深数值越高，灰色为无数据"),
+                                 width="stretch", config={"displayModeBar": False, "staticPlot": True})
         else:
             if overlay and n_points > MAX_POINTS:
-                st.plotly_chart(legend(None, None, "count", f"{POINT_SETS[measure.point_set]}密度", heat=True),
-                                width="stretch", config={"displayModeBar": False, "staticPlot": True})
+                figures.plotly_chart("map_heat_legend", scope, (measure.point_set,),
+                                     lambda: legend(None, None, "count", f"{POINT_SETS[measure.point_set]}密度", heat=True),
+                                     width="stretch", config={"displayModeBar": False, "staticPlot": True})
             st.caption(overlay_note)
         st.caption(("点击区域即可下钻" if layer == "area" else "在右上方列表中选择区域即可下钻")
                    + "，并同步到左侧区域筛选。区县边界：公开行政区划数据（高德，已转换为 WGS84 坐标）；"

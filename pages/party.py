@@ -16,7 +16,7 @@ from charts.style import GOOD
 from queries.kpis import people_registry
 from queries.party import headline, secretary_summary
 from queries.trends import GRAINS, auto_grain
-from ui import cache
+from ui import cache, figures
 from ui.app import setup_page
 from ui.tables import Col, render_table
 from ui.text import format_days, format_hours
@@ -98,7 +98,8 @@ def main() -> None:
     wishes = cache.get("party_wishes", scope)
     lists = cache.get("party_three_lists", scope)
     orders = cache.get("party_supervision", scope)
-    secretaries = secretary_summary(cache.get("party_secretary_visits", scope))
+    secretaries = cache.derived("party_secretaries", scope, (),
+                                lambda: secretary_summary(cache.get("party_secretary_visits", scope)))
     row = headline(trend, whistles, wishes, lists, orders, secretaries,
                    by_community.service_hours.sum(), by_community.activity_count.sum())
 
@@ -130,7 +131,8 @@ def main() -> None:
         if trend.empty or trend.checkin_count.sum() == 0 and trend.assigned_count.max() == 0:
             render_empty()
         else:
-            st.plotly_chart(checkin_trend(trend, grain), width="stretch", config=PLOTLY)
+            figures.plotly_chart("party_checkins", scope, (grain,), lambda: checkin_trend(trend, grain),
+                                 width="stretch", config=PLOTLY)
     with right:
         st.subheader("第一书记走访")
         met, judged = int(row.secretary_met_months), int(row.secretary_judged_months)
@@ -150,19 +152,23 @@ def main() -> None:
         if by_community.empty:
             render_empty()
         else:
-            st.plotly_chart(top_bars(by_community.assign(label=by_community.community_name + "（" + by_community.street_name
-                                                         .fillna("") + "）"),
-                                     "label", "service_hours", value_title="服务时长", unit="小时",
-                                     hover={"activity_count": "活动（场）", "volunteer_count": "参与人数（人）"}),
-                            width="stretch", config=PLOTLY)
+            figures.plotly_chart(
+                "party_by_community", scope, (),
+                lambda: top_bars(by_community.assign(label=by_community.community_name + "（" + by_community.street_name
+                                                     .fillna("") + "）"),
+                                 "label", "service_hours", value_title="服务时长", unit="小时",
+                                 hover={"activity_count": "活动（场）", "volunteer_count": "参与人数（人）"}),
+                width="stretch", config=PLOTLY)
     with c_right:
         st.markdown("**按单位 · 服务时长前 15**")
         if by_unit.empty:
             render_empty()
         else:
-            st.plotly_chart(top_bars(by_unit, "unit_name", "service_hours", value_title="服务时长", unit="小时",
-                                     hover={"activity_count": "活动（场）", "volunteer_count": "参与人数（人）"},
-                                     color=GOOD), width="stretch", config=PLOTLY)
+            figures.plotly_chart(
+                "party_by_unit", scope, (),
+                lambda: top_bars(by_unit, "unit_name", "service_hours", value_title="服务时长", unit="小时",
+                                 hover={"activity_count": "活动（场）", "volunteer_count": "参与人数（人）"}, color=GOOD),
+                width="stretch", config=PLOTLY)
     with st.expander(f"全部社区（{len(by_community):,} 个）与单位（{len(by_unit):,} 个）明细与下载"):
         t_left, t_right = st.columns(2, gap="large")
         with t_left:
@@ -194,7 +200,7 @@ def main() -> None:
         if int(wishes.posted_count) == 0:
             render_empty()
         else:
-            st.plotly_chart(wish_funnel(wishes), width="stretch", config=PLOTLY)
+            figures.plotly_chart("party_wishes", scope, (), lambda: wish_funnel(wishes), width="stretch", config=PLOTLY)
             st.caption(f"统计期内发布的微心愿，认领与完成计到统计期末；认领用时中位数 "
                        f"{format_days(wishes.claim_median_days)}，完成用时中位数 {format_days(wishes.complete_median_days)}")
         st.subheader("三张清单")

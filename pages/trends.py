@@ -14,7 +14,7 @@ from charts.trend import (counts_with_comparisons, growth_rate, handling_time_ch
 from queries.periods import year_ago_caption
 from queries.scope import Scope
 from queries.trends import GRAINS, TREND_MEASURES, auto_grain
-from ui import cache, filters
+from ui import cache, figures, filters
 from ui.app import setup_page
 from ui.text import md_escape
 from ui.widgets import render_empty
@@ -103,7 +103,8 @@ def main() -> None:
     if series.empty or series.case_count.sum() == 0:
         render_empty()
     else:
-        st.plotly_chart(counts_with_comparisons(series, grain, label), width="stretch", config=PLOTLY_CONFIG)
+        figures.plotly_chart("trends_series", scope, (grain, measure, data_start, label),
+                             lambda: counts_with_comparisons(series, grain, label), width="stretch", config=PLOTLY_CONFIG)
         st.caption("柱：本期件数（浅色柱为被统计期截断的不完整周期，与上期、去年同期的相同天数比较）；"
                    "线：同比、环比增长率（右轴）。早于数据起始日的比较不显示。")
 
@@ -116,7 +117,8 @@ def main() -> None:
             if part.empty:
                 render_empty("所选范围内无数据" + ("（筛选条件未包含此类）" if scope.kinds and kind not in scope.kinds else ""))
             else:
-                st.plotly_chart(top_category_bars(part, color=color), width="stretch", config=PLOTLY_CONFIG)
+                figures.plotly_chart(f"trends_top_{kind}", scope, (color,),
+                                     lambda: top_category_bars(part, color=color), width="stretch", config=PLOTLY_CONFIG)
                 st.caption(f"按小类统计的受理数；百分比为占本期全部{filters.KIND_LABELS[kind]}"
                            f"（{int(part.kind_total.iloc[0]):,} 件）的比例，悬停查看环比")
     with right:
@@ -125,7 +127,8 @@ def main() -> None:
         if heat.empty:
             render_empty()
         else:
-            st.plotly_chart(hour_weekday_heatmap(heat, height=300), width="stretch", config=PLOTLY_CONFIG)
+            figures.plotly_chart("trends_heat", scope, (300,), lambda: hour_weekday_heatmap(heat, height=300),
+                                 width="stretch", config=PLOTLY_CONFIG)
             st.caption("统计期内受理案件按上报时间所在的星期和小时计数，颜色越深上报越集中")
 
     left, right = st.columns(2, gap="medium")
@@ -135,7 +138,8 @@ def main() -> None:
         if mix.empty:
             render_empty()
         else:
-            st.plotly_chart(source_mix_chart(mix, grain), width="stretch", config=PLOTLY_CONFIG)
+            figures.plotly_chart("trends_sources", scope, (grain,), lambda: source_mix_chart(mix, grain),
+                                 width="stretch", config=PLOTLY_CONFIG)
             shares = mix.groupby("source_name").case_count.sum().sort_values(ascending=False)
             top3 = "、".join(f"{md_escape(n)} {v / shares.sum() * 100:.1f}%" for n, v in shares.head(3).items())
             st.caption(f"统计期内受理数按来源堆叠；占比前三：{top3}")
@@ -149,7 +153,9 @@ def main() -> None:
         if buckets.empty or buckets[f"{which}_timed_count"].sum() == 0:
             render_empty()
         else:
-            st.plotly_chart(handling_time_chart(buckets, time_grain, which), width="stretch", config=PLOTLY_CONFIG)
+            figures.plotly_chart("trends_handling", scope, (time_grain, which),
+                                 lambda: handling_time_chart(buckets, time_grain, which), width="stretch",
+                                 config=PLOTLY_CONFIG)
             st.caption(f"统计期内结案的案件按结案日期分组，{DURATIONS[which]}所用工作时的中位数与第 90 百分位"
                        "（P90）；工作时按办公时间与节假日、调休日历计算，不用平均值以免被个别长案拉高；"
                        "不足 5 件的周期不画点")

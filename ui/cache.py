@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -226,6 +227,13 @@ def derived(name: str, scope: Scope, args: tuple, build: Callable[[], Any]) -> A
     it reads comes from the same snapshot as the key says."""
     snap = snapshot()
     return results().get(("derived", name, scope, snap.version, _frozen(args)), build)
+
+
+def from_files(name: str, paths: tuple[Path, ...], build: Callable[[], Any]) -> Any:
+    """A value built from reference files alone (no snapshot, no scope: e.g. every 小类's time
+    limits), kept in the store until one of the files changes (keyed on their modification times)."""
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
+    return results().get(("files", name, stamp), build)
 
 
 def fresh(name: str, scope: Scope, *args: Any) -> Any:
