@@ -131,9 +131,10 @@ def main() -> None:
                               label_size=14 if len(shapes) <= 20 else 11)
         map_key = f"map_{level}_{'_'.join(path)}"
         # pydeck_chart takes no callback args: bind them (the key differs per drill path, so a new
-        # level starts with no selection). The deck's JSON is made once per (selection, snapshot, choice).
-        figures.pydeck_chart("map_page", scope, (level, tuple(path), measure_key, layer, MAP_HEIGHT), deck,
-                             height=MAP_HEIGHT, selection_mode="single-object", key=map_key,
+        # level starts with no selection). The deck's JSON is made once per (selection, snapshot, choice);
+        # overlay_note says which overlay is drawn (points or hexagons, and how many).
+        figures.pydeck_chart("map_page", scope, (level, tuple(path), measure_key, layer, MAP_HEIGHT, overlay_note),
+                             deck, height=MAP_HEIGHT, selection_mode="single-object", key=map_key,
                              on_select=partial(_on_map_select, map_key, level))
         present = values.dropna()
         if layer == "area":

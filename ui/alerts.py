@@ -43,7 +43,21 @@ def active_state() -> dict[str, dict]:
 
 
 def user_alerts(scope: Scope) -> pd.DataFrame:
-    """The alerts this user's scope sees, with fired_at and the acknowledgement of that firing."""
+    """The alerts this user's scope sees, with fired_at and the acknowledgement of that firing; built
+    once per (scope, snapshot, minute, acknowledgement file) and reused by reruns (ui/cache.derived)."""
+    return cache.derived("user_alerts", scope, (_acks_stamp(),), lambda: _user_alerts(scope))
+
+
+def _acks_stamp() -> tuple[int, int] | None:
+    """(modification time, size) of the acknowledgement log: any acknowledgement changes it."""
+    try:
+        info = (alert_state.alert_dir() / "acks.jsonl").stat()
+    except FileNotFoundError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _user_alerts(scope: Scope) -> pd.DataFrame:
     state = active_state()
     alerts = cache.get("alerts", scope, load_alerts(), load_signals())
     acks = alert_state.acks()
