@@ -57,7 +57,8 @@ def map_queries(src, scope: Scope, level: int, lat0: float) -> dict:
 def trend_queries(src, scope: Scope) -> dict:
     grain = trends.auto_grain(scope)
     return {
-        "period_counts": lambda: trends.period_counts(src, scope),
+        "period_counts": lambda: [cases.case_kpis(src, s, ("accepted_count",))
+                                  for s in (scope, scope.previous_period(), scope.year_ago())],
         "trend_series": lambda: trends.trend_series(src, scope, grain, "accepted", date(2024, 11, 24)),
         "top_categories": lambda: trends.top_categories(src, scope, 5),
         "hour_weekday": lambda: trends.hour_weekday(src, scope),

@@ -65,11 +65,15 @@ def main() -> None:
         grain = "month"
     label = TREND_MEASURES[measure]
 
-    counts = cache.get("period_counts", scope)
+    # 本期, 上期 (环比) and 去年同期 (同比): the KPI count of each window, only for the measure shown
+    # and only for a window the data covers. Each is its own cached KPI query, so an ended window
+    # (上期, 去年同期) is cached on the selection alone (queries/clock_keys.py) and reads only its
+    # own row groups — one pass from a year back cost 13 months of reading for 近30天.
     prev_scope, year_scope = scope.previous_period(), scope.year_ago()
-    current = int(counts[f"{measure}_count"])
-    previous = int(counts[f"previous_{measure}_count"]) if _covered(prev_scope, data_start) else None
-    year_ago = int(counts[f"year_ago_{measure}_count"]) if _covered(year_scope, data_start) else None
+    column = f"{measure}_count"
+    current = int(cache.get("case_kpis", scope, (column,))[column])
+    previous = int(cache.get("case_kpis", prev_scope, (column,))[column]) if _covered(prev_scope, data_start) else None
+    year_ago = int(cache.get("case_kpis", year_scope, (column,))[column]) if _covered(year_scope, data_start) else None
     # Medians of a single day's closures are too few to read as a trend: at least weeks for durations.
     time_grain = "week" if grain == "day" and scope.days > 14 else grain
     handling = cache.get("handling_time", scope, time_grain)

@@ -46,16 +46,6 @@ def trend_series(source: CursorSource, scope: Scope, grain: str, measure: str = 
                  series_start=datetime.combine(scope.start_date, time()), data_start=data_start)
 
 
-def period_counts(source: CursorSource, scope: Scope) -> pd.Series:
-    """Accepted / filed / closed counts of the window, of the comparison period (previous_*,
-    queries/periods.py) and of the same window a year earlier (year_ago_*), in one query."""
-    prev, year = scope.previous_period(), scope.year_ago()
-    wide = replace(scope, start_date=min(prev.start_date, year.start_date))
-    at = lambda d: datetime.combine(d, time())  # noqa: E731
-    return fetch(source, "period_counts", wide, current_start=at(scope.start_date), previous_start=at(prev.start_date),
-                 previous_end=at(prev.end_date), year_start=at(year.start_date), year_end=at(year.end_date)).iloc[0]
-
-
 def top_categories(source: CursorSource, scope: Scope, top_n: int = 5) -> pd.DataFrame:
     """The first `top_n` 小类 of each kind by accepted cases, with the previous period's count."""
     prev = scope.previous_period()

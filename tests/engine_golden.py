@@ -93,7 +93,7 @@ def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int]) -> lis
             ("area_options", s, ()), ("unit_options", s, ()), ("category_options", s, ()), ("source_options", s, ()),
             ("case_points", s, ("accepted",)), ("case_points", s, ("overdue",)),
             ("case_hexbins", s, ("accepted", 500.0, 28.5)),
-            ("period_counts", s, ()), ("top_categories", s, (5,)), ("hour_weekday", s, ()),
+            ("top_categories", s, (5,)), ("hour_weekday", s, ()),
             ("source_mix", s, ("day",)), ("handling_time", s, ("day",)), ("party_checkin_trend", s, ("day",)),
             ("trend_series", s, ("day", "accepted")),
             ("import_ledger", s, ()),

@@ -31,7 +31,6 @@ CALLS = {
     "unit_league": [(1,)],
     "daily_trend": [()],
     "trend_series": [("day", "accepted"), ("week", "closed")],
-    "period_counts": [()],
     "top_categories": [(5,)],
     "hour_weekday": [()],
     "source_mix": [("day",)],

@@ -98,7 +98,7 @@ def test_trend_series_refuses_an_unknown_grain_or_measure(con):
         tq.trend_series(con, scope(date(2026, 11, 1), date(2026, 11, 4)), "day", "due")
 
 
-def test_period_counts_split_one_pass_into_window_previous_period_and_year_ago(con):
+def test_the_window_its_previous_period_and_year_ago_count_their_own_cases(con):
     for at in (datetime(2026, 11, 10, 0, 0), datetime(2026, 11, 19, 23), datetime(2026, 11, 20, 0, 0),
                datetime(2026, 11, 9, 9), datetime(2026, 10, 31, 0, 0), datetime(2026, 10, 30, 23),
                datetime(2025, 11, 12, 9), datetime(2025, 11, 20, 0, 0)):
@@ -106,14 +106,18 @@ def test_period_counts_split_one_pass_into_window_previous_period_and_year_ago(c
     add_case(con, reported_at=datetime(2026, 11, 1, 9), filed_at=datetime(2026, 11, 12, 9),
              closed_at=datetime(2026, 11, 15, 9), status="closed")
     window = scope(date(2026, 11, 10), date(2026, 11, 20))
-    counts = tq.period_counts(con, window)
-    assert (counts.accepted_count, counts.previous_accepted_count, counts.year_ago_accepted_count) == (2, 2, 1)
-    assert (counts.filed_count, counts.closed_count, counts.previous_closed_count) == (1, 1, 0)
-    # the same sets as the KPI query of each window
-    for shifted, prefix in ((window, ""), (window.previous_period(), "previous_"), (window.year_ago(), "year_ago_")):
-        kpis = q.case_kpis(con, shifted)
+    # 趋势's 本期 / 环比 / 同比 cards: the KPI count of each window, asked for one column at a time
+    one = lambda s, name: int(q.case_kpis(con, s, (f"{name}_count",))[f"{name}_count"])  # noqa: E731
+    counts = {(label, name): one(s, name) for label, s in (("now", window), ("previous", window.previous_period()),
+                                                           ("year_ago", window.year_ago()))
+              for name in ("accepted", "filed", "closed")}
+    assert (counts["now", "accepted"], counts["previous", "accepted"], counts["year_ago", "accepted"]) == (2, 2, 1)
+    assert (counts["now", "filed"], counts["now", "closed"], counts["previous", "closed"]) == (1, 1, 0)
+    # one column at a time gives what the whole KPI row gives
+    for label, s in (("now", window), ("previous", window.previous_period()), ("year_ago", window.year_ago())):
+        kpis = q.case_kpis(con, s)
         for name in ("accepted", "filed", "closed"):
-            assert counts[f"{prefix}{name}_count"] == kpis[f"{name}_count"], (prefix, name)
+            assert counts[label, name] == kpis[f"{name}_count"], (label, name)
 
 
 def test_top_categories_rank_per_kind_with_share_and_previous_period(con):
@@ -229,7 +233,7 @@ def test_maps_and_trends_honour_access_and_filters(con):
     assert len(mq.case_points(con, only, "accepted")) == 1
     assert mq.case_hexbins(con, only, "accepted", 500.0, 28.5).case_count.sum() == 1
     assert tq.trend_series(con, only, "day").case_count.sum() == 1
-    assert tq.period_counts(con, only).accepted_count == 1
+    assert q.case_kpis(con, only, ("accepted_count",)).accepted_count == 1
     nobody = Scope(start_date=window.start_date, end_date=window.end_date, now_at=NOW, access=Access())
     assert tq.hour_weekday(con, nobody).empty and mq.case_points(con, nobody, "accepted").empty
     assert tq.source_mix(con, scope(date(2026, 11, 1), date(2026, 11, 10), sources=("hotline",)), "week") \

@@ -56,7 +56,6 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "case_points": map_queries.case_points,
     "case_hexbins": map_queries.case_hexbins,
     "trend_series": trend_queries.trend_series,
-    "period_counts": trend_queries.period_counts,
     "top_categories": trend_queries.top_categories,
     "hour_weekday": trend_queries.hour_weekday,
     "source_mix": trend_queries.source_mix,
