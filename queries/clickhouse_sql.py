@@ -10,7 +10,8 @@ ClickHouse 26.x (table in docs/engines.md, each pinned by tests/test_clickhouse_
 - Parameters that DuckDB uses as a keyword (a `date_trunc` unit, `CAST('1 ' || $grain AS INTERVAL)`,
   the column picked by `COLUMNS(lambda c: c = $set)`) are written into the text only after a check
   against a fixed list of units or an identifier pattern: they are never free text.
-- quantile_cont/median → quantileExactInclusive (same linear interpolation as DuckDB's quantile_cont);
+- quantile_cont/median → quantileExactInclusive (same linear interpolation as DuckDB's quantile_cont;
+  a list of quantiles → quantilesExactInclusive);
   epoch(a - b) → dateDiff in microseconds; generate_series/range → arrays of intervals from the start;
   string_agg(DISTINCT x ORDER BY x) → arrayStringConcat(arraySort(groupUniqArray(x))); TIMESTAMP →
   DateTime64(6); regexp_replace(...,'g') → replaceRegexpAll.
@@ -171,6 +172,11 @@ def _rewrite(node: exp.Expression, values: dict, intervals: dict, schema: dict) 
         unit = _keyword(node.args["unit"], values, _UNITS)
         node.set("unit", exp.Var(this=unit.upper()))
         return node
+    if isinstance(node, exp.PercentileCont) and isinstance(node.expression, exp.Array):
+        # quantile_cont(x, [a, b]): every quantile from one sort, a list (Array) as in DuckDB
+        # (built as a node: sqlglot's ClickHouse parser does not know this function's name)
+        return exp.ParameterizedAgg(this="quantilesExactInclusive", expressions=list(node.expression.expressions),
+                                    params=[node.this])
     if isinstance(node, (exp.PercentileCont, exp.Median)):
         q = "0.5" if isinstance(node, exp.Median) else _s(node.expression)
         return _ch(f"quantileExactInclusive({q})({_s(node.this)})")
