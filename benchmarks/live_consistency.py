@@ -165,12 +165,13 @@ def _progress(log: Path, pinned: Tally, baseline: Tally, second: Tally) -> dict:
 
 
 def run(*, minutes: float, speed: float, tick: float, readers: int, db: Path | None, cases: int,
-        out=print, enough: Callable[[dict], bool] | None = None) -> dict:
+        out=print, enough: Callable[[dict], bool] | None = None, work: Path | None = None) -> dict:
     """`minutes` is the run's length; with `enough`, the run ends as soon as enough(counts so far)
-    holds (counts as _progress gives them) and `minutes` is only its bound."""
+    holds (counts as _progress gives them) and `minutes` is only its bound. `work` holds the fresh
+    database, the simulator's tick log and output (default: a new temporary directory, kept)."""
     from benchmarks.wall_live import live_database, read_ticks, start_simulator, stop_process
 
-    work = Path(tempfile.mkdtemp(prefix="h12b-live-" if db is None else "live-"))
+    work = work or Path(tempfile.mkdtemp(prefix="h12b-live-" if db is None else "live-"))
     db = db or live_database(work / "live.duckdb", cases=cases)
     os.environ["DASHBOARD_DB"] = str(db)
     os.environ.pop("DASHBOARD_NOW", None)

@@ -9,7 +9,7 @@ from tests.pagetools import clear_caches
 
 
 @pytest.mark.slow
-def test_a_live_feed_gives_no_torn_render_and_no_failed_open(monkeypatch):
+def test_a_live_feed_gives_no_torn_render_and_no_failed_open(monkeypatch, tmp_path):
     from benchmarks.live_consistency import run
 
     monkeypatch.setenv("DASHBOARD_DB", "")   # run() points the app at its own database, restored after
@@ -20,6 +20,7 @@ def test_a_live_feed_gives_no_torn_render_and_no_failed_open(monkeypatch):
     # so it waits for these instead of counting what a fixed minute happened to give; 5 minutes bound it.
     try:
         figures = run(minutes=5.0, speed=20, tick=1, readers=3, db=None, cases=3000, out=lines.append,
+                      work=tmp_path,   # the 3,000-case database and the simulator's log, not left in /tmp
                       enough=lambda f: f["publishes"] >= 10 and f["versions_seen"] >= 5 and f["baseline_torn"] > 0
                       and f["pinned_renders"] > 0 and f["second_reader_reads"] > 0)
     finally:
