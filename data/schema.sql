@@ -401,6 +401,50 @@ CREATE TABLE IF NOT EXISTS audit_log (
     detail       VARCHAR                -- e.g. a download's file name, format and row count
 );
 
+-- ───────────────────────── derived at publish ─────────────────────────
+
+-- One row per (day, district, street, unit): every count of queries/sql/kpi_counts.sql over an
+-- unbounded window, each case counted on the day of its flag's anchor (accepted_at for 受理,
+-- deadline_at for 应结案, ...), plus case_count (cases on the day of their last_event_at). Rebuilt from
+-- case_anchor_counts (queries/sql/_scoped.sql) by every publish under the city's KPI rules (meta
+-- kpi_daily_rules); read through scoped_kpi_daily by queries/kpi_daily.py. Codes may be NULL.
+CREATE TABLE IF NOT EXISTS kpi_daily (
+    day                       DATE NOT NULL,
+    district_code             VARCHAR,
+    street_code               VARCHAR,
+    unit_code                 VARCHAR,
+    accepted_count            INTEGER NOT NULL,
+    accepted_on_time_count    INTEGER NOT NULL,
+    filed_count               INTEGER NOT NULL,
+    filed_on_time_count       INTEGER NOT NULL,
+    filed_public_count        INTEGER NOT NULL,
+    dispatched_count          INTEGER NOT NULL,
+    dispatched_on_time_count  INTEGER NOT NULL,
+    dispatched_accurate_count INTEGER NOT NULL,
+    due_count                 INTEGER NOT NULL,
+    due_deferred_count        INTEGER NOT NULL,
+    due_closed_count          INTEGER NOT NULL,
+    due_on_time_count         INTEGER NOT NULL,
+    due_first_time_count      INTEGER NOT NULL,
+    due_rework_count          INTEGER NOT NULL,
+    due_extended_count        INTEGER NOT NULL,
+    closed_count              INTEGER NOT NULL,
+    closed_timed_count        INTEGER NOT NULL,
+    disposal_den              INTEGER NOT NULL,
+    disposal_num              INTEGER NOT NULL,
+    disposal_pending_count    INTEGER NOT NULL,
+    handle_due_count          INTEGER NOT NULL,
+    handled_on_time_count     INTEGER NOT NULL,
+    handle_due_handled_count  INTEGER NOT NULL,
+    handle_pending_count      INTEGER NOT NULL,
+    handled_count             INTEGER NOT NULL,
+    verified_count            INTEGER NOT NULL,
+    verified_on_time_count    INTEGER NOT NULL,
+    callback_count            INTEGER NOT NULL,
+    satisfied_count           INTEGER NOT NULL,
+    case_count                INTEGER NOT NULL
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

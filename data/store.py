@@ -13,7 +13,7 @@ import fcntl
 import os
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -27,9 +27,10 @@ REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "5"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "6"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
-                       # data (data/snapshot.py): older snapshots are republished
+                       # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
+                       # (pre-aggregated KPI counts; without it kpi_counts takes the case path)
 
 
 class WriterBusy(RuntimeError):
@@ -48,6 +49,22 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
     refresh_reporter_keys(con, db)
     refresh_scrubbed_text(con)
+    refresh_kpi_daily(con)
+
+
+def refresh_kpi_daily(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuilds the pre-aggregated KPI counts (kpi_daily, queries/kpi_daily.py) under the city's KPI
+    rules, after the span columns it relies on. The rules key in meta is removed first and set last,
+    so until a build completes the dashboard takes the case path. Returns the rows built."""
+    from data.config import load_city           # late: as for data.reporter_key
+    from queries.kpi_daily import build
+    from queries.kpis import apply_rules
+    from queries.scope import Scope
+
+    con.execute("DELETE FROM meta WHERE key = 'kpi_daily_rules'")
+    rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()))
+    set_meta(con, "kpi_daily_rules", rules)
+    return rows
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

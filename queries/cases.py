@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.config import load_city
+from queries import kpi_daily
 from queries.kpis import kpi_columns, registry
 from queries.league import unit_league as rank_units
 from queries.runner import CursorSource, fetch
@@ -34,7 +35,11 @@ def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, 
     if columns is not None:
         order = GROUP_COLUMNS + tuple(c for c in columns if c not in GROUP_COLUMNS)
         columns = tuple(c for c in order if c != LIVE_COLUMN)
-    window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
+    # Pre-aggregated for long windows where the selection allows (queries/kpi_daily.py: identical
+    # numbers), else per case.
+    window = kpi_daily.aggregate_counts(source, scope, by, columns) if kpi_daily.preferred(scope) else None
+    if window is None:
+        window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
     if columns is not None and LIVE_COLUMN not in order:
         return window
     overdue = overdue_counts(source, scope, by) if live else _NO_OVERDUE

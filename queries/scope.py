@@ -98,6 +98,9 @@ class Scope:
             "start": datetime.combine(self.start_date, time()),
             "end": datetime.combine(self.end_date, time()),
             "now": self.now_at,
+            # The span filter of case_facts: the window itself (queries/kpi_daily.py narrows it).
+            "span_start": datetime.combine(self.start_date, time()),
+            "span_end": datetime.combine(self.end_date, time()),
             "access_all": self.access.all_districts,
             "access_districts": list(self.access.districts),
             "access_streets": list(self.access.streets),

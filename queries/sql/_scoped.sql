@@ -5,7 +5,7 @@
 -- its units wherever they are, plus its own people-stream records; never combined with an area grant).
 -- $access_admin (管理员: import ledger and rejects, which describe whole files). An empty grant sees nothing.
 -- Parameters: $access_all, $access_districts, $access_streets, $access_units, $access_admin, $districts, $streets, $communities, $grids, $kinds,
--- $majors, $categories, $sources, $units, $start, $end, $now, and the KPI rules of city.toml [kpi]:
+-- $majors, $categories, $sources, $units, $start, $end, $now, $span_start, $span_end, and the KPI rules of city.toml [kpi]:
 -- $exclude_cancelled, $exclude_shelved, $exclude_shelved_due, $exclude_deferred, $satisfied_min, $public_sources.
 WITH win AS (
     SELECT $start::TIMESTAMP AS start_at, $end::TIMESTAMP AS end_at, $now::TIMESTAMP AS now_at,
@@ -164,8 +164,109 @@ case_facts AS (
     -- The span columns are set before every publish (data/sql/refresh_case_span.sql); NULL = unknown.
     -- Written against the parameters, one column per OR, so DuckDB prunes row groups by their min/max
     -- (86 of 86 groups read at 10M for 近30天 when compared with win's columns in a join; 36 like this).
-    WHERE (c.last_event_at >= $start::TIMESTAMP OR c.last_event_at IS NULL)
-      AND (c.first_event_at < $end::TIMESTAMP OR c.first_event_at IS NULL)
+    -- $span_start / $span_end are the window's bounds (Scope.params) unless the pre-aggregated path
+    -- (queries/kpi_daily.py) narrows them to the cases not settled before a day.
+    WHERE (c.last_event_at >= $span_start::TIMESTAMP OR c.last_event_at IS NULL)
+      AND (c.first_event_at < $span_end::TIMESTAMP OR c.first_event_at IS NULL)
+)
+,
+-- Every count of kpi_counts.sql (and case_count: every case, on the day of its last_event_at), each
+-- case counted on the calendar day of the ANCHOR of the flag: the timestamp or deadline that must lie
+-- in the window (accepted_at for 受理, deadline_at for 应结案, ...). Grain: one row per (day, district,
+-- street, unit). With an unbounded window (start and end far apart, now = end: queries/kpi_daily.py)
+-- it is what kpi_daily holds, built at publish; for a case whose every timestamp lies before the day of
+-- least(end, now), its flag in a real window = anchor on or after the start AND its unbounded flag.
+-- anchor_facts: case_facts read once (its flags are planned and computed once, not per branch).
+anchor_facts AS MATERIALIZED (
+    SELECT district_code, street_code, unit_code, accepted_at, filed_at, dispatched_at, deadline_at, closed_at,
+           handle_deadline_at, handled_at, verified_at, callback_at, last_event_at, close_work_hours,
+           in_accepted, in_accepted_on_time, in_filed, in_filed_on_time, in_filed_public, in_disposal_den,
+           in_disposal_num, in_disposal_pending, in_dispatched, in_dispatched_on_time, in_dispatched_accurate,
+           in_due_period, in_due, in_due_deferred, in_due_closed, in_due_on_time, in_due_first_time,
+           in_due_rework, in_due_extended, in_closed, in_handle_due, in_handled_on_time, in_handle_due_handled,
+           in_handle_pending, in_handled, in_verified, in_verified_on_time, in_callback, in_satisfied
+    FROM case_facts
+),
+case_anchor_counts AS (
+    SELECT day, district_code, street_code, unit_code,
+           coalesce(sum(COLUMNS(* EXCLUDE (day, district_code, street_code, unit_code))), 0)::BIGINT
+    FROM (
+        SELECT accepted_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_accepted) AS accepted_count,
+               count(*) FILTER (WHERE in_accepted_on_time) AS accepted_on_time_count
+        FROM anchor_facts WHERE in_accepted GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT filed_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_filed) AS filed_count,
+               count(*) FILTER (WHERE in_filed_on_time) AS filed_on_time_count,
+               count(*) FILTER (WHERE in_filed_public) AS filed_public_count,
+               count(*) FILTER (WHERE in_disposal_den) AS disposal_den,
+               count(*) FILTER (WHERE in_disposal_num) AS disposal_num,
+               count(*) FILTER (WHERE in_disposal_pending) AS disposal_pending_count
+        FROM anchor_facts WHERE in_filed OR in_disposal_den OR in_disposal_pending GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT dispatched_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_dispatched) AS dispatched_count,
+               count(*) FILTER (WHERE in_dispatched_on_time) AS dispatched_on_time_count,
+               count(*) FILTER (WHERE in_dispatched_accurate) AS dispatched_accurate_count
+        FROM anchor_facts WHERE in_dispatched GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT deadline_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_due) AS due_count,
+               count(*) FILTER (WHERE in_due_deferred) AS due_deferred_count,
+               count(*) FILTER (WHERE in_due_closed) AS due_closed_count,
+               count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count,
+               count(*) FILTER (WHERE in_due_first_time) AS due_first_time_count,
+               count(*) FILTER (WHERE in_due_rework) AS due_rework_count,
+               count(*) FILTER (WHERE in_due_extended) AS due_extended_count
+        FROM anchor_facts WHERE in_due_period GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT closed_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_closed) AS closed_count,
+               count(close_work_hours) FILTER (WHERE in_closed) AS closed_timed_count
+        FROM anchor_facts WHERE in_closed GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT handle_deadline_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_handle_due) AS handle_due_count,
+               count(*) FILTER (WHERE in_handled_on_time) AS handled_on_time_count,
+               count(*) FILTER (WHERE in_handle_due_handled) AS handle_due_handled_count,
+               count(*) FILTER (WHERE in_handle_pending) AS handle_pending_count
+        FROM anchor_facts WHERE in_handle_due OR in_handle_pending GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT handled_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) AS handled_count
+        FROM anchor_facts WHERE in_handled GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT verified_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_verified) AS verified_count,
+               count(*) FILTER (WHERE in_verified_on_time) AS verified_on_time_count
+        FROM anchor_facts WHERE in_verified GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT callback_at::DATE AS day, district_code, street_code, unit_code,
+               count(*) FILTER (WHERE in_callback) AS callback_count,
+               count(*) FILTER (WHERE in_satisfied) AS satisfied_count
+        FROM anchor_facts WHERE in_callback GROUP BY ALL
+        UNION ALL BY NAME
+        SELECT last_event_at::DATE AS day, district_code, street_code, unit_code, count(*) AS case_count
+        FROM anchor_facts WHERE last_event_at IS NOT NULL GROUP BY ALL
+    )
+    GROUP BY ALL
+)
+,
+-- kpi_daily (built at publish from case_anchor_counts: queries/kpi_daily.py) through the same access
+-- and area/unit filter predicate as scoped_cases, on the codes it is grouped by. It holds no other
+-- dimension: with any other filter set it is empty, and queries/kpi_daily.py takes the case path.
+scoped_kpi_daily AS (
+    SELECT * FROM kpi_daily
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL
+      AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
 )
 ,
 -- 超期未处置, live: every scoped case open and past its closing deadline right now, whatever the
@@ -325,4 +426,9 @@ scoped_supervision_orders AS (
                AND $streets::VARCHAR[] IS NULL AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL))
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
       AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
+)
+,
+-- The KPI rules kpi_daily was last built with (data.store.refresh_kpi_daily sets it); no row: not built.
+kpi_daily_build AS (
+    SELECT value AS rules FROM meta WHERE key = 'kpi_daily_rules'
 )

@@ -1,0 +1,140 @@
+"""The pre-aggregated KPI path (queries/kpi_daily.py) against the case path, on a copy you may write.
+
+    python -m benchmarks.bench_kpi_daily /tmp/copy-of-a-snapshot.duckdb [--district CODE] [--repeat 3]
+
+1. Builds kpi_daily on the file (as every publish does: data.store.refresh_kpi_daily) and prints the
+   time it took, its rows and its size on disk. Give it a COPY of a published snapshot: it writes.
+2. Reopens the file read-only (as the dashboard does) and, for 近30天, 本月, 上月, 两年 and 去年 ending
+   at the data's last day 16:00, for the whole city and one district, prints the process CPU seconds
+   (best of --repeat) of 总览's cards (the counts of its 12 KPIs, with the handling-time median) on the
+   case path and on the aggregate path, the aggregate path's counts alone (without the median, which
+   is not a sum and is computed from the cases), and a bare scan of five columns of every case
+   measured in the same run as the baseline. The two paths' frames are compared; it stops if they differ.
+3. EXPLAIN ANALYZE: row groups the not-settled cases (B and C) read, for a running and an ended window.
+CPU, not wall time: the machine is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data.config import load_city
+from data.store import apply_schema, refresh_kpi_daily
+from queries import kpi_daily
+from queries.db import connect_readonly
+from queries.kpis import apply_rules, kpi_columns, registry
+from queries.runner import compose_columns, fetch
+from queries.scope import Access, Scope
+
+# 总览's two rows of cards (dashboard.py OVERVIEW_KPIS + SECOND_ROW_KPIS), without the live count.
+CARDS = ("accepted", "filed", "closed", "disposal_rate", "on_time_rate", "due", "closing_rate",
+         "on_time_disposal_rate", "rework_rate", "satisfaction_rate", "handle_hours")
+BASELINE_SQL = ("SELECT count(*) FILTER (WHERE accepted_at >= $t), count(*) FILTER (WHERE closed_at >= $t), "
+                "count(DISTINCT district_code), max(deadline_at), count(*) FILTER (WHERE is_cancelled) FROM cases")
+
+
+class _Source:
+    def __init__(self, con):
+        self.con = con
+
+    def cursor(self):
+        return self.con.cursor()
+
+
+def cpu(fn, repeat: int) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.process_time()
+        result = fn()
+        best = min(best, time.process_time() - t)
+    return best, result
+
+
+def build(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        apply_schema(con)
+        wall, cpu0 = time.perf_counter(), time.process_time()
+        rows = refresh_kpi_daily(con)
+        con.execute("CHECKPOINT")
+        wall, cpu_s = time.perf_counter() - wall, time.process_time() - cpu0
+        cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+        blocks = con.execute("SELECT count(DISTINCT block_id) FROM pragma_storage_info('kpi_daily') "
+                             "WHERE block_id IS NOT NULL").fetchone()[0]
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    finally:
+        con.close()
+    print(f"{path}: {cases:,} cases; kpi_daily built in {wall:.1f} s wall / {cpu_s:.1f} s CPU; "
+          f"{rows:,} rows, {blocks * block_size / 2**20:.1f} MB")
+
+
+def windows(last: date) -> dict[str, tuple[date, date]]:
+    month = last.replace(day=1)
+    prev_month = (month - timedelta(days=1)).replace(day=1)
+    return {"近30天": (last - timedelta(days=29), last + timedelta(days=1)),
+            "本月": (month, last + timedelta(days=1)),
+            "上月": (prev_month, month),
+            "两年": (last - timedelta(days=730), last + timedelta(days=1)),
+            "去年": (date(last.year - 1, 1, 1), date(last.year, 1, 1))}
+
+
+def row_groups(src, name: str, scope: Scope, columns: tuple[str, ...], **params) -> str:
+    plan = src.cursor().execute("EXPLAIN ANALYZE " + compose_columns(name, columns),
+                                scope.params() | params).fetchall()[0][1]
+    return ", ".join(re.findall(r"Row Groups Scanned: (\d+ / \d+)", plan)) or "?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--district", default=None, help="district code (default: the one with most cases)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-build", action="store_true", help="kpi_daily is built already")
+    args = parser.parse_args()
+    if not args.no_build:
+        build(args.db)
+    src = _Source(connect_readonly(args.db))
+    last = src.cursor().execute("SELECT max(reported_date) FROM cases").fetchone()[0]
+    district = args.district or src.cursor().execute(
+        "SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
+    city = load_city()
+    kpis = registry(city)
+    cards = kpi_daily.GROUP_COLUMNS + tuple(c for c in kpi_columns(kpis[k] for k in CARDS))
+    counts_only = tuple(c for c in cards if c not in kpi_daily.DURATION_COLUMNS)
+    base, _ = cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(), args.repeat)
+    print(f"baseline (bare scan of 5 columns of every case) {base:.3f} s CPU; now {now}; district {district}")
+    print(f"{'window':<6} {'selection':<9} {'case path':>18} {'aggregate path':>18} {'aggregate, no median':>22}")
+    for label, (start, end) in windows(last).items():
+        for who, filters in (("city", {}), ("district", {"districts": (district,)})):
+            scope = apply_rules(Scope(start, end, Access.city("benchmark"), now, **filters), city)
+            case_s, expected = cpu(lambda: fetch(src, "kpi_counts", scope, columns=cards, by="all"), args.repeat)
+            agg_s, got = cpu(lambda: kpi_daily.aggregate_counts(src, scope, "all", cards), args.repeat)
+            counts_s, _ = cpu(lambda: kpi_daily.aggregate_counts(src, scope, "all", counts_only), args.repeat)
+            if got is None:
+                raise SystemExit(f"{label} {who}: the aggregate path declined (kpi_daily not built for these rules?)")
+            pd.testing.assert_frame_equal(got, expected)
+            print(f"{label:<6} {who:<9} {case_s:7.3f} s ({case_s / base:5.1f}×) {agg_s:7.3f} s ({agg_s / base:5.1f}×)"
+                  f" {counts_s:9.3f} s ({counts_s / base:5.1f}×)")
+    for label in ("近30天", "去年"):
+        start, end = windows(last)[label]
+        scope = apply_rules(Scope(start, end, Access.city("benchmark"), now), city)
+        day_to = kpi_daily.settled_day(scope)
+        at = datetime.combine(day_to, datetime.min.time())
+        c_groups = row_groups(src, "kpi_counts", scope, counts_only, by="all", span_start=at)
+        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE,), by="all",
+                              day_from=start, day_to=day_to,
+                              **(kpi_daily.unbounded_params() | {"span_start": at, "span_end": at}))
+        full = row_groups(src, "kpi_counts", scope, counts_only, by="all")
+        print(f"row groups read, {label}: case path {full}; C (not settled, real window) {c_groups}; "
+              f"A-B (kpi_daily, then the not-settled cases) {b_groups}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""The pre-aggregated path of kpi_counts (queries/kpi_daily.py: kpi_daily + the cases not settled) gives
+exactly the case path's result — every column, every group, same types — over random selections of a
+seeded city: running and ended windows, windows ending today or yesterday, now at odd minutes (just
+after midnight, before the data's first day), every grouping, every kind of grant, district / street /
+unit filters, and the KPI rules of city.toml [kpi] toggled (kpi_daily rebuilt for each). Also: the
+selections really exercise both corrections (B and C): without either the check fails.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.config import load_city, published_path
+from data.store import set_meta
+from queries import kpi_daily
+from queries.cases import kpi_counts
+from queries.kpis import apply_rules
+from queries.runner import fetch
+from queries.scope import Access, Scope
+
+TODAY = date(2026, 11, 23)
+RULE_SETS = [
+    {},   # the city's own rules (city.toml)
+    dict(exclude_cancelled=False, exclude_shelved=False, exclude_deferred=False, satisfied_min=5),
+    dict(exclude_shelved_due=False, public_sources=("hotline",), satisfied_min=3),
+]
+SELECTIONS_PER_RULE_SET = 110
+
+pytestmark = pytest.mark.slow   # ~300 comparisons on a seeded city: about a minute on a quiet machine
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """A writable copy of a small seeded city's snapshot, with some cases given no district, no
+    street or no unit (kpi_daily keeps NULL codes as groups; the access predicate must drop them)."""
+    from data.seed import build
+
+    root = tmp_path_factory.mktemp("kpi_daily")
+    build(root / "city.duckdb", n_cases=3000, seed=29, today=TODAY, progress=lambda *a: None)
+    copy = root / "copy.duckdb"
+    shutil.copyfile(published_path(root / "city.duckdb"), copy)
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE cases SET district_code = NULL, street_code = NULL WHERE case_id % 97 = 3")
+    con.execute("UPDATE cases SET street_code = NULL WHERE case_id % 89 = 5")
+    con.execute("UPDATE cases SET unit_code = NULL WHERE case_id % 83 = 7")
+    yield con
+    con.close()
+
+
+def _codes(con, sql: str) -> list[str]:
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def _rebuild(con, rules: Scope) -> None:
+    key, rows = kpi_daily.build(con, rules)
+    set_meta(con, "kpi_daily_rules", key)
+    assert rows > 0
+
+
+def _selections(con, rules: Scope, n: int, seed: int):
+    """n random (scope, by, columns) the aggregate path applies to, plus some it does not."""
+    rng = np.random.default_rng(seed)
+    districts = _codes(con, "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1")
+    streets = con.execute("SELECT DISTINCT street_code, district_code FROM cases WHERE street_code IS NOT NULL "
+                          "ORDER BY 1").fetchall()
+    units = _codes(con, "SELECT DISTINCT unit_code FROM cases WHERE unit_code IS NOT NULL ORDER BY 1")
+    first_day = con.execute("SELECT min(first_event_at)::DATE FROM cases").fetchone()[0]
+
+    def pick(values, k):
+        return tuple(sorted(rng.choice(values, size=min(k, len(values)), replace=False).tolist()))
+
+    out = []
+    while len(out) < n:
+        kind = rng.choice(["running", "ended", "ends_today", "ends_yesterday", "before_data", "midnight"])
+        now_day = TODAY + timedelta(days=int(rng.integers(-420, 40)))
+        now_at = datetime.combine(now_day, time(int(rng.integers(0, 24)), int(rng.integers(0, 60))))
+        if kind == "before_data":
+            now_at = datetime.combine(first_day - timedelta(days=int(rng.integers(0, 30))), time(9, 17))
+        if kind == "midnight":
+            now_at = datetime.combine(now_day, time(0, int(rng.choice([0, 1, 7]))))
+        span = int(rng.choice([1, 2, 7, 30, 31, 92, 365, 730, 800]))
+        if kind in ("running", "before_data", "midnight"):
+            end = now_at.date() + timedelta(days=int(rng.integers(1, 10)))
+        elif kind == "ends_today":
+            end = now_at.date()
+        elif kind == "ends_yesterday":
+            end = now_at.date() - timedelta(days=1)
+        else:
+            end = now_at.date() - timedelta(days=int(rng.integers(2, 400)))
+        start = end - timedelta(days=span)
+        grant = rng.choice(["city", "district", "street", "unit"])
+        if grant == "city":
+            access = Access.city("市级")
+        elif grant == "district":
+            access = Access.for_districts(pick(districts, int(rng.integers(1, 3))), "区县")
+        elif grant == "street":
+            chosen = [streets[i] for i in rng.choice(len(streets), size=2, replace=False)]
+            access = Access.for_streets(tuple(s for s, _ in chosen), tuple(d for _, d in chosen), "街道")
+        else:
+            access = Access.for_units(pick(units, int(rng.integers(1, 4))), "单位")
+        filters = {}
+        for name, values in (("districts", districts), ("streets", [s for s, _ in streets]), ("units", units)):
+            if rng.random() < 0.25:
+                filters[name] = pick(values, int(rng.integers(1, 4)))
+        by = str(rng.choice(["all", "unit", "district", "street", "all", "unit", "district", "street",
+                             "community", "grid"]))
+        if rng.random() < 0.05:
+            filters["categories"] = pick(_codes(con, "SELECT DISTINCT category_code FROM cases ORDER BY 1"), 2)
+        columns = None
+        if rng.random() < 0.6:
+            chosen = list(rng.choice(kpi_daily.COUNT_COLUMNS + kpi_daily.DURATION_COLUMNS,
+                                     size=int(rng.integers(1, 8)), replace=False))
+            columns = kpi_daily.GROUP_COLUMNS + tuple(c for c in kpi_daily.KPI_COUNTS_COLUMNS if c in chosen)
+        scope = replace(rules, start_date=start, end_date=end, access=access, now_at=now_at, **filters)
+        out.append((scope, by, columns))
+    return out
+
+
+def _compare(con, scope, by, columns) -> bool:
+    """True when the aggregate path answered (and equalled the case path); False when it declined."""
+    expected = fetch(con, "kpi_counts", scope, columns=columns, by=by)
+    got = kpi_daily.aggregate_counts(con, scope, by, columns)
+    if got is None:
+        return False
+    pd.testing.assert_frame_equal(got, expected, check_dtype=True, obj=f"{by} {scope}")
+    return True
+
+
+def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule_settings(city):
+    base = apply_rules(Scope(TODAY, TODAY), load_city())
+    answered = declined = 0
+    try:
+        for i, overrides in enumerate(RULE_SETS):
+            rules = replace(base, **overrides)
+            _rebuild(city, rules)
+            for scope, by, columns in _selections(city, rules, SELECTIONS_PER_RULE_SET, seed=100 + i):
+                if _compare(city, scope, by, columns):
+                    answered += 1
+                else:
+                    declined += 1   # only where it must: a grouping or filter kpi_daily lacks, no counts
+                    assert not kpi_daily.applies(scope, by) or not set(columns or ()) & set(kpi_daily.COUNT_COLUMNS)
+            # a scope with other rules than kpi_daily was built with takes the case path
+            other = replace(rules, exclude_cancelled=not rules.exclude_cancelled,
+                            start_date=TODAY - timedelta(days=60), end_date=TODAY,
+                            now_at=datetime.combine(TODAY, time(10)), access=Access.city("市级"))
+            assert kpi_daily.aggregate_counts(city, other, "all") is None
+    finally:
+        _rebuild(city, base)
+    assert answered >= 200 and declined >= 10
+
+
+def test_kpi_counts_takes_the_aggregate_path_and_keeps_its_column_order(city):
+    scope = replace(apply_rules(Scope(TODAY, TODAY), load_city()), start_date=TODAY - timedelta(days=400),
+                    end_date=TODAY + timedelta(days=1), access=Access.city("市级"),
+                    now_at=datetime.combine(TODAY, time(15, 31)))
+    assert kpi_daily.aggregate_counts(city, scope, "unit") is not None
+    whole = kpi_counts(city, scope, "unit")
+    assert tuple(whole.columns[:len(kpi_daily.KPI_COUNTS_COLUMNS) - 5]) == tuple(
+        c for c in kpi_daily.KPI_COUNTS_COLUMNS if c not in kpi_daily.GROUP_COLUMNS)
+    assert tuple(fetch(city, "kpi_counts", scope, by="unit").columns) == kpi_daily.KPI_COUNTS_COLUMNS
+    assert whole.accepted_count.sum() > 500
+
+
+def test_without_either_correction_for_the_unsettled_cases_the_check_fails(city, monkeypatch):
+    """B (the unbounded counts of unsettled cases, subtracted) and C (their real-window counts, added)
+    both matter on these selections: dropping either makes the aggregate path differ from the case path."""
+    base = apply_rules(Scope(TODAY, TODAY), load_city())
+    selections = [s for s in _selections(city, base, 60, seed=7) if kpi_daily.applies(s[0], s[1])]
+    real_fetch = kpi_daily.fetch
+
+    def without_b(source, name, scope, **kw):
+        if name == "kpi_daily_counts":   # no case is "not settled": B is empty
+            kw = kw | {"span_start": kpi_daily.UNBOUNDED_END, "span_end": kpi_daily.UNBOUNDED_END}
+        return real_fetch(source, name, scope, **kw)
+
+    def without_c(source, name, scope, **kw):
+        if name == "kpi_counts" and "span_start" in kw:   # C over no case
+            kw = kw | {"span_start": kpi_daily.UNBOUNDED_END}
+        return real_fetch(source, name, scope, **kw)
+
+    for broken in (without_b, without_c):
+        monkeypatch.setattr(kpi_daily, "fetch", broken)
+        failures = 0
+        for scope, by, columns in selections:
+            try:
+                _compare(city, scope, by, columns)
+            except AssertionError:
+                failures += 1
+        assert failures >= 5, broken.__name__
+    monkeypatch.setattr(kpi_daily, "fetch", real_fetch)
+    assert sum(_compare(city, *s) for s in selections) == len(selections)
