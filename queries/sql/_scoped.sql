@@ -170,87 +170,71 @@ case_facts AS (
       AND (c.first_event_at < $span_end::TIMESTAMP OR c.first_event_at IS NULL)
 )
 ,
+-- One row per (case, anchor) for the anchors of the case's flags that hold: day = the anchor's date.
+-- Plain SQL (no DuckDB-only syntax): this prefix is translated for ClickHouse too (queries/clickhouse_sql.py).
+case_anchors AS (
+    SELECT accepted_at::DATE AS day, 'accepted' AS anchor, * FROM case_facts WHERE in_accepted
+    UNION ALL
+    SELECT filed_at::DATE AS day, 'filed' AS anchor, * FROM case_facts
+    WHERE in_filed OR in_disposal_den OR in_disposal_pending
+    UNION ALL
+    SELECT dispatched_at::DATE AS day, 'dispatched' AS anchor, * FROM case_facts WHERE in_dispatched
+    UNION ALL
+    SELECT deadline_at::DATE AS day, 'deadline' AS anchor, * FROM case_facts WHERE in_due_period
+    UNION ALL
+    SELECT closed_at::DATE AS day, 'closed' AS anchor, * FROM case_facts WHERE in_closed
+    UNION ALL
+    SELECT handle_deadline_at::DATE AS day, 'handle_deadline' AS anchor, * FROM case_facts
+    WHERE in_handle_due OR in_handle_pending
+    UNION ALL
+    SELECT handled_at::DATE AS day, 'handled' AS anchor, * FROM case_facts WHERE in_handled
+    UNION ALL
+    SELECT verified_at::DATE AS day, 'verified' AS anchor, * FROM case_facts WHERE in_verified
+    UNION ALL
+    SELECT callback_at::DATE AS day, 'callback' AS anchor, * FROM case_facts WHERE in_callback
+    UNION ALL
+    SELECT last_event_at::DATE AS day, 'last_event' AS anchor, * FROM case_facts WHERE last_event_at IS NOT NULL
+),
 -- Every count of kpi_counts.sql (and case_count: every case, on the day of its last_event_at), each
 -- case counted on the calendar day of the ANCHOR of the flag: the timestamp or deadline that must lie
 -- in the window (accepted_at for 受理, deadline_at for 应结案, ...). Grain: one row per (day, district,
 -- street, unit). With an unbounded window (start and end far apart, now = end: queries/kpi_daily.py)
 -- it is what kpi_daily holds, built at publish; for a case whose every timestamp lies before the day of
 -- least(end, now), its flag in a real window = anchor on or after the start AND its unbounded flag.
--- anchor_facts: case_facts read once (its flags are planned and computed once, not per branch).
-anchor_facts AS MATERIALIZED (
-    SELECT district_code, street_code, unit_code, accepted_at, filed_at, dispatched_at, deadline_at, closed_at,
-           handle_deadline_at, handled_at, verified_at, callback_at, last_event_at, close_work_hours,
-           in_accepted, in_accepted_on_time, in_filed, in_filed_on_time, in_filed_public, in_disposal_den,
-           in_disposal_num, in_disposal_pending, in_dispatched, in_dispatched_on_time, in_dispatched_accurate,
-           in_due_period, in_due, in_due_deferred, in_due_closed, in_due_on_time, in_due_first_time,
-           in_due_rework, in_due_extended, in_closed, in_handle_due, in_handled_on_time, in_handle_due_handled,
-           in_handle_pending, in_handled, in_verified, in_verified_on_time, in_callback, in_satisfied
-    FROM case_facts
-),
 case_anchor_counts AS (
     SELECT day, district_code, street_code, unit_code,
-           coalesce(sum(COLUMNS(* EXCLUDE (day, district_code, street_code, unit_code))), 0)::BIGINT
-    FROM (
-        SELECT accepted_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_accepted) AS accepted_count,
-               count(*) FILTER (WHERE in_accepted_on_time) AS accepted_on_time_count
-        FROM anchor_facts WHERE in_accepted GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT filed_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_filed) AS filed_count,
-               count(*) FILTER (WHERE in_filed_on_time) AS filed_on_time_count,
-               count(*) FILTER (WHERE in_filed_public) AS filed_public_count,
-               count(*) FILTER (WHERE in_disposal_den) AS disposal_den,
-               count(*) FILTER (WHERE in_disposal_num) AS disposal_num,
-               count(*) FILTER (WHERE in_disposal_pending) AS disposal_pending_count
-        FROM anchor_facts WHERE in_filed OR in_disposal_den OR in_disposal_pending GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT dispatched_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_dispatched) AS dispatched_count,
-               count(*) FILTER (WHERE in_dispatched_on_time) AS dispatched_on_time_count,
-               count(*) FILTER (WHERE in_dispatched_accurate) AS dispatched_accurate_count
-        FROM anchor_facts WHERE in_dispatched GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT deadline_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_due) AS due_count,
-               count(*) FILTER (WHERE in_due_deferred) AS due_deferred_count,
-               count(*) FILTER (WHERE in_due_closed) AS due_closed_count,
-               count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count,
-               count(*) FILTER (WHERE in_due_first_time) AS due_first_time_count,
-               count(*) FILTER (WHERE in_due_rework) AS due_rework_count,
-               count(*) FILTER (WHERE in_due_extended) AS due_extended_count
-        FROM anchor_facts WHERE in_due_period GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT closed_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_closed) AS closed_count,
-               count(close_work_hours) FILTER (WHERE in_closed) AS closed_timed_count
-        FROM anchor_facts WHERE in_closed GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT handle_deadline_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_handle_due) AS handle_due_count,
-               count(*) FILTER (WHERE in_handled_on_time) AS handled_on_time_count,
-               count(*) FILTER (WHERE in_handle_due_handled) AS handle_due_handled_count,
-               count(*) FILTER (WHERE in_handle_pending) AS handle_pending_count
-        FROM anchor_facts WHERE in_handle_due OR in_handle_pending GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT handled_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) AS handled_count
-        FROM anchor_facts WHERE in_handled GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT verified_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_verified) AS verified_count,
-               count(*) FILTER (WHERE in_verified_on_time) AS verified_on_time_count
-        FROM anchor_facts WHERE in_verified GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT callback_at::DATE AS day, district_code, street_code, unit_code,
-               count(*) FILTER (WHERE in_callback) AS callback_count,
-               count(*) FILTER (WHERE in_satisfied) AS satisfied_count
-        FROM anchor_facts WHERE in_callback GROUP BY ALL
-        UNION ALL BY NAME
-        SELECT last_event_at::DATE AS day, district_code, street_code, unit_code, count(*) AS case_count
-        FROM anchor_facts WHERE last_event_at IS NOT NULL GROUP BY ALL
-    )
-    GROUP BY ALL
+        count(*) FILTER (WHERE anchor = 'accepted' AND in_accepted) AS accepted_count,
+        count(*) FILTER (WHERE anchor = 'accepted' AND in_accepted_on_time) AS accepted_on_time_count,
+        count(*) FILTER (WHERE anchor = 'filed' AND in_filed) AS filed_count,
+        count(*) FILTER (WHERE anchor = 'filed' AND in_filed_on_time) AS filed_on_time_count,
+        count(*) FILTER (WHERE anchor = 'filed' AND in_filed_public) AS filed_public_count,
+        count(*) FILTER (WHERE anchor = 'dispatched' AND in_dispatched) AS dispatched_count,
+        count(*) FILTER (WHERE anchor = 'dispatched' AND in_dispatched_on_time) AS dispatched_on_time_count,
+        count(*) FILTER (WHERE anchor = 'dispatched' AND in_dispatched_accurate) AS dispatched_accurate_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due) AS due_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due_deferred) AS due_deferred_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due_closed) AS due_closed_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due_on_time) AS due_on_time_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due_first_time) AS due_first_time_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due_rework) AS due_rework_count,
+        count(*) FILTER (WHERE anchor = 'deadline' AND in_due_extended) AS due_extended_count,
+        count(*) FILTER (WHERE anchor = 'closed' AND in_closed) AS closed_count,
+        count(close_work_hours) FILTER (WHERE anchor = 'closed' AND in_closed) AS closed_timed_count,
+        count(*) FILTER (WHERE anchor = 'filed' AND in_disposal_den) AS disposal_den,
+        count(*) FILTER (WHERE anchor = 'filed' AND in_disposal_num) AS disposal_num,
+        count(*) FILTER (WHERE anchor = 'filed' AND in_disposal_pending) AS disposal_pending_count,
+        count(*) FILTER (WHERE anchor = 'handle_deadline' AND in_handle_due) AS handle_due_count,
+        count(*) FILTER (WHERE anchor = 'handle_deadline' AND in_handled_on_time) AS handled_on_time_count,
+        count(*) FILTER (WHERE anchor = 'handle_deadline' AND in_handle_due_handled) AS handle_due_handled_count,
+        count(*) FILTER (WHERE anchor = 'handle_deadline' AND in_handle_pending) AS handle_pending_count,
+        count(*) FILTER (WHERE anchor = 'handled' AND in_handled) AS handled_count,
+        count(*) FILTER (WHERE anchor = 'verified' AND in_verified) AS verified_count,
+        count(*) FILTER (WHERE anchor = 'verified' AND in_verified_on_time) AS verified_on_time_count,
+        count(*) FILTER (WHERE anchor = 'callback' AND in_callback) AS callback_count,
+        count(*) FILTER (WHERE anchor = 'callback' AND in_satisfied) AS satisfied_count,
+        count(*) FILTER (WHERE anchor = 'last_event') AS case_count
+    FROM case_anchors
+    GROUP BY day, district_code, street_code, unit_code
 )
 ,
 -- kpi_daily (built at publish from case_anchor_counts: queries/kpi_daily.py) through the same access
