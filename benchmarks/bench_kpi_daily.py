@@ -128,8 +128,8 @@ def main() -> None:
         day_to = kpi_daily.settled_day(scope)
         at = datetime.combine(day_to, datetime.min.time())
         c_groups = row_groups(src, "kpi_counts", scope, counts_only, by="all", span_start=at)
-        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE,), by="all",
-                              day_from=start, day_to=day_to,
+        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID),
+                              by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
                               **(kpi_daily.unbounded_params() | {"span_start": at, "span_end": at}))
         full = row_groups(src, "kpi_counts", scope, counts_only, by="all")
         print(f"row groups read, {label}: case path {full}; C (not settled, real window) {c_groups}; "
