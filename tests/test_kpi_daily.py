@@ -171,7 +171,8 @@ def test_without_either_correction_for_the_unsettled_cases_the_check_fails(city,
     """B (the unbounded counts of unsettled cases, subtracted) and C (their real-window counts, added)
     both matter on these selections: dropping either makes the aggregate path differ from the case path."""
     base = apply_rules(Scope(TODAY, TODAY), load_city())
-    selections = [s for s in _selections(city, base, 60, seed=7) if kpi_daily.applies(s[0], s[1])]
+    selections = [s for s in _selections(city, base, 60, seed=7) if kpi_daily.applies(s[0], s[1])
+                  and set(s[2] or kpi_daily.COUNT_COLUMNS) & set(kpi_daily.COUNT_COLUMNS)]
     real_fetch = kpi_daily.fetch
 
     def without_b(source, name, scope, **kw):
