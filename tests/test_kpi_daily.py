@@ -49,6 +49,7 @@ def city(tmp_path_factory):
     con.execute("UPDATE cases SET district_code = NULL, street_code = NULL WHERE case_id % 97 = 3")
     con.execute("UPDATE cases SET street_code = NULL WHERE case_id % 89 = 5")
     con.execute("UPDATE cases SET unit_code = NULL WHERE case_id % 83 = 7")
+    _rebuild(con, apply_rules(Scope(TODAY, TODAY), load_city()))   # as the next publish would
     yield con
     con.close()
 
