@@ -29,7 +29,7 @@ from data.store import apply_schema, refresh_kpi_daily
 from queries import kpi_daily
 from queries.db import connect_readonly
 from queries.kpis import apply_rules, kpi_columns, registry
-from queries.runner import compose_columns, fetch
+from queries.runner import compose_columns, fetch, parameters
 from queries.scope import Access, Scope
 
 # 总览's two rows of cards (dashboard.py OVERVIEW_KPIS + SECOND_ROW_KPIS), without the live count.
@@ -85,8 +85,10 @@ def windows(last: date) -> dict[str, tuple[date, date]]:
 
 
 def row_groups(src, name: str, scope: Scope, columns: tuple[str, ...], **params) -> str:
-    plan = src.cursor().execute("EXPLAIN ANALYZE " + compose_columns(name, columns),
-                                scope.params() | params).fetchall()[0][1]
+    sql = compose_columns(name, columns)
+    used = parameters(sql)
+    plan = src.cursor().execute("EXPLAIN ANALYZE " + sql, {k: v for k, v in (scope.params() | params).items()
+                                                          if k in used}).fetchall()[0][1]
     return ", ".join(re.findall(r"Row Groups Scanned: (\d+ / \d+)", plan)) or "?"
 
 

@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 import duckdb
 import pandas as pd
 
-from queries.runner import CursorSource, compose, fetch
+from queries.runner import CursorSource, compose, fetch, parameters
 from queries.scope import Access, Scope
 
 # Far enough apart that every timestamp of the data lies between; now = end, so "by period end" is
@@ -84,8 +84,9 @@ def build(con: duckdb.DuckDBPyConnection, rules: Scope) -> tuple[str, int]:
                     units=None)
     con.execute("DELETE FROM kpi_daily")
     # Constant SQL text only: the INSERT head and a query file composed with the scope prefix.
-    con.execute("INSERT INTO kpi_daily BY NAME " + compose("kpi_daily_build").rstrip().removesuffix(";"),
-                scope.params() | unbounded_params())
+    sql = "INSERT INTO kpi_daily BY NAME " + compose("kpi_daily_build").rstrip().removesuffix(";")
+    used = parameters(sql)
+    con.execute(sql, {k: v for k, v in (scope.params() | unbounded_params()).items() if k in used})
     rows = con.execute("SELECT count(*) FROM kpi_daily").fetchone()[0]
     return rules_key(scope), rows
 
