@@ -61,7 +61,7 @@ def build(path: Path) -> None:
     try:
         apply_schema(con)
         wall, cpu0 = time.perf_counter(), time.process_time()
-        rows = refresh_kpi_daily(con)
+        rows = refresh_kpi_daily(con, force=True)
         con.execute("CHECKPOINT")
         wall, cpu_s = time.perf_counter() - wall, time.process_time() - cpu0
         cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]

@@ -52,16 +52,37 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     refresh_kpi_daily(con)
 
 
-def refresh_kpi_daily(con: duckdb.DuckDBPyConnection) -> int:
+# Below this many cases kpi_daily is not built and every query takes the case path: at 219k and 1M
+# cases the aggregate path measured slower than the case path even for two years (its fixed part,
+# ~0.13 s CPU, is what the case path costs there), while the build added 3 s (219k) to 8 s (1M) of
+# CPU to every publish — every 10 s on the live demo (docs/performance.md section 5). At 10M it
+# made two years 10x cheaper. Override with DASHBOARD_KPI_DAILY_MIN_CASES (0 = always build).
+KPI_DAILY_MIN_CASES = 3_000_000
+
+
+def kpi_daily_min_cases() -> int:
+    raw = os.environ.get("DASHBOARD_KPI_DAILY_MIN_CASES", "").strip()
+    try:
+        return max(0, int(raw)) if raw else KPI_DAILY_MIN_CASES
+    except ValueError:
+        raise ValueError(f"DASHBOARD_KPI_DAILY_MIN_CASES 应为非负整数，收到 {raw!r}") from None
+
+
+def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
     """Rebuilds the pre-aggregated KPI counts (kpi_daily, queries/kpi_daily.py) under the city's KPI
-    rules, after the span columns it relies on. The rules key in meta is removed first and set last,
-    so until a build completes the dashboard takes the case path. Returns the rows built."""
+    rules, after the span columns it relies on — when the city has at least kpi_daily_min_cases()
+    cases (or `force`); below that the table is emptied and every query takes the case path. The
+    rules key in meta is removed first and set last, so until a build completes the dashboard takes
+    the case path. Returns the rows built."""
     from data.config import load_city           # late: as for data.reporter_key
     from queries.kpi_daily import build
     from queries.kpis import apply_rules
     from queries.scope import Scope
 
     con.execute("DELETE FROM meta WHERE key = 'kpi_daily_rules'")
+    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+        con.execute("DELETE FROM kpi_daily")
+        return 0
     rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()))
     set_meta(con, "kpi_daily_rules", rules)
     return rows

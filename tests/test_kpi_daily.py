@@ -197,3 +197,34 @@ def test_without_either_correction_for_the_unsettled_cases_the_check_fails(city,
         assert failures >= 5, broken.__name__
     monkeypatch.setattr(kpi_daily, "fetch", real_fetch)
     assert sum(_compare(city, *s) for s in selections) == len(selections)
+
+
+def test_publish_builds_kpi_daily_only_for_a_city_large_enough_to_gain_from_it(city, monkeypatch):
+    """Below DASHBOARD_KPI_DAILY_MIN_CASES (default 3M) a publish empties kpi_daily and leaves its rules
+    unset, so every selection takes the case path (measured faster there); at or above it, it builds."""
+    from data.store import KPI_DAILY_MIN_CASES, refresh_kpi_daily
+
+    scope = replace(apply_rules(Scope(TODAY, TODAY), load_city()), start_date=TODAY - timedelta(days=400),
+                    end_date=TODAY + timedelta(days=1), access=Access.city("市级"),
+                    now_at=datetime.combine(TODAY, time(15, 31)))
+    cases = city.execute("SELECT count(*) FROM cases").fetchone()[0]
+    assert cases < KPI_DAILY_MIN_CASES
+    monkeypatch.delenv("DASHBOARD_KPI_DAILY_MIN_CASES", raising=False)
+    assert refresh_kpi_daily(city) == 0
+    assert city.execute("SELECT count(*) FROM kpi_daily").fetchone()[0] == 0
+    assert city.execute("SELECT count(*) FROM meta WHERE key = 'kpi_daily_rules'").fetchone()[0] == 0
+    assert kpi_daily.aggregate_counts(city, scope, "all") is None
+    case_path = kpi_counts(city, scope, "district")
+
+    monkeypatch.setenv("DASHBOARD_KPI_DAILY_MIN_CASES", str(cases + 1))
+    assert refresh_kpi_daily(city) == 0
+    monkeypatch.setenv("DASHBOARD_KPI_DAILY_MIN_CASES", str(cases))
+    assert refresh_kpi_daily(city) > 0
+    assert kpi_daily.aggregate_counts(city, scope, "all") is not None
+    pd.testing.assert_frame_equal(kpi_counts(city, scope, "district"), case_path)
+
+    monkeypatch.setenv("DASHBOARD_KPI_DAILY_MIN_CASES", "三百万")
+    with pytest.raises(ValueError, match="DASHBOARD_KPI_DAILY_MIN_CASES"):
+        refresh_kpi_daily(city)
+    monkeypatch.setenv("DASHBOARD_KPI_DAILY_MIN_CASES", "0")
+    assert refresh_kpi_daily(city) > 0     # left built for any test after this one
