@@ -19,15 +19,9 @@ from queries.scope import Access, Scope
 
 # Query files no call of QUERIES reaches, with the reason (the integrator sees the gap here).
 SKIP: dict[str, str] = {
-    "repeat_reporters": "mode(): ClickHouse has no exact mode with DuckDB's tie rule",
-    "alert_cases": "new in this round (预警): needs office-hour and limit parameters; add a call to calls()",
-    "alert_whistles": "new in this round (预警): needs $limit_hours; add a call to calls()",
-    "topic_tracking": "new in this round: needs $by and $from_month; add a call to calls()",
     "kpi_daily_counts": "the pre-aggregated KPI path runs on DuckDB only (queries/kpi_daily.py); ClickHouse "
                         "engines take the case path (kpi_counts), which this test compares",
     "kpi_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_kpi_daily), not a read query",
-    "expected_calibration": "GROUP BY ROLLUP over no rows: DuckDB returns the total row (counts 0), "
-                            "ClickHouse no row (docs/engines.md)",
 }
 
 REL_TOL = 1e-9
@@ -70,10 +64,16 @@ def files_run(texts: list[str]) -> set[str]:
     return {name for name, body in bodies.items() if any(body in t for t in texts)}
 
 
-def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int]) -> list[tuple[str, Scope, tuple]]:
+def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int],
+          categories: tuple[str, ...] = ()) -> list[tuple[str, Scope, tuple]]:
     """(query name, scope, args) covering every query with its argument variants, for several scopes:
-    the 30-day window, a year, one district's access, filters set, and the wall's windows."""
+    the 30-day window, a year, one district's access, filters set, and the wall's windows.
+    `categories`: 小类 codes present in the data, for 每月一题 topics."""
+    from data.alerts_config import load_alerts
+    from data.signals_config import load_signals
+    from data.topics import Topic
     from queries.case_records import SORTS, list_sets
+    from queries.topics import BY
     from queries.trends import GRAINS
     from queries.wall import wall_scopes
 
@@ -123,6 +123,16 @@ def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int]) -> lis
         ]
         for cid in case_ids:
             out.append(("recurrence_flag", s, (cid, 30, 200.0)))
+        # 预警 (alert_cases, alert_whistles, anomalies, unit league) with the city's rules
+        out.append(("alerts", s, (load_alerts(), load_signals())))
+        # 每月一题: the running month (same-days comparison) and the month before (whole months)
+        this_month = today.replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        for month in (this_month, last_month):
+            topic = Topic(month=f"{month:%Y-%m}", categories=tuple(categories) or ("none",), label="golden",
+                          target_fall=0.1, set_by="golden", set_at=f"{month}T00:00")
+            out.append(("topic_monthly", s, (topic,)))
+            out += [("topic_versus", s, (topic, by)) for by in BY]
     out += [("expected_stats", year, (now_at, 90)),
             ("expected_calibration", year, ((today - timedelta(days=180), today - timedelta(days=90)), 90, 5))]
     for grain in sorted(set(GRAINS) - {"day"}):
@@ -226,14 +236,14 @@ class GoldenReport:
 
 
 def run_golden(duck_source, ch_source, now_at: datetime, *, case_ids: list[int], batch_ids: list[int],
-               only: set[str] | None = None) -> GoldenReport:
+               categories: tuple[str, ...] = (), only: set[str] | None = None) -> GoldenReport:
     from ui.cache import QUERIES  # the dashboard's own list of queries and their functions
 
     duck = RecordingSource(duck_source)
     mismatches: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     compared = 0
-    planned = calls(now_at, case_ids=case_ids, batch_ids=batch_ids)
+    planned = calls(now_at, case_ids=case_ids, batch_ids=batch_ids, categories=categories)
     # A query added to ui.cache.QUERIES without a call here still runs, with the scope alone.
     named = {name for name, _, _ in planned}
     planned += [(name, planned[1][1], ()) for name in QUERIES if name not in named]

@@ -38,7 +38,10 @@ def _check(con, now_at: datetime):
             "SELECT case_id FROM (SELECT case_id, row_number() OVER (PARTITION BY status ORDER BY case_id) AS k "
             "FROM cases) WHERE k = 1 ORDER BY case_id LIMIT 3").fetchall()]
         batch_ids = [r[0] for r in con.execute("SELECT batch_id FROM import_ledger ORDER BY batch_id LIMIT 1").fetchall()]
-        rep = run_golden(duck_source_of(con), ch, now_at, case_ids=case_ids or [1], batch_ids=batch_ids or [1])
+        categories = tuple(r[0] for r in con.execute(
+            "SELECT category_code FROM cases GROUP BY category_code ORDER BY count(*) DESC, category_code LIMIT 2").fetchall())
+        rep = run_golden(duck_source_of(con), ch, now_at, case_ids=case_ids or [1], batch_ids=batch_ids or [1],
+                         categories=categories)
     finally:
         ch.close()
     assert not rep.errors and not rep.mismatches and not rep.files_missing, _report(rep)
@@ -71,3 +74,4 @@ def test_skipped_query_files_exist_and_say_why():
     for name, reason in SKIP.items():
         assert name in query_files(), f"SKIP names {name}, which is not a query file"
         assert len(reason) > 10
+

@@ -38,6 +38,17 @@ def test_one_reporter_in_any_phone_format_is_one_reporter(con):
     assert len(got.case_nos[0]) == 3
 
 
+def test_the_top_category_is_the_most_reported_and_a_tie_goes_to_the_smaller_code(con):
+    # Same reporter: 路灯 (B0201) twice and 暴露垃圾 (S0101) twice → the tie goes to B0201; a third
+    # 暴露垃圾 report makes it the top one. Spelled out so DuckDB and ClickHouse agree (not mode()).
+    for category, day in (("S0101", 0), ("B0201", 1), ("S0101", 2), ("B0201", 3)):
+        reports(con, [(T0 + timedelta(days=day), "13812345678")], category_code=category,
+                major_code=category[:3])
+    assert repeat_reporters(con, window_scope(), 2).top_minor_name.tolist() == ["路灯"]
+    reports(con, [(T0 + timedelta(days=4), "13812345678")], category_code="S0101", major_code="S01")
+    assert repeat_reporters(con, window_scope(), 2).top_minor_name.tolist() == ["暴露垃圾"]
+
+
 def test_reports_outside_the_window_or_cancelled_do_not_count(con):
     reports(con, [(T0, "13812345678"), (T0 + timedelta(days=1), "13812345678"),
                   (datetime(2026, 10, 30, 9), "13812345678"), (datetime(2026, 11, 23, 0), "13812345678")])

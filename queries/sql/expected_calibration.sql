@@ -53,11 +53,23 @@ judged AS (
     SELECT level, work_hours <= p90_hours AS within_p90,
            closed_at IS NULL AND work_hours <= p90_hours AS undecided
     FROM predicted WHERE level IS NOT NULL
+),
+-- The 'all' row is a plain aggregate, not GROUP BY ROLLUP: over no rows DuckDB's ROLLUP gives a total
+-- row and ClickHouse's none, while an aggregate without GROUP BY gives one row on both.
+levels AS (
+    SELECT level,
+           count(*) FILTER (WHERE NOT undecided) AS cases,
+           count(*) FILTER (WHERE within_p90 AND NOT undecided) AS within_p90,
+           count(*) FILTER (WHERE undecided) AS undecided
+    FROM judged
+    GROUP BY level
+    UNION ALL
+    SELECT NULL AS level,
+           coalesce(count(*) FILTER (WHERE NOT undecided), 0) AS cases,
+           coalesce(count(*) FILTER (WHERE within_p90 AND NOT undecided), 0) AS within_p90,
+           coalesce(count(*) FILTER (WHERE undecided), 0) AS undecided
+    FROM judged
 )
-SELECT coalesce(level, 'all') AS level,
-       count(*) FILTER (WHERE NOT undecided) AS cases,
-       count(*) FILTER (WHERE within_p90 AND NOT undecided) AS within_p90,
-       count(*) FILTER (WHERE undecided) AS undecided
-FROM judged
-GROUP BY ROLLUP (level)
+SELECT coalesce(level, 'all') AS level, cases, within_p90, undecided
+FROM levels
 ORDER BY level NULLS FIRST;

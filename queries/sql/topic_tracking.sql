@@ -5,7 +5,8 @@
 SELECT c.reported_month AS month,
        CASE $by WHEN 'all' THEN 'all' WHEN 'district' THEN c.district_code WHEN 'unit' THEN c.unit_code END AS group_code,
        count(*) AS reports,
-       count(*) FILTER (WHERE c.reported_at < c.reported_month + (win.now_at - date_trunc('month', win.now_at)))
+       -- same days: no later into its month than now is into now's month (seconds, so both engines agree)
+       count(*) FILTER (WHERE epoch(c.reported_at - c.reported_month) < epoch(win.now_at - date_trunc('month', win.now_at)))
            AS reports_same_days
 FROM scoped_cases c
 CROSS JOIN win
