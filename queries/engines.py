@@ -58,9 +58,9 @@ def _python(value):
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
 
 
-def _settings_clause() -> str:
-    return " SETTINGS " + ", ".join(
-        f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in _dialect().QUERY_SETTINGS.items())
+def _settings_clause(extra: dict | None = None) -> str:
+    settings = {**_dialect().QUERY_SETTINGS, **(extra or {})}
+    return " SETTINGS " + ", ".join(f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in settings.items())
 
 
 class ClickHouseCursor:
@@ -105,17 +105,18 @@ class ChdbSource:
         self.loaded_version = "none"
         self.schema: tuple = ()
 
-    def load_from(self, con: duckdb.DuckDBPyConnection, version: str = "loaded") -> dict[str, int]:
+    def load_from(self, con: duckdb.DuckDBPyConnection, version: str = "loaded", *,
+                  tables: list[str] | None = None, skip_indexes: bool = True) -> dict[str, int]:
         from data.clickhouse_load import ChdbTarget, load, tables_of
         with self._lock:
-            counts = load(con, ChdbTarget(self.session))
+            counts = load(con, ChdbTarget(self.session), tables=tables, skip_indexes=skip_indexes)
             self.schema = tuple((t, tuple(c.name for c in cols)) for t, cols in tables_of(con).items())
             self.loaded_version = version
         return counts
 
-    def run(self, text: str, bound: dict) -> pd.DataFrame:
+    def run(self, text: str, bound: dict, extra_settings: dict | None = None) -> pd.DataFrame:
         with self._lock:
-            return self.session.query(text + _settings_clause(), "DataFrame",
+            return self.session.query(text + _settings_clause(extra_settings), "DataFrame",
                                       params={k: _dialect().param_text(v) for k, v in bound.items()})
 
     @property

@@ -89,3 +89,56 @@ def test_cluster_ddl_shards_the_case_tables_and_replicates_the_small_ones():
     assert "CREATE TABLE IF NOT EXISTS `areas` ON CLUSTER `dashboard_cluster`" in text
     assert "`areas_local`" not in text
     assert text.count("ReplicatedMergeTree(") == text.count("CREATE TABLE") - text.count("Distributed(")
+
+
+def _granules_by_skip_index(source: ChdbSource, run_query) -> dict[str, tuple[int, int]]:
+    """{skip index name: (granules kept, granules before it)} over every ClickHouse query `run_query`
+    sends, from EXPLAIN indexes = 1 of the translated text with its parameters."""
+    import re
+
+    from queries.engines import ClickHouseCursor, _dialect, _settings_clause
+    seen = []
+
+    class Spy:
+        version = "spy"
+
+        def cursor(self):
+            def run(text, bound):
+                seen.append((text, bound))
+                return source.run(text, bound)
+            return ClickHouseCursor(run, source.schema)
+
+    run_query(Spy())
+    found: dict[str, tuple[int, int]] = {}
+    for text, bound in seen:
+        plan = source.session.query("EXPLAIN indexes = 1 " + text + _settings_clause(), "TSVRaw",
+                                    params={k: _dialect().param_text(v) for k, v in bound.items()}).bytes().decode()
+        name = None
+        for line in plan.splitlines():
+            if m := re.search(r"Name: (\S+)", line):
+                name = m.group(1)
+            elif (m := re.search(r"Granules: (\d+)/(\d+)", line)) and name:
+                found[name] = (int(m.group(1)), int(m.group(2)))
+                name = None
+    return found
+
+
+def test_a_window_skips_the_granules_whose_cases_lie_before_it(city):
+    """The span columns' minmax indexes: the 总览 KPI queries for November read the November part's
+    granule only (the known city has cases in 2025-11, 2026-10 and 2026-11, one granule each), and the
+    live overdue count only the granule holding open cases. Fails if the index goes or the translated
+    predicate stops reaching the table scan."""
+    from datetime import date, datetime
+
+    from queries import cases as q
+    from queries.scope import Access, Scope
+    source = ChdbSource()
+    try:
+        source.load_from(city)
+        scope = Scope(start_date=date(2026, 11, 1), end_date=date(2026, 11, 24), access=Access.demo(),
+                      now_at=datetime(2026, 11, 23, 10))
+        found = _granules_by_skip_index(source, lambda s: q.case_kpis(s, scope))
+        assert found["last_event_at_minmax"] == (1, 3), found
+        assert found["overdue_from_at_minmax"] == (1, 3), found
+    finally:
+        source.close()

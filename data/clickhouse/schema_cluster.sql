@@ -145,7 +145,10 @@ CREATE TABLE IF NOT EXISTS `cases_local` ON CLUSTER `dashboard_cluster` (
     `origin` String,
     `first_event_at` Nullable(DateTime64(6, 'UTC')),
     `last_event_at` Nullable(DateTime64(6, 'UTC')),
-    `overdue_from_at` Nullable(DateTime64(6, 'UTC'))
+    `overdue_from_at` Nullable(DateTime64(6, 'UTC')),
+    INDEX `first_event_at_minmax` `first_event_at` TYPE minmax GRANULARITY 1,
+    INDEX `last_event_at_minmax` `last_event_at` TYPE minmax GRANULARITY 1,
+    INDEX `overdue_from_at_minmax` `overdue_from_at` TYPE minmax GRANULARITY 1
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/cases_local', '{replica}')
 PARTITION BY toYYYYMM(reported_month)
 ORDER BY (reported_month, ifNull(district_code, ''), reported_at)
