@@ -75,3 +75,29 @@ def test_skipped_query_files_exist_and_say_why():
         assert name in query_files(), f"SKIP names {name}, which is not a query file"
         assert len(reason) > 10
 
+
+
+def test_a_translation_that_changes_a_number_fails_the_comparison(monkeypatch):
+    """The comparison is not vacuous: translate medians with quantileExactLow (no interpolation between
+    the two middle values) instead of quantileExactInclusive (DuckDB's quantile_cont), and the KPI
+    calls report differences."""
+    from queries import clickhouse_sql
+    from tests.known_city import build
+    con = build()
+    ch = chdb_copy_of(con)
+    real = clickhouse_sql.translate
+    used = []
+
+    def broken(sql, params, schema=()):
+        text, bound = real(sql, params, schema)
+        used.append("quantileExactInclusive(" in text)
+        return text.replace("quantileExactInclusive(", "quantileExactLow("), bound
+
+    monkeypatch.setattr(clickhouse_sql, "translate", broken)
+    try:
+        rep = run_golden(duck_source_of(con), ch, datetime(2026, 11, 23, 10), case_ids=[1], batch_ids=[1],
+                         only={"case_kpis", "unit_kpis"})
+    finally:
+        ch.close()
+    assert any(used) and rep.compared >= 4
+    assert any(k.startswith("case_kpis") for k in rep.mismatches), rep.mismatches
