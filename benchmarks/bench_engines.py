@@ -47,11 +47,11 @@ class WithSettings:
         return ClickHouseCursor(lambda text, bound: self.source.run(text, bound, self.settings), self.source.schema)
 
 
-def _load(duck: SnapshotReader, *, all_tables: bool, skip_indexes: bool, label: str) -> ChdbSource:
+def _load(ch: ChdbSource, duck: SnapshotReader, *, all_tables: bool, skip_indexes: bool, label: str) -> ChdbSource:
     from data.clickhouse_load import tables_of
     cur = duck.cursor()
     tables = None if all_tables else [t for t in tables_of(cur) if t not in NOT_READ_BY_OVERVIEW]
-    ch = ChdbSource()
+    ch.session.query("DROP TABLE IF EXISTS cases")   # the previous database's: free its disk first
     started = time.perf_counter()
     counts = ch.load_from(duck.cursor(), tables=tables, skip_indexes=skip_indexes)
     print(f"  chdb {label}: load (Parquet, counts checked) {time.perf_counter() - started:.1f} s, "
@@ -69,13 +69,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     city = load_city()
     spans = [int(d) for d in args.spans.split(",")]
+    ch = ChdbSource()   # chdb allows one session per process: each database is loaded into it in turn
     for path in args.paths:
         snapshot = published_path(Path(path)) if published_path(Path(path)).exists() else Path(path)
         duck = SnapshotReader(snapshot)
         cur = duck.cursor()
         n, last = cur.execute("SELECT count(*), max(reported_date) FROM cases").fetchone()
         print(f"{n:>12,} cases in {snapshot} (peak RSS so far {_rss_gib():.1f} GiB)", flush=True)
-        engines = [("duckdb", duck), ("chdb", _load(duck, all_tables=args.all_tables, skip_indexes=True,
+        engines = [("duckdb", duck), ("chdb", _load(ch, duck, all_tables=args.all_tables, skip_indexes=True,
                                                      label="with skip indexes"))]
         if args.compare_indexes:
             engines.append(("chdb-noidx", WithSettings(engines[1][1], {"use_skip_indexes": 0})))
@@ -91,8 +92,8 @@ def main(argv: list[str] | None = None) -> None:
                 cold = timed(lambda: page_queries(source, scope, city.league_min_volume))
                 warm = min(timed(lambda: page_queries(source, scope, city.league_min_volume)) for _ in range(args.repeats))
                 print(f"  {label:<6} {engine:<10} 总览 queries: cold {cold:6.2f} s, warm {warm:6.2f} s", flush=True)
-        print(f"  peak RSS {_rss_gib():.1f} GiB")
-        engines[1][1].close()
+        print(f"  peak RSS {_rss_gib():.1f} GiB", flush=True)
+    ch.close()
 
 
 if __name__ == "__main__":
