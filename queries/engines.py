@@ -217,7 +217,14 @@ class ClickHouseServerReader:
         return client
 
     def run(self, text: str, bound: dict) -> pd.DataFrame:
-        return self._client().query_df(text, parameters=bound, settings=_dialect().QUERY_SETTINGS)
+        settings = _dialect().QUERY_SETTINGS
+        frame = self._client().query_df(text, parameters=bound, settings=settings)
+        if len(frame.columns) == 0:
+            # An empty result in ClickHouse's Native format carries no column names or types, so
+            # clickhouse-connect returns a frame without columns (its issue #118), and pages that read
+            # `frame.case_id` fail. Arrow output keeps the schema of an empty result: ask again in it.
+            frame = self._client().query_arrow(text, parameters=bound, settings=settings).to_pandas()
+        return frame
 
     @property
     def version(self) -> str:

@@ -31,8 +31,9 @@ def _report(rep) -> str:
     return "\n".join(lines)
 
 
-def _check(con, now_at: datetime):
-    ch = chdb_copy_of(con)
+def _check(con, now_at: datetime, engine_source=None):
+    """Golden comparison of `con` on DuckDB against `engine_source` (default: a chdb copy of it)."""
+    ch = engine_source if engine_source is not None else chdb_copy_of(con)
     try:
         case_ids = [r[0] for r in con.execute(
             "SELECT case_id FROM (SELECT case_id, row_number() OVER (PARTITION BY status ORDER BY case_id) AS k "
@@ -43,7 +44,8 @@ def _check(con, now_at: datetime):
         rep = run_golden(duck_source_of(con), ch, now_at, case_ids=case_ids or [1], batch_ids=batch_ids or [1],
                          categories=categories)
     finally:
-        ch.close()
+        if engine_source is None:
+            ch.close()
     assert not rep.errors and not rep.mismatches and not rep.files_missing, _report(rep)
     assert rep.compared > 100
 
