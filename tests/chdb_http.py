@@ -73,7 +73,8 @@ class Engine:
         from chdb import session
         self.session = session.Session(path)
         self.lock = threading.Lock()
-        self.tmpdir = tempfile.mkdtemp(prefix="chdb-http-")
+        self.tmpdir = os.path.join(path, "http-inserts")   # insert bodies, each removed after its INSERT
+        os.makedirs(self.tmpdir, exist_ok=True)
 
     def run(self, statement: str, data: bytes | None, params: dict[str, str], settings: dict[str, str],
             database: str | None, default_format: str) -> tuple[bytes, str, int]:
