@@ -88,3 +88,23 @@ def test_wall_kiosk_keeps_chromium_off_the_network_and_opens_the_wall():
                  "--disable-quic"):
         assert flag in command
     assert any(v.startswith("WALL_URL=") and "/wall" in v for v in unit["Environment"])
+
+
+def test_clickhouse_load_runs_after_every_publish_into_the_directory_publish_writes():
+    """The path unit watches the very directory data.store.publish moves each new snapshot into (for the
+    DASHBOARD_DB the service loads from), and the service runs the loader with settings the code reads."""
+    from data.config import published_path
+
+    service = _unit("zhzx-clickhouse-load.service")
+    watch = _unit("zhzx-clickhouse-load.path")
+    db = next(v.split("=", 1)[1] for v in service["Environment"] if v.startswith("DASHBOARD_DB="))
+    assert watch["PathChanged"] == [str(published_path(Path(db)).with_suffix(".d"))]
+    assert watch["Unit"] == ["zhzx-clickhouse-load.service"]
+    command = service["ExecStart"][0].split()
+    assert command[1:] == ["-m", "data.clickhouse_load"]
+    assert service["Type"] == ["oneshot"] and service["EnvironmentFile"] == ["/etc/zhzx/clickhouse.env"]
+    loader = (CONFIG.parent.parent / "data" / "clickhouse_load.py").read_text(encoding="utf-8")
+    for name in ("CLICKHOUSE_HOST", "CLICKHOUSE_PORT", "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD",
+                 "CLICKHOUSE_DATABASE", "CLICKHOUSE_SECURE"):
+        assert f'"{name}"' in loader
+        assert name in (SYSTEMD / "zhzx-clickhouse-load.service").read_text(encoding="utf-8")
