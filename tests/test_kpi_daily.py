@@ -228,3 +228,26 @@ def test_publish_builds_kpi_daily_only_for_a_city_large_enough_to_gain_from_it(c
         refresh_kpi_daily(city)
     monkeypatch.setenv("DASHBOARD_KPI_DAILY_MIN_CASES", "0")
     assert refresh_kpi_daily(city) > 0     # left built for any test after this one
+
+
+def test_kpi_daily_applies_the_very_access_and_filter_predicate_of_scoped_cases():
+    """_scoped.sql is the one enforcement point; scoped_kpi_daily repeats scoped_cases' predicate on the
+    codes it holds (SQL has no way to share a WHERE between two tables). This fails the moment the two
+    drift apart, e.g. a grant rule changed in one place only."""
+    from queries.runner import load_sql, split_ctes
+
+    relations = dict(split_ctes(load_sql("_scoped")))
+
+    def where_lines(name: str) -> list[str]:
+        body = relations[name].split("WHERE", 1)[1]
+        return [" ".join(line.split()) for line in body.strip().splitlines() if line.strip()]
+
+    cases, daily = where_lines("scoped_cases"), where_lines("scoped_kpi_daily")
+    access = cases[:4]
+    assert access[0].startswith("($access_all") and "access_units" in access[3]
+    assert daily[:4] == access
+    held = [line for line in cases[4:] if any(f"${f}::" in line for f in ("districts", "streets", "units"))]
+    assert len(held) == 3 and daily[4:7] == held
+    others = " ".join(daily[7:])
+    for name in kpi_daily.CASE_ONLY_FILTERS:
+        assert f"${name}::VARCHAR[] IS NULL" in others
