@@ -2,14 +2,18 @@
 
     python -m benchmarks.bench_kpi_daily /tmp/copy-of-a-snapshot.duckdb [--district CODE] [--repeat 3]
 
-1. Builds kpi_daily on the file (as every publish does: data.store.refresh_kpi_daily) and prints the
-   time it took, its rows and its size on disk. Give it a COPY of a published snapshot: it writes.
-2. Reopens the file read-only (as the dashboard does) and, for 近30天, 本月, 上月, 两年 and 去年 ending
-   at the data's last day 16:00, for the whole city and one district, prints the process CPU seconds
+1. Builds kpi_daily and kpi_daily_unsettled (B for the publish day, today by the clock) on the file
+   (as every publish does: data.store.refresh_kpi_daily) and prints the time it took, their rows and
+   kpi_daily's size on disk. Give it a COPY of a published snapshot: it writes.
+2. Reopens the file read-only (as the dashboard does) and, for 近7天, 近14天, 近30天, 本月, 上月, 两年 and 去年
+   ending at the data's last day 16:00 (now; with a fresh build and data up to today, D = the publish
+   day for the running windows), for the whole city and one district, prints the process CPU seconds
    (best of --repeat) of 总览's cards (the counts of its 12 KPIs, with the handling-time median) on the
    case path and on the aggregate path, the aggregate path's counts alone (without the median, which
    is not a sum and is computed from the cases), and a bare scan of five columns of every case
    measured in the same run as the baseline. The two paths' frames are compared; it stops if they differ.
+   "B" says where the aggregate path took B from: precomputed (kpi_daily_unsettled) or the cases.
+   Also what kpi_counts (queries/cases.py) chooses for the window (kpi_daily.candidate / preferred).
 3. EXPLAIN ANALYZE: row groups the not-settled cases (B and C) read, for a running and an ended window.
 CPU, not wall time: the machine is shared.
 """
@@ -67,17 +71,22 @@ def build(path: Path) -> None:
         cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
         blocks = con.execute("SELECT count(DISTINCT block_id) FROM pragma_storage_info('kpi_daily') "
                              "WHERE block_id IS NOT NULL").fetchone()[0]
+        unsettled = con.execute("SELECT count(*), sum(case_count) FROM kpi_daily_unsettled").fetchone()
+        day = con.execute("SELECT value FROM meta WHERE key = 'kpi_daily_unsettled_day'").fetchone()[0]
         block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
     finally:
         con.close()
     print(f"{path}: {cases:,} cases; kpi_daily built in {wall:.1f} s wall / {cpu_s:.1f} s CPU; "
-          f"{rows:,} rows, {blocks * block_size / 2**20:.1f} MB")
+          f"{rows:,} rows, {blocks * block_size / 2**20:.1f} MB; kpi_daily_unsettled for {day}: "
+          f"{unsettled[0]:,} rows ({unsettled[1] or 0:,} cases not settled at its midnight)")
 
 
 def windows(last: date) -> dict[str, tuple[date, date]]:
     month = last.replace(day=1)
     prev_month = (month - timedelta(days=1)).replace(day=1)
-    return {"近30天": (last - timedelta(days=29), last + timedelta(days=1)),
+    return {"近7天": (last - timedelta(days=6), last + timedelta(days=1)),
+            "近14天": (last - timedelta(days=13), last + timedelta(days=1)),
+            "近30天": (last - timedelta(days=29), last + timedelta(days=1)),
             "本月": (month, last + timedelta(days=1)),
             "上月": (prev_month, month),
             "两年": (last - timedelta(days=730), last + timedelta(days=1)),
@@ -112,7 +121,10 @@ def main() -> None:
     counts_only = tuple(c for c in cards if c not in kpi_daily.DURATION_COLUMNS)
     base, _ = cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(), args.repeat)
     print(f"baseline (bare scan of 5 columns of every case) {base:.3f} s CPU; now {now}; district {district}")
-    print(f"{'window':<6} {'selection':<9} {'case path':>18} {'aggregate path':>18} {'aggregate, no median':>22}")
+    built_for = src.cursor().execute("SELECT value FROM meta WHERE key = 'kpi_daily_unsettled_day'").fetchone()
+    print(f"kpi_daily_unsettled built for {built_for[0] if built_for else None}")
+    print(f"{'window':<6} {'selection':<9} {'case path':>18} {'aggregate path':>18} {'aggregate, no median':>22}"
+          f"  B             kpi_counts takes")
     for label, (start, end) in windows(last).items():
         for who, filters in (("city", {}), ("district", {"districts": (district,)})):
             scope = apply_rules(Scope(start, end, Access.city("benchmark"), now, **filters), city)
@@ -122,20 +134,30 @@ def main() -> None:
             if got is None:
                 raise SystemExit(f"{label} {who}: the aggregate path declined (kpi_daily not built for these rules?)")
             pd.testing.assert_frame_equal(got, expected)
+            precomputed = kpi_daily.aggregate_counts(src, scope, "all", counts_only, compute_b=False) is not None
+            takes = ("aggregate" if kpi_daily.candidate(scope) and (precomputed or kpi_daily.preferred(scope))
+                     else "case path")
             print(f"{label:<6} {who:<9} {case_s:7.3f} s ({case_s / base:5.1f}×) {agg_s:7.3f} s ({agg_s / base:5.1f}×)"
-                  f" {counts_s:9.3f} s ({counts_s / base:5.1f}×)")
+                  f" {counts_s:9.3f} s ({counts_s / base:5.1f}×)  {'precomputed' if precomputed else 'cases':<12}"
+                  f"  {takes}")
     for label in ("近30天", "去年"):
         start, end = windows(last)[label]
         scope = apply_rules(Scope(start, end, Access.city("benchmark"), now), city)
         day_to = kpi_daily.settled_day(scope)
         at = datetime.combine(day_to, datetime.min.time())
         c_groups = row_groups(src, "kpi_counts", scope, counts_only, by="all", span_start=at)
-        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID),
+        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID,
+                                                                             kpi_daily.UNSETTLED_DAY),
                               by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
                               **(kpi_daily.unbounded_params() | {"span_start": at, "span_end": at}))
+        b_pre = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID,
+                                                                          kpi_daily.UNSETTLED_DAY),
+                           by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
+                           **(kpi_daily.unbounded_params() | {"span_start": kpi_daily.UNBOUNDED_END, "span_end": at}))
         full = row_groups(src, "kpi_counts", scope, counts_only, by="all")
         print(f"row groups read, {label}: case path {full}; C (not settled, real window) {c_groups}; "
-              f"A-B (kpi_daily, then the not-settled cases) {b_groups}")
+              f"A-B with B from the cases {b_groups}; A-B with B precomputed (cases, kpi_daily, "
+              f"kpi_daily_unsettled) {b_pre}")
 
 
 if __name__ == "__main__":

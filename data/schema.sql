@@ -445,6 +445,48 @@ CREATE TABLE IF NOT EXISTS kpi_daily (
     case_count                INTEGER NOT NULL
 );
 
+-- kpi_daily's correction B (queries/kpi_daily.py) for D = the publish day, precomputed: the same
+-- columns, counted the same way, over the cases not settled at that day's midnight
+-- (first_event_at < D <= last_event_at): case_anchor_counts with an unbounded window and $span_start =
+-- $span_end = D. The day is meta kpi_daily_unsettled_day. A running window viewed on the publish day
+-- then reads this small table instead of those cases' row groups. Codes may be NULL.
+CREATE TABLE IF NOT EXISTS kpi_daily_unsettled (
+    day                       DATE NOT NULL,
+    district_code             VARCHAR,
+    street_code               VARCHAR,
+    unit_code                 VARCHAR,
+    accepted_count            INTEGER NOT NULL,
+    accepted_on_time_count    INTEGER NOT NULL,
+    filed_count               INTEGER NOT NULL,
+    filed_on_time_count       INTEGER NOT NULL,
+    filed_public_count        INTEGER NOT NULL,
+    dispatched_count          INTEGER NOT NULL,
+    dispatched_on_time_count  INTEGER NOT NULL,
+    dispatched_accurate_count INTEGER NOT NULL,
+    due_count                 INTEGER NOT NULL,
+    due_deferred_count        INTEGER NOT NULL,
+    due_closed_count          INTEGER NOT NULL,
+    due_on_time_count         INTEGER NOT NULL,
+    due_first_time_count      INTEGER NOT NULL,
+    due_rework_count          INTEGER NOT NULL,
+    due_extended_count        INTEGER NOT NULL,
+    closed_count              INTEGER NOT NULL,
+    closed_timed_count        INTEGER NOT NULL,
+    disposal_den              INTEGER NOT NULL,
+    disposal_num              INTEGER NOT NULL,
+    disposal_pending_count    INTEGER NOT NULL,
+    handle_due_count          INTEGER NOT NULL,
+    handled_on_time_count     INTEGER NOT NULL,
+    handle_due_handled_count  INTEGER NOT NULL,
+    handle_pending_count      INTEGER NOT NULL,
+    handled_count             INTEGER NOT NULL,
+    verified_count            INTEGER NOT NULL,
+    verified_on_time_count    INTEGER NOT NULL,
+    callback_count            INTEGER NOT NULL,
+    satisfied_count           INTEGER NOT NULL,
+    case_count                INTEGER NOT NULL
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

@@ -27,10 +27,11 @@ REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "6"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "7"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
-                       # (pre-aggregated KPI counts; without it kpi_counts takes the case path)
+                       # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
+                       # 7: kpi_daily_unsettled (kpi_daily's correction for the publish day)
 
 
 class WriterBusy(RuntimeError):
@@ -68,22 +69,28 @@ def kpi_daily_min_cases() -> int:
         raise ValueError(f"DASHBOARD_KPI_DAILY_MIN_CASES 应为非负整数，收到 {raw!r}") from None
 
 
-def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
+def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False,
+                      now_at: datetime | None = None) -> int:
     """Rebuilds the pre-aggregated KPI counts (kpi_daily, queries/kpi_daily.py) under the city's KPI
     rules, after the span columns it relies on — when the city has at least kpi_daily_min_cases()
     cases (or `force`); below that the table is emptied and every query takes the case path. The
     rules key in meta is removed first and set last, so until a build completes the dashboard takes
-    the case path. Returns the rows built."""
+    the case path. B of the aggregate path is precomputed for the day of `now_at` (default: the
+    clock's now, as the dashboard's windows use it). Returns the rows built."""
     from data.config import load_city           # late: as for data.reporter_key
     from queries.kpi_daily import build
     from queries.kpis import apply_rules
     from queries.scope import Scope
 
-    con.execute("DELETE FROM meta WHERE key = 'kpi_daily_rules'")
+    con.execute("DELETE FROM meta WHERE key IN ('kpi_daily_rules', 'kpi_daily_unsettled_day')")
     if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
         con.execute("DELETE FROM kpi_daily")
+        con.execute("DELETE FROM kpi_daily_unsettled")
         return 0
-    rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()))
+    # The publish day by the clock running windows use (Scope.now_at): B is precomputed for it.
+    today = (now_at or datetime.now()).date()
+    rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()), today)
+    set_meta(con, "kpi_daily_unsettled_day", today.isoformat())
     set_meta(con, "kpi_daily_rules", rules)
     return rows
 

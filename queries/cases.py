@@ -35,9 +35,10 @@ def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, 
     if columns is not None:
         order = GROUP_COLUMNS + tuple(c for c in columns if c not in GROUP_COLUMNS)
         columns = tuple(c for c in order if c != LIVE_COLUMN)
-    # Pre-aggregated for long windows where the selection allows (queries/kpi_daily.py: identical
-    # numbers), else per case.
-    window = kpi_daily.aggregate_counts(source, scope, by, columns) if kpi_daily.preferred(scope) else None
+    # Pre-aggregated for long windows, and for running ones on the publish day, where the selection
+    # allows (queries/kpi_daily.py: identical numbers), else per case.
+    window = (kpi_daily.aggregate_counts(source, scope, by, columns, compute_b=kpi_daily.preferred(scope))
+              if kpi_daily.candidate(scope) else None)
     if window is None:
         window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
     if columns is not None and LIVE_COLUMN not in order:

@@ -59,9 +59,12 @@ def _codes(con, sql: str) -> list[str]:
 
 
 def _rebuild(con, rules: Scope) -> None:
-    key, rows = kpi_daily.build(con, rules)
+    """As a publish on TODAY: kpi_daily, and B precomputed for D = TODAY (kpi_daily_unsettled)."""
+    key, rows = kpi_daily.build(con, rules, TODAY)
+    set_meta(con, "kpi_daily_unsettled_day", TODAY.isoformat())
     set_meta(con, "kpi_daily_rules", key)
     assert rows > 0
+    assert con.execute("SELECT count(*) FROM kpi_daily_unsettled").fetchone()[0] > 0
 
 
 def _selections(con, rules: Scope, n: int, seed: int):
@@ -78,8 +81,11 @@ def _selections(con, rules: Scope, n: int, seed: int):
 
     out = []
     while len(out) < n:
-        kind = rng.choice(["running", "ended", "ends_today", "ends_yesterday", "before_data", "midnight"])
-        now_day = TODAY + timedelta(days=int(rng.integers(-420, 40)))
+        kind = rng.choice(["running", "ended", "ends_today", "ends_yesterday", "before_data", "midnight",
+                           "running", "midnight"])
+        # Half the time on the publish day (B precomputed for D = TODAY when the window runs), some
+        # just after the midnight that follows it, the rest any day.
+        now_day = TODAY + timedelta(days=int(rng.choice([0, 0, 0, 1, int(rng.integers(-420, 40))])))
         now_at = datetime.combine(now_day, time(int(rng.integers(0, 24)), int(rng.integers(0, 60))))
         if kind == "before_data":
             now_at = datetime.combine(first_day - timedelta(days=int(rng.integers(0, 30))), time(9, 17))
@@ -130,12 +136,17 @@ def _compare(con, scope, by, columns) -> bool:
     if got is None:
         return False
     pd.testing.assert_frame_equal(got, expected, check_dtype=True, obj=f"{by} {scope}")
+    # Without computing B from the cases it answers exactly when B is precomputed for this D.
+    precomputed = kpi_daily.aggregate_counts(con, scope, by, columns, compute_b=False)
+    assert (precomputed is not None) == (kpi_daily.settled_day(scope) == TODAY), scope
+    if precomputed is not None:
+        pd.testing.assert_frame_equal(precomputed, expected, check_dtype=True, obj=f"precomputed B {by} {scope}")
     return True
 
 
 def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule_settings(city):
     base = apply_rules(Scope(TODAY, TODAY), load_city())
-    answered = declined = 0
+    answered = declined = on_publish_day = other_day = 0
     try:
         for i, overrides in enumerate(RULE_SETS):
             rules = replace(base, **overrides)
@@ -143,6 +154,10 @@ def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule
             for scope, by, columns in _selections(city, rules, SELECTIONS_PER_RULE_SET, seed=100 + i):
                 if _compare(city, scope, by, columns):
                     answered += 1
+                    if kpi_daily.settled_day(scope) == TODAY:
+                        on_publish_day += 1
+                    else:
+                        other_day += 1
                 else:
                     declined += 1   # only where it must: a grouping or filter kpi_daily lacks, no counts
                     assert not kpi_daily.applies(scope, by) or not set(columns or ()) & set(kpi_daily.COUNT_COLUMNS)
@@ -154,6 +169,7 @@ def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule
     finally:
         _rebuild(city, base)
     assert answered >= 200 and declined >= 10
+    assert on_publish_day >= 60 and other_day >= 100
 
 
 def test_kpi_counts_takes_the_aggregate_path_and_keeps_its_column_order(city):
@@ -188,6 +204,8 @@ def test_without_either_correction_for_the_unsettled_cases_the_check_fails(city,
 
     for broken in (without_b, without_c):
         monkeypatch.setattr(kpi_daily, "fetch", broken)
+        if broken is without_b:   # and no precomputed B either (the publish day's)
+            city.execute("DELETE FROM kpi_daily_unsettled")
         failures = 0
         for scope, by, columns in selections:
             try:
@@ -195,8 +213,68 @@ def test_without_either_correction_for_the_unsettled_cases_the_check_fails(city,
             except AssertionError:
                 failures += 1
         assert failures >= 5, broken.__name__
+        _rebuild(city, base)
     monkeypatch.setattr(kpi_daily, "fetch", real_fetch)
     assert sum(_compare(city, *s) for s in selections) == len(selections)
+
+
+def test_a_case_missing_from_the_precomputed_b_makes_the_check_fail(city):
+    """kpi_daily_unsettled (B for the publish day) built without one case not settled at TODAY's
+    midnight: the running windows viewed on TODAY then differ from the case path."""
+    base = apply_rules(Scope(TODAY, TODAY), load_city())
+    at = datetime.combine(TODAY, time())
+    case_id = city.execute(
+        "SELECT case_id FROM cases WHERE first_event_at < $at AND last_event_at >= $at AND accepted_at >= $since "
+        "AND district_code IS NOT NULL AND NOT is_cancelled ORDER BY case_id LIMIT 1",
+        {"at": at, "since": at - timedelta(days=20)}).fetchone()[0]
+    city.execute("BEGIN")
+    city.execute("DELETE FROM cases WHERE case_id = $id", {"id": case_id})
+    kpi_daily.build(city, base, TODAY)
+    without_one = city.execute("SELECT * FROM kpi_daily_unsettled").df()
+    city.execute("ROLLBACK")
+    try:
+        city.execute("DELETE FROM kpi_daily_unsettled")
+        city.execute("INSERT INTO kpi_daily_unsettled SELECT * FROM without_one")
+        failures = 0
+        for span in (1, 7, 30, 31, 92, 365):
+            for by in ("all", "district"):
+                scope = replace(base, start_date=TODAY - timedelta(days=span), end_date=TODAY + timedelta(days=1),
+                                access=Access.city("市级"), now_at=datetime.combine(TODAY, time(15, 31)))
+                try:
+                    _compare(city, scope, by, None)
+                except AssertionError:
+                    failures += 1
+        assert failures >= 6
+    finally:
+        _rebuild(city, base)
+    assert _compare(city, scope, "district", None)
+
+
+def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_day_only(city, monkeypatch):
+    """queries/cases.kpi_counts: a running window of more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled
+    days viewed on the publish day is answered by the aggregate path; the same window after the
+    following midnight (B not precomputed for that D), or a 7-day one, by the case path — same numbers."""
+    answers = []
+    real = kpi_daily.aggregate_counts
+
+    def spy(*args, **kw):
+        answers.append(real(*args, **kw) is not None)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
+    base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"))
+    for days, now_at, aggregate in ((30, datetime.combine(TODAY, time(9, 5)), True),
+                                    (30, datetime.combine(TODAY + timedelta(days=1), time(0, 5)), False),
+                                    (7, datetime.combine(TODAY, time(9, 5)), False),
+                                    (400, datetime.combine(TODAY + timedelta(days=1), time(0, 5)), True)):
+        answers.clear()
+        end = now_at.date() + timedelta(days=1)
+        scope = replace(base, start_date=end - timedelta(days=days), end_date=end, now_at=now_at)
+        got = kpi_counts(city, scope, "district", live=False)
+        monkeypatch.setattr(kpi_daily, "aggregate_counts", lambda *a, **k: None)
+        pd.testing.assert_frame_equal(got, kpi_counts(city, scope, "district", live=False))
+        monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
+        assert any(answers) == aggregate, (days, now_at)
 
 
 def test_publish_builds_kpi_daily_only_for_a_city_large_enough_to_gain_from_it(city, monkeypatch):
@@ -251,3 +329,4 @@ def test_kpi_daily_applies_the_very_access_and_filter_predicate_of_scoped_cases(
     others = " ".join(daily[7:])
     for name in kpi_daily.CASE_ONLY_FILTERS:
         assert f"${name}::VARCHAR[] IS NULL" in others
+    assert where_lines("scoped_kpi_daily_unsettled") == daily   # B precomputed: the same predicate

@@ -266,6 +266,44 @@ CREATE TABLE IF NOT EXISTS `kpi_daily` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `kpi_daily_unsettled` (
+    `day` Date32,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `unit_code` Nullable(String),
+    `accepted_count` Int32,
+    `accepted_on_time_count` Int32,
+    `filed_count` Int32,
+    `filed_on_time_count` Int32,
+    `filed_public_count` Int32,
+    `dispatched_count` Int32,
+    `dispatched_on_time_count` Int32,
+    `dispatched_accurate_count` Int32,
+    `due_count` Int32,
+    `due_deferred_count` Int32,
+    `due_closed_count` Int32,
+    `due_on_time_count` Int32,
+    `due_first_time_count` Int32,
+    `due_rework_count` Int32,
+    `due_extended_count` Int32,
+    `closed_count` Int32,
+    `closed_timed_count` Int32,
+    `disposal_den` Int32,
+    `disposal_num` Int32,
+    `disposal_pending_count` Int32,
+    `handle_due_count` Int32,
+    `handled_on_time_count` Int32,
+    `handle_due_handled_count` Int32,
+    `handle_pending_count` Int32,
+    `handled_count` Int32,
+    `verified_count` Int32,
+    `verified_on_time_count` Int32,
+    `callback_count` Int32,
+    `satisfied_count` Int32,
+    `case_count` Int32
+) ENGINE = MergeTree
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `meta` (
     `key` String,
     `value` Nullable(String),

@@ -253,6 +253,20 @@ scoped_kpi_daily AS (
       AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
 )
 ,
+-- kpi_daily_unsettled (kpi_daily's correction for the publish day) through the very same predicate.
+scoped_kpi_daily_unsettled AS (
+    SELECT * FROM kpi_daily_unsettled
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL
+      AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
+)
+,
 -- 超期未处置, live: every scoped case open and past its closing deadline right now, whatever the
 -- window (same rule as case_facts.is_overdue_open). overdue_from_at (set at publish) makes it a scan
 -- of one column and the few rows that match; results over it depend on $now only, so they are
@@ -412,7 +426,10 @@ scoped_supervision_orders AS (
       AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
 )
 ,
--- The KPI rules kpi_daily was last built with (data.store.refresh_kpi_daily sets it); no row: not built.
+-- The KPI rules kpi_daily was last built with (data.store.refresh_kpi_daily sets it; NULL: not built)
+-- and the day kpi_daily_unsettled was built for (NULL: none). One row.
 kpi_daily_build AS (
-    SELECT value AS rules FROM meta WHERE key = 'kpi_daily_rules'
+    SELECT max(CASE WHEN key = 'kpi_daily_rules' THEN value END) AS rules,
+           max(CASE WHEN key = 'kpi_daily_unsettled_day' THEN value END)::DATE AS unsettled_day
+    FROM meta WHERE key IN ('kpi_daily_rules', 'kpi_daily_unsettled_day')
 )
