@@ -127,11 +127,33 @@ def compose_columns(name: str, columns: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1024)
+def parsed(sql: str) -> duckdb.Statement:
+    """The statement of `sql` as DuckDB's parser gives it, once per text and process. DuckDB parses a
+    text on every execute: 4–5 ms of CPU for a query with the scope prefix (kpi_counts: 5 of its
+    ~27 ms at 219k cases; overdue_counts 4 of 9), i.e. a third of the small queries' cost, paid again
+    on every first view (docs/performance.md, the first view). A Statement passed to execute is
+    copied by DuckDB before it is bound (the shared one is never changed), so every session and
+    thread may run it with its own parameters (tests/test_runner_parsed.py)."""
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise ValueError(f"one statement per query, got {len(statements)}")
+    return statements[0]
+
+
+@lru_cache(maxsize=1024)
 def parameters(sql: str) -> frozenset[str]:
     """The $names a statement reads (DuckDB's own parser). The scope's parameters are bound only
     where used: compose keeps only the relations a query reads, and DuckDB refuses a parameter the
     statement does not use. A query's own keyword parameters are passed as given (a stray one fails)."""
-    return frozenset(duckdb.extract_statements(sql)[0].named_parameters)
+    return frozenset(parsed(sql).named_parameters)
+
+
+def execute(cur, sql: str, params: dict):
+    """`cur.execute(sql, params)`, with the parsed statement on a DuckDB cursor (no parse per run);
+    other engines' cursors (queries/engines.py, which translate the text) get the text."""
+    if isinstance(cur, duckdb.DuckDBPyConnection):
+        return cur.execute(parsed(sql), params)
+    return cur.execute(sql, params)
 
 
 def fetch(source: CursorSource, name: str, scope: Scope, *, columns: tuple[str, ...] | None = None,
@@ -143,6 +165,6 @@ def fetch(source: CursorSource, name: str, scope: Scope, *, columns: tuple[str, 
     bound = {k: v for k, v in scope.params().items() if k in used} | params
     cur = source.cursor()
     try:
-        return cur.execute(sql, bound).df()
+        return execute(cur, sql, bound).df()
     finally:
         cur.close()
