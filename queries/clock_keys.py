@@ -39,9 +39,23 @@ LIVE_BY: dict[str, Callable[[tuple], str]] = {
 }
 
 
+# Queries whose text reads neither the window nor the clock (no $start, $end, $now, $span_*:
+# tests/test_clock_keys.py checks the composed SQL): keyed on one fixed window and minute, so the
+# sidebar's lists and the map's polygons of a selection are computed once for every time range.
+WINDOW_FREE = frozenset({"area_options", "unit_options", "category_options", "source_options", "area_shapes"})
+# Queries that run on scope.unfiltered() whatever the filters (queries/cases.py: the filter option
+# lists, which only access narrows): keyed without the filters too, so every district and street a
+# user picks reads one entry per grant. The access stays in the key: two grants never share one.
+UNFILTERED = frozenset({"area_options", "unit_options", "category_options", "source_options"})
+
+
 def key_scope(name: str, scope: Scope) -> Scope:
     """The scope to key (and compute) query `name` with: now_at moved to the window's end when the
-    result cannot depend on the minute, else `scope` itself."""
+    result cannot depend on the minute, the window and minute fixed when it reads neither, the
+    filters left out when the query drops them anyway; else `scope` itself."""
+    if name in WINDOW_FREE:
+        scope = scope.unfiltered() if name in UNFILTERED else scope
+        return scope.without_window()
     if name in CLOCK_FREE:
         return scope.at_window_end()
     if name in SETTLES and scope.has_ended():

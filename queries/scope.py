@@ -152,6 +152,12 @@ class Scope:
         is the clock-free cache key (queries/clock_keys.py)."""
         return replace(self, now_at=datetime.combine(self.end_date, time()))
 
+    def without_window(self) -> "Scope":
+        """The same selection with the window, the minute and the period kind fixed: the key of
+        results that read none of them (queries/clock_keys.py WINDOW_FREE)."""
+        return replace(self, start_date=_NO_WINDOW, end_date=_NO_WINDOW,
+                       now_at=datetime.combine(_NO_WINDOW, time()), period="")
+
     def live(self) -> "Scope":
         """The same selection and now with the window left out: the key of results that ignore the
         window (the live overdue count), shared by every window."""

@@ -126,3 +126,68 @@ def test_clock_free_queries_do_not_read_the_minute(con, name, args):
     results = [QUERIES[name](con, Scope(START, END, Access.demo(), now_at), *args) for now_at in NOWS]
     for other in results[1:]:
         _same(results[0], other)
+
+
+# The parameters through which a query could read the window or the clock.
+TIME_PARAMETERS = {"start", "end", "now", "span_start", "span_end"}
+
+
+@pytest.mark.parametrize("name", sorted(clock_keys.WINDOW_FREE))
+def test_window_free_queries_read_neither_the_window_nor_the_clock(name):
+    from queries.runner import compose, parameters
+
+    assert not parameters(compose(name)) & TIME_PARAMETERS
+
+
+@pytest.mark.parametrize("name,args", [("area_options", ()), ("unit_options", ()), ("category_options", ()),
+                                       ("source_options", ()), ("area_shapes", (1,)), ("area_shapes", (2,))])
+def test_a_window_free_query_computed_on_its_key_equals_the_selection_itself(con, name, args):
+    """What the cache computes on the key scope (fixed window and minute, no filters for the option
+    lists) is what the selection gets when computed directly, for every window, minute and filter."""
+    for start, end, now_at, districts in ((START, END, NOWS[0], None), (date(2025, 1, 1), date(2026, 1, 1), NOWS[2], None),
+                                          (START, END, NOWS[1], ("430902",)), (START, END, NOWS[0], ("430903",))):
+        for access in (Access.demo(), Access.for_districts(("430903",), "赫山区")):
+            scope = Scope(start, end, access, now_at, districts=districts)
+            _same(QUERIES[name](con, clock_keys.key_scope(name, scope), *args), QUERIES[name](con, scope, *args))
+
+
+def test_option_lists_share_one_entry_per_grant_and_never_across_grants():
+    city, district = Access.demo(), Access.for_districts(("430903",), "赫山区")
+    keys = {clock_keys.key_scope("area_options", Scope(start, end, access, now_at, districts=d, streets=s))
+            for start, end in ((START, END), (date(2026, 1, 1), date(2027, 1, 1)))
+            for now_at in NOWS for d, s in ((None, None), (("430902",), None), (("430902",), ("430902001",)))
+            for access in (city, district)}
+    assert {k.access for k in keys} == {city, district}
+    assert len(keys) == 2          # one per grant: every window, minute and area filter shares it
+    # The map's polygons drop the window but keep the area filter: a district's map is its own.
+    a, b = (clock_keys.key_scope("area_shapes", Scope(START, END, city, NOWS[0], districts=(d,)))
+            for d in ("430902", "430903"))
+    assert a != b
+    assert a == clock_keys.key_scope("area_shapes", Scope(date(2025, 3, 1), date(2025, 4, 1), city, NOWS[2],
+                                                         districts=("430902",), period="month"))
+
+
+def test_a_district_user_after_a_city_user_gets_only_its_own_areas_from_the_shared_store(con, monkeypatch):
+    """Through ui.cache.get and the process's result store: the city user fills the option list,
+    then the district user asks with every other part of the selection equal."""
+    from ui import cache as ui_cache
+    from ui.result_cache import ResultCache
+
+    class Snap:
+        version = "v1"
+
+        def cursor(self):
+            return con.cursor()
+
+    store = ResultCache(max_bytes=2 ** 24, ttl_seconds=900)
+    monkeypatch.setattr(ui_cache, "results", lambda: store)
+    monkeypatch.setattr(ui_cache, "snapshot", lambda: Snap())
+    city = ui_cache.get("area_options", Scope(START, END, Access.demo(), NOWS[0]))
+    assert set(city.area_code) >= {"430902", "430903"}
+    got = ui_cache.get("area_options", Scope(START, END, Access.for_districts(("430903",), "赫山区"), NOWS[0],
+                                             districts=("430903",)))
+    leaked = [c for c in got.area_code if not c.startswith("430903")]
+    assert leaked == [] and "430903" in set(got.area_code)
+    again = ui_cache.get("area_options", Scope(date(2026, 1, 1), date(2026, 2, 1), Access.demo(), NOWS[1],
+                                               districts=("430902",)))
+    assert store.hits >= 1 and set(again.area_code) == set(city.area_code)
