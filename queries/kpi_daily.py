@@ -159,6 +159,15 @@ def is_duckdb(source: CursorSource) -> bool:
         cur.close()
 
 
+def built_for(source: CursorSource, scope: Scope) -> bool:
+    """kpi_daily holds the snapshot's counts under the scope's KPI rules. Asked apart because a city
+    below the build threshold (data.store.KPI_DAILY_MIN_CASES: the demo city, most real ones) has no
+    kpi_daily, and kpi_daily_counts' own validity column cost ~50–80 ms of planning per long-window
+    first view there before the case path ran anyway; this costs ~1 ms. kpi_daily_counts still
+    checks the rules itself, on the same pinned snapshot."""
+    return fetch(source, "kpi_daily_rules", scope)["rules"].iloc[0] == rules_key(scope)
+
+
 def aggregate_counts(source: CursorSource, scope: Scope, by: str,
                      columns: tuple[str, ...] | None = None, *, compute_b: bool = True) -> pd.DataFrame | None:
     """kpi_counts.sql's result (all columns, or `columns` in that order) by A - B + C (module doc), or
@@ -166,7 +175,7 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     precomputed for this window's D (the caller then finds the case path faster)."""
     wanted = KPI_COUNTS_COLUMNS if columns is None else tuple(columns)
     counts = tuple(c for c in wanted if c in COUNT_COLUMNS)
-    if not counts or not applies(scope, by) or not is_duckdb(source):
+    if not counts or not applies(scope, by) or not is_duckdb(source) or not built_for(source, scope):
         return None
     day_to = settled_day(scope)
     at = datetime.combine(day_to, time())
