@@ -159,7 +159,7 @@ def is_duckdb(source: CursorSource) -> bool:
         cur.close()
 
 
-def built_for(source: CursorSource, scope: Scope) -> bool:
+def built_under_rules(source: CursorSource, scope: Scope) -> bool:
     """kpi_daily holds the snapshot's counts under the scope's KPI rules. Asked apart because a city
     below the build threshold (data.store.KPI_DAILY_MIN_CASES: the demo city, most real ones) has no
     kpi_daily, and kpi_daily_counts' own validity column cost ~50–80 ms of planning per long-window
@@ -175,7 +175,7 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     precomputed for this window's D (the caller then finds the case path faster)."""
     wanted = KPI_COUNTS_COLUMNS if columns is None else tuple(columns)
     counts = tuple(c for c in wanted if c in COUNT_COLUMNS)
-    if not counts or not applies(scope, by) or not is_duckdb(source) or not built_for(source, scope):
+    if not counts or not applies(scope, by) or not is_duckdb(source) or not built_under_rules(source, scope):
         return None
     day_to = settled_day(scope)
     at = datetime.combine(day_to, time())
