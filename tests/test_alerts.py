@@ -167,3 +167,33 @@ def test_an_overdue_case_on_a_day_outside_the_calendar_still_alerts_at_the_first
     con.execute("DELETE FROM calendar WHERE cal_date = DATE '2026-11-19'")
     got = case_alerts(con, window_scope(), CONFIG)
     assert got[["rule", "level"]].values.tolist() == [["超期", "黄"]] and "工作时未知" in got.detail_zh[0]
+
+
+def test_alerts_do_not_read_the_page_window_so_one_entry_serves_every_range(con, monkeypatch):
+    """ui.alerts keys the overview's alert strip on the selection without its window (Scope.live):
+    exact because every rule reads only now; the rows here fire every rule kind."""
+    add_cases(con, [dict(reported_at=datetime(2026, 11, 16, 9), deadline_at=datetime(2026, 11, 17, 9),
+                         status="dispatched", dispatched_at=datetime(2026, 11, 16, 10)),
+                    dict(reported_at=datetime(2026, 11, 20, 14), dispatched_at=datetime(2026, 11, 20, 15),
+                         handle_deadline_at=datetime(2026, 11, 23, 11, 0), deadline_at=datetime(2026, 11, 25, 17),
+                         status="dispatched")])
+    add_whistle(con, 1, NOW - timedelta(hours=30), calls=(("C001", None, 0),))
+    signals = SignalsConfig()
+    live = evaluate(con, window_scope().live(), CONFIG, signals)
+    assert len(live) >= 3
+    for start, end in ((datetime(2026, 11, 1), datetime(2026, 11, 23)), (datetime(2025, 1, 1), datetime(2025, 2, 1)),
+                       (datetime(2026, 11, 23), datetime(2026, 11, 24))):
+        scope = window_scope(start_date=start.date(), end_date=end.date())
+        pd.testing.assert_frame_equal(evaluate(con, scope, CONFIG, signals), live)
+        scope = window_scope(start_date=start.date(), end_date=end.date(), districts=("430903",))
+        pd.testing.assert_frame_equal(evaluate(con, scope, CONFIG, signals),
+                                      evaluate(con, scope.live(), CONFIG, signals))
+
+    from ui import alerts as ui_alerts
+    keys = []
+    monkeypatch.setattr(ui_alerts.cache, "derived", lambda name, scope, args, build: keys.append(scope))
+    for days in (1, 7, 30):
+        ui_alerts.user_alerts(window_scope(start_date=NOW.date() - timedelta(days=days)))
+    ui_alerts.user_alerts(window_scope(access=replace(window_scope().access, label="other"),
+                                       districts=("430902",)))
+    assert len(set(keys[:3])) == 1 and keys[3] != keys[0]   # windows share; another selection does not

@@ -44,8 +44,11 @@ def active_state() -> dict[str, dict]:
 
 def user_alerts(scope: Scope) -> pd.DataFrame:
     """The alerts this user's scope sees, with fired_at and the acknowledgement of that firing; built
-    once per (scope, snapshot, minute, acknowledgement file) and reused by reruns (ui/cache.derived)."""
-    return cache.derived("user_alerts", scope, (_acks_stamp(),), lambda: _user_alerts(scope))
+    once per (selection without its window, snapshot, minute, acknowledgement file) and reused by
+    reruns and by every time range of the selection (ui/cache.derived). Every rule reads the clock and
+    never the page's window (queries/alerts.py; tests/test_alerts.py checks the results are equal)."""
+    live = scope.live()
+    return cache.derived("user_alerts", live, (_acks_stamp(),), lambda: _user_alerts(live))
 
 
 def _acks_stamp() -> tuple[int, int] | None:
