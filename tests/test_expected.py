@@ -125,3 +125,24 @@ def test_a_day_missing_from_the_calendar_leaves_the_duration_unknown_not_zero(co
     add_cases(con, [closure(MON, MON.replace(hour=15)), closure(MON + timedelta(days=1), MON.replace(day=3, hour=10))])
     con.execute("DELETE FROM calendar WHERE cal_date = DATE '2026-11-02'")
     assert stats(con)[("category", "S0101")] == (1, 1.0, 1.0)     # only Tuesday's 09:00 → 10:00
+
+
+def test_the_cache_key_without_window_and_minute_gives_the_same_figures(con):
+    """ui.cache keys expected_stats on the selection without its window and minute (queries/clock_keys.py
+    WINDOW_FREE: the as-of day is an argument): what is computed on that key is the selection's own."""
+    from dataclasses import replace
+
+    from queries import clock_keys
+    from queries.scope import Access
+
+    cal = WorkCalendar()
+    add_cases(con, [closure(MON + timedelta(days=d), cal.add_one(MON + timedelta(days=d), 3 + d, "work_hours"),
+                            district=district) for d in range(5) for district in ("430902", "430903")])
+    for scope in (window_scope(), replace(window_scope(), start_date=date(2025, 1, 1), end_date=date(2025, 2, 1),
+                                          now_at=datetime(2026, 11, 23, 16, 59)),
+                  window_scope(access=Access.for_districts(("430903",), "赫山区"))):
+        key = clock_keys.key_scope("expected_stats", scope)
+        assert key.start_date != scope.start_date and key.now_at != scope.now_at and key.access == scope.access
+        direct = expected_stats(con, scope, AS_OF, 180)
+        assert len(direct) > 0
+        pd.testing.assert_frame_equal(expected_stats(con, key, AS_OF, 180), direct)
