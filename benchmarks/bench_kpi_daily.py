@@ -149,10 +149,11 @@ def main() -> None:
         b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID,
                                                                              kpi_daily.UNSETTLED_DAY),
                               by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
-                              **(kpi_daily.unbounded_params() | {"span_start": at, "span_end": at}))
+                              precomputed_b=False, **(kpi_daily.unbounded_params() | {"span_start": at, "span_end": at}))
         b_pre = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID,
                                                                           kpi_daily.UNSETTLED_DAY),
                            by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
+                           precomputed_b=True,
                            **(kpi_daily.unbounded_params() | {"span_start": kpi_daily.UNBOUNDED_END, "span_end": at}))
         full = row_groups(src, "kpi_counts", scope, counts_only, by="all")
         print(f"row groups read, {label}: case path {full}; C (not settled, real window) {c_groups}; "

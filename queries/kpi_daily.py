@@ -172,7 +172,8 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
                      columns: tuple[str, ...] | None = None, *, compute_b: bool = True) -> pd.DataFrame | None:
     """kpi_counts.sql's result (all columns, or `columns` in that order) by A - B + C (module doc), or
     None when this selection must take the case path — or, with `compute_b=False`, when B is not
-    precomputed for this window's D (the caller then finds the case path faster)."""
+    precomputed for this window's D (the caller then finds the case path faster): B is used from
+    kpi_daily_unsettled for a running window (D = the day of now) when it was built for that day."""
     wanted = KPI_COUNTS_COLUMNS if columns is None else tuple(columns)
     counts = tuple(c for c in wanted if c in COUNT_COLUMNS)
     if not counts or not applies(scope, by) or not is_duckdb(source) or not built_under_rules(source, scope):
@@ -180,21 +181,29 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     day_to = settled_day(scope)
     at = datetime.combine(day_to, time())
 
-    def a_minus_b(span_start: datetime) -> pd.DataFrame:
+    def a_minus_b(precomputed_b: bool) -> pd.DataFrame:
+        # B from kpi_daily_unsettled (when built for D) and no case read for it, or B from the cases.
         return fetch(source, "kpi_daily_counts", scope, columns=GROUP_COLUMNS + counts + (PRESENCE, VALID, UNSETTLED_DAY),
                      by=by, day_from=scope.start_date, day_to=day_to, kpi_rules=rules_key(scope),
-                     **(unbounded_params() | {"span_start": span_start, "span_end": at}))
+                     precomputed_b=precomputed_b,
+                     **(unbounded_params() | {"span_start": UNBOUNDED_END if precomputed_b else at, "span_end": at}))
 
-    # First with B from kpi_daily_unsettled only (a span start after every case: no case is read for
-    # B); that holds B when it was built for D, which the result says.
-    settled = a_minus_b(UNBOUNDED_END)
+    # A running window (D = today) asks first with B from kpi_daily_unsettled only (a span start after
+    # every case: no case is read for B), which holds B when it was built for D, as the result says.
+    # Other windows' D is a past day, seldom a publish day: they go straight to B from the cases.
+    running = day_to == scope.now_at.date()
+    if not running and not compute_b:
+        return None
+    settled = a_minus_b(precomputed_b=running)
     if settled.empty or not settled[VALID].iloc[0]:   # not built, or built under other KPI rules
         return None
     built_for = settled[UNSETTLED_DAY].iloc[0]
-    if pd.isna(built_for) or pd.Timestamp(built_for).date() != day_to:   # none, or another D: B from the cases
+    precomputed = running and not pd.isna(built_for) and pd.Timestamp(built_for).date() == day_to
+    if not precomputed:
         if not compute_b:
             return None
-        settled = a_minus_b(at)
+        if running:   # published another day (before the midnight that made today): B from the cases
+            settled = a_minus_b(precomputed_b=False)
     settled = settled.drop(columns=[VALID, UNSETTLED_DAY]).dropna(subset=["group_code"])
     recent = fetch(source, "kpi_counts", scope, columns=GROUP_COLUMNS + counts, by=by,
                    span_start=datetime.combine(day_to, time()))

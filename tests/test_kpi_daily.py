@@ -136,9 +136,10 @@ def _compare(con, scope, by, columns) -> bool:
     if got is None:
         return False
     pd.testing.assert_frame_equal(got, expected, check_dtype=True, obj=f"{by} {scope}")
-    # Without computing B from the cases it answers exactly when B is precomputed for this D.
+    # Without computing B from the cases it answers exactly when B is precomputed for this D (a running
+    # window viewed on the publish day).
     precomputed = kpi_daily.aggregate_counts(con, scope, by, columns, compute_b=False)
-    assert (precomputed is not None) == (kpi_daily.settled_day(scope) == TODAY), scope
+    assert (precomputed is not None) == (kpi_daily.settled_day(scope) == TODAY == scope.now_at.date()), scope
     if precomputed is not None:
         pd.testing.assert_frame_equal(precomputed, expected, check_dtype=True, obj=f"precomputed B {by} {scope}")
     return True
@@ -154,7 +155,7 @@ def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule
             for scope, by, columns in _selections(city, rules, SELECTIONS_PER_RULE_SET, seed=100 + i):
                 if _compare(city, scope, by, columns):
                     answered += 1
-                    if kpi_daily.settled_day(scope) == TODAY:
+                    if kpi_daily.settled_day(scope) == TODAY == scope.now_at.date():
                         on_publish_day += 1
                     else:
                         other_day += 1
@@ -263,12 +264,15 @@ def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_d
 
     monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
     base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"))
-    for days, now_at, aggregate in ((30, datetime.combine(TODAY, time(9, 5)), True),
-                                    (30, datetime.combine(TODAY + timedelta(days=1), time(0, 5)), False),
-                                    (7, datetime.combine(TODAY, time(9, 5)), False),
-                                    (400, datetime.combine(TODAY + timedelta(days=1), time(0, 5)), True)):
+    after_midnight = datetime.combine(TODAY + timedelta(days=1), time(0, 5))
+    for days, now_at, end, aggregate in (
+            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), True),
+            (30, after_midnight, TODAY + timedelta(days=2), False),
+            (7, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), False),
+            (400, after_midnight, TODAY + timedelta(days=2), True),
+            # ended at the publish day's midnight: D = the publish day, but B from the cases, once
+            (400, after_midnight, TODAY, True)):
         answers.clear()
-        end = now_at.date() + timedelta(days=1)
         scope = replace(base, start_date=end - timedelta(days=days), end_date=end, now_at=now_at)
         got = kpi_counts(city, scope, "district", live=False)
         monkeypatch.setattr(kpi_daily, "aggregate_counts", lambda *a, **k: None)
