@@ -1,16 +1,18 @@
 """Time the 案件 and 党建·志愿 queries on a database, against a bare scan of five columns in the same run.
 
     python -m benchmarks.bench_case_pages /tmp/h13-1m.published.duckdb [/tmp/h13-10m.published.duckdb ...]
+    python -m benchmarks.bench_case_pages DB --only "keyword"     # only the rows whose name holds the text
 
 Prints the least process CPU of 3 runs per query (after one warm-up) and its ratio to the bare scan, so figures
 from different runs on a shared machine compare by ratio. For the case list, "before" is the single
 query it replaced (whole rows sorted, the total as count(*) OVER (), kept below as the reference the
-tests compare the new path with) and "after" is the page as the dashboard now runs it: the count
-(case_count.sql, cached apart from the page), the ids (case_list.sql) and the rows (case_rows.sql).
+tests compare the new path with) and "after" is the page as the dashboard now runs it on a first view:
+the count (case_count.sql, cached apart from the page), the ids (case_list.sql) and the rows
+(case_rows.sql); for a keyword search the ids and the count from one query (case_search.sql), then the rows.
 """
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from datetime import datetime, timedelta
 
@@ -128,6 +130,7 @@ def lists(con, scope: Scope, label: str) -> dict:
         "newest first, page 1": ("in_reported", "", "reported_at", True, 1, 50),
         "by unit, page 100": ("in_reported", "", "unit_code", False, 100, 50),
         "keyword search": ("in_reported", "垃圾", "reported_at", True, 1, 50),
+        "keyword search with letters (ILIKE)": ("in_reported", "s01", "reported_at", True, 1, 50),
         "应结案 (in_due) by deadline": ("in_due", "", "deadline_at", False, 1, 50),
         "超期未结 (is_overdue_open)": ("is_overdue_open", "", "deadline_at", False, 1, 50),
     }
@@ -139,7 +142,7 @@ def lists(con, scope: Scope, label: str) -> dict:
     return out
 
 
-def main(db: str) -> None:
+def main(db: str, only: str = "") -> None:
     con = connect_readonly(db)
     cases, last = con.execute("SELECT count(*), max(reported_date) FROM cases").fetchone()
     end = last + timedelta(days=1)
@@ -155,6 +158,8 @@ def main(db: str) -> None:
         pairs[f"趋势 handling time {label}"] = (lambda s=scope, g=grain: separate_quantiles_handling_time(con, s, g),
                                             lambda s=scope, g=grain: trends.handling_time(con, s, g))
     for name, (before, after) in pairs.items():
+        if only not in name:
+            continue
         b, a = best_seconds(before), best_seconds(after)
         print(f"  {name:<58}{b * 1000:>8.1f} ms{b / base:>6.1f}x{a * 1000:>8.1f} ms{a / base:>6.1f}x")
     singles = {
@@ -165,10 +170,16 @@ def main(db: str) -> None:
         "party secretary visits (two years)": lambda: party.secretary_visits(con, two_years),
     }
     for name, fn in singles.items():
+        if only not in name:
+            continue
         s = best_seconds(fn)
         print(f"  {name:<58}{'':>18}{s * 1000:>8.1f} ms{s / base:>6.1f}x")
 
 
 if __name__ == "__main__":
-    for path in sys.argv[1:] or ["data/demo.duckdb"]:
-        main(path)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", nargs="*", default=["data/demo.duckdb"])
+    parser.add_argument("--only", default="", help="only the rows whose name holds this text")
+    args = parser.parse_args()
+    for path in args.db:
+        main(path, args.only)

@@ -114,12 +114,14 @@ def render_list(scope, state, sets: dict[str, str]) -> None:
     if not record_search(scope, PAGE, state.query):
         st.error("无法写入审计日志，暂不能搜索。请联系系统管理员。", icon=":material/gpp_bad:")
         state = replace(state, query="")
-    total = cache.get("case_count", scope, state.set_flag, state.query)
+    # Without a search the count is cached apart (every page and sort reuses it); a searched list's
+    # count comes with its page from one pass over the descriptions (case_records.case_list).
+    total = None if state.query else cache.get("case_count", scope, state.set_flag, "")
     result = cache.get("case_list", scope, state.set_flag, state.query, state.sort, state.descending,
                        state.page, state.page_size, total)
 
     if state.set_flag != REPORTED_SET:
-        in_set = total if not state.query else cache.get("case_count", scope, state.set_flag, "")
+        in_set = result.total if not state.query else cache.get("case_count", scope, state.set_flag, "")
         with st.container(border=True, key="set_chip"):
             left, right = st.columns([9, 1.2], vertical_alignment="center")
             left.markdown(f":material/filter_alt: **{md_escape(sets[state.set_flag])}：{in_set:,} 件**"

@@ -101,6 +101,15 @@ def search_patterns(text: str | None) -> tuple[str | None, str | None]:
     return f"{escaped}%", text_pattern
 
 
+def has_letter_case(text: str) -> bool:
+    """Whether a character of `text` has a case (ILIKE lowers it, or something lowers to it). A search
+    without one (Chinese words, digits, punctuation: what officials type) matches descriptions with
+    LIKE, which finds exactly what ILIKE finds — DuckDB's ILIKE lowers code point by code point, and
+    every code point it changes and every one it yields has a case (tests/test_case_list_topn.py checks
+    all of Unicode) — at a quarter of the CPU (ILIKE lowers every description of the window first)."""
+    return any(ch.lower() != ch or ch.upper() != ch for ch in text)
+
+
 def is_phone_like(text: str | None) -> bool:
     query = normalize_query(text)
     return bool(query) and search_patterns(query)[1] is None
@@ -177,25 +186,45 @@ def _checked(set_flag: str, sort: str | None = None) -> None:
 
 
 def case_count(source: CursorSource, scope: Scope, set_flag: str, query: str) -> int:
-    """How many cases the list of `set_flag` matching `query` holds (case_count.sql). Apart from
-    the page: one count serves every page and sort of a list (ui/cache.py keys it without them)."""
+    """How many cases the list of `set_flag` matching `query` holds. Without a search, case_count.sql:
+    one count serves every page and sort of a list (ui/cache.py keys it without them). With one, the
+    count comes with a page (case_search.sql): a searched list scans the descriptions once, not twice."""
     _checked(set_flag)
-    no_pattern, text_pattern = search_patterns(query)
-    frame = fetch(source, "case_count", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern)
-    return int(frame.total_count.iloc[0])
+    if search_patterns(query)[0] is not None:
+        return _searched(source, scope, set_flag, query, DEFAULT_SORT, True, 1, 0)[1]
+    return int(fetch(source, "case_count", scope, set=set_flag).total_count.iloc[0])
 
 
-def _list_rows(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
-               limit: int, offset: int) -> pd.DataFrame:
-    """Rows of the list's page in its order, late-materialised: case_list.sql sorts only the sort key
-    and case_id and cuts the page (at 10M cases, sorting whole rows of two years with the total as a
-    window count cost 2.7 s and 2.7 GB), then case_rows.sql fetches the shown columns of those ids."""
-    _checked(set_flag, sort)
+def _searched(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
+              limit: int, offset: int) -> tuple[list[int], int]:
+    """(ids of the page, how many cases match) of a searched list, from one query (case_search.sql)
+    while the page has rows; an empty page past the end of the matches needs the count apart."""
     no_pattern, text_pattern = search_patterns(query)
-    ids = fetch(source, "case_list", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern,
-                sort=sort, descending=bool(descending), limit=int(limit), offset=int(offset))
-    return fetch(source, "case_rows", scope, set=set_flag, ids=[int(i) for i in ids.case_id],
-                 sort=sort, descending=bool(descending))
+    frame = fetch(source, "case_search", scope, set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern,
+                  text_has_case=has_letter_case(normalize_query(query)), sort=sort, descending=bool(descending),
+                  limit=int(limit), offset=int(offset))
+    if len(frame):
+        return [int(i) for i in frame.case_id], int(frame.total_count.iloc[0])
+    if offset == 0:
+        return [], 0
+    return [], _searched(source, scope, set_flag, query, sort, descending, 1, 0)[1]
+
+
+def _page_ids(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
+              limit: int, offset: int) -> list[int]:
+    """Ids of the list's page in its order (case_list.sql: a top-N sort of the sort key and case_id only;
+    at 10M cases, sorting whole rows of two years with the total as a window count cost 2.7 s and 2.7 GB)."""
+    if search_patterns(query)[0] is not None:
+        return _searched(source, scope, set_flag, query, sort, descending, limit, offset)[0]
+    ids = fetch(source, "case_list", scope, set=set_flag, sort=sort, descending=bool(descending),
+                limit=int(limit), offset=int(offset))
+    return [int(i) for i in ids.case_id]
+
+
+def _rows(source: CursorSource, scope: Scope, set_flag: str, ids: list[int], sort: str,
+          descending: bool) -> pd.DataFrame:
+    """The shown columns of `ids` in the list's order (case_rows.sql: late materialisation)."""
+    return fetch(source, "case_rows", scope, set=set_flag, ids=ids, sort=sort, descending=bool(descending))
 
 
 def _shown(rows: pd.DataFrame) -> pd.DataFrame:
@@ -206,28 +235,37 @@ def _shown(rows: pd.DataFrame) -> pd.DataFrame:
             d.is_closed_late.map({True: "超期结案"})).fillna("")).reset_index(drop=True)
 
 
+def _page(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
+          page: int, page_size: int, total: int | None) -> CasePage:
+    _checked(set_flag, sort)
+    page = max(1, int(page))
+    ids = None
+    if total is None and search_patterns(query)[0] is not None:
+        ids, total = _searched(source, scope, set_flag, query, sort, descending, page_size, (page - 1) * page_size)
+    elif total is None:
+        total = case_count(source, scope, set_flag, query)
+    last = max(1, -(-int(total) // page_size))
+    if ids is None or page > last:
+        page = min(page, last)
+        ids = _page_ids(source, scope, set_flag, query, sort, descending, page_size, (page - 1) * page_size)
+    return CasePage(_shown(_rows(source, scope, set_flag, ids, sort, descending)), int(total), page, page_size)
+
+
 def case_list(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str, descending: bool,
               page: int, page_size: int, total: int | None = None) -> CasePage:
     """One page of the cases in `set_flag` matching `query`, sorted by an allow-listed column.
-    `total`: case_count of the same list when the caller has it (cached), else counted here.
-    A page past the end (an old link) shows the last page."""
+    `total`: case_count of the same list when the caller has it (cached), else counted here — for a
+    search, by the same query as the page. A page past the end (an old link) shows the last page."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {PAGE_SIZES}")
-    _checked(set_flag, sort)
-    if total is None:
-        total = case_count(source, scope, set_flag, query)
-    page = min(max(1, int(page)), max(1, -(-int(total) // page_size)))
-    rows = _list_rows(source, scope, set_flag, query, sort, descending, page_size, (page - 1) * page_size)
-    return CasePage(_shown(rows), int(total), page, page_size)
+    return _page(source, scope, set_flag, query, sort, descending, page, page_size, total)
 
 
 def case_export(source: CursorSource, scope: Scope, set_flag: str, query: str, sort: str,
                 descending: bool) -> CasePage:
     """The whole list in the page's order for a download, up to EXPORT_MAX_ROWS (the first ones;
     `total` says how many match). One page of that size."""
-    total = case_count(source, scope, set_flag, query)
-    rows = _list_rows(source, scope, set_flag, query, sort, descending, EXPORT_MAX_ROWS, 0)
-    return CasePage(_shown(rows), total, 1, EXPORT_MAX_ROWS)
+    return _page(source, scope, set_flag, query, sort, descending, 1, EXPORT_MAX_ROWS, None)
 
 
 @lru_cache(maxsize=1)

@@ -278,6 +278,19 @@ overdue_open_cases AS (
       AND c.closed_at IS NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND c.status <> 'not_filed'
 )
 ,
+-- The cases a case list can show (case_count, case_list, case_search, case_rows): case_facts with
+-- in_reported (reported in the window: the default list), and the live overdue set apart. A list reads
+-- one side: `WHERE from_overdue_set = ($set = 'is_overdue_open')`, so the live set never doubles a case of
+-- the window; then `COLUMNS(lambda c: c = $set)` picks its flag.
+listed_cases AS (
+    SELECT *, (reported_at >= $start::TIMESTAMP AND reported_at < $end::TIMESTAMP) AS in_reported,
+           false AS from_overdue_set
+    FROM case_facts
+    UNION ALL BY NAME
+    SELECT *, true AS from_overdue_set
+    FROM overdue_open_cases
+)
+,
 -- ── Case records behind a list or a detail view (access and filters through scoped_cases) ──
 -- One row per step of a scoped case, with the acting unit's name (a unit outside the unit
 -- filter still shows by name in the history of a case the user may see).

@@ -1,21 +1,14 @@
--- The shown columns of the case list's page: the cases $ids (from case_list.sql) of $set, names joined.
+-- The shown columns of the case list's page: the cases $ids (from case_list.sql or case_search.sql) of $set, names joined.
 -- Grain: one row per id that is in $set for the scope, in the list's order ($sort, $descending, then
 -- case_id descending). Params: scope, $set, $ids (BIGINT[]), $sort, $descending.
--- is_overdue_open: from overdue_open_cases for the live overdue set, from case_facts for every other.
-WITH flagged AS (
-    SELECT *
-    FROM case_facts
-    WHERE $set <> 'is_overdue_open'
-    UNION ALL BY NAME
-    SELECT * FROM overdue_open_cases
-    WHERE $set = 'is_overdue_open'
-),
-page AS (
+-- Cases from listed_cases (_scoped.sql): the live overdue set for is_overdue_open, the window's for every other.
+WITH page AS (
     SELECT f.case_id, f.case_no, f.category_code, f.district_code, f.street_code, f.community_code, f.unit_code,
            f.source, f.status, f.reported_at, f.deadline_at, f.closed_at, f.is_overdue_open,
            f.major_code, f.dispatched_at, f.deferred_hours
-    FROM flagged f
-    WHERE list_contains($ids::BIGINT[], f.case_id)
+    FROM listed_cases f
+    WHERE f.from_overdue_set = ($set = 'is_overdue_open')
+      AND list_contains($ids::BIGINT[], f.case_id)
 ),
 -- Names joined in a step of their own: the final sort's COLUMNS() then sees one column of the sort's
 -- name (beside the joins it would also match e.g. a unit's district_code, and break ties by it).
