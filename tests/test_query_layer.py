@@ -151,6 +151,17 @@ def test_compose_merges_a_leading_with_into_the_scope_prefix():
     assert sql.count("WITH ") == 1 and "per_group AS (" in sql
 
 
+def test_compose_keeps_the_shared_relations_a_query_reads_and_the_relations_they_read():
+    def relations(name):
+        return set(re.findall(r"(?:^|WITH )([a-z_]+) AS \(", compose(name), re.MULTILINE))
+
+    for name in ("kpi_counts", "kpi_daily_counts", "overdue_counts"):
+        assert {"kpi_group_names", "scoped_units", "scoped_areas"} <= relations(name), name
+    for name in ("case_count", "case_list", "case_search", "case_rows"):
+        assert {"listed_cases", "case_facts", "overdue_open_cases", "scoped_cases"} <= relations(name), name
+    assert not {"listed_cases", "kpi_group_names"} & relations("daily_trend")
+
+
 def test_dashboard_connection_refuses_files_extensions_and_settings(tmp_path):
     db = tmp_path / "x.duckdb"
     new_db(db).close()

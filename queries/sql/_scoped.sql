@@ -54,6 +54,18 @@ scoped_units AS (
       AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 )
 ,
+-- What a KPI row of a group shows beside its counts (kpi_counts, kpi_daily_counts, overdue_counts):
+-- name and peer group of a unit (group_kind 'unit'), name, parent and population of an area of any level
+-- ('area'). A query grouped by $by joins on group_code and
+-- group_kind = CASE $by WHEN 'unit' THEN 'unit' WHEN 'all' THEN NULL ELSE 'area' END (the city: no name).
+kpi_group_names AS (
+    SELECT 'unit' AS group_kind, unit_code AS group_code, name, peer_group,
+           NULL::VARCHAR AS parent_code, NULL::INTEGER AS population
+    FROM scoped_units
+    UNION ALL
+    SELECT 'area', area_code, name, NULL::VARCHAR, parent_code, population FROM scoped_areas
+)
+,
 -- Reference tables hold no records of people or cases, so they need no access predicate; query
 -- files still read them only through these relations (one rule: FROM names a relation defined here).
 ref_categories AS (

@@ -32,14 +32,11 @@ per_group AS (
     GROUP BY 1
 ),
 group_rows AS (
-    SELECT p.*,
-           CASE WHEN $by = 'all' THEN NULL WHEN $by = 'unit' THEN u.name ELSE a.name END AS name,
-           u.peer_group,
-           a.parent_code,
-           a.population
+    SELECT p.*, n.name, n.peer_group, n.parent_code, n.population
     FROM per_group p
-    LEFT JOIN scoped_units u ON $by = 'unit' AND u.unit_code = p.group_code
-    LEFT JOIN scoped_areas a ON $by NOT IN ('all', 'unit') AND a.area_code = p.group_code
+    LEFT JOIN kpi_group_names n
+           ON n.group_kind = CASE $by WHEN 'unit' THEN 'unit' WHEN 'all' THEN NULL ELSE 'area' END
+           AND n.group_code = p.group_code
     WHERE p.group_code IS NOT NULL
 )
 SELECT n.*, coalesce(b.rules = $kpi_rules, false) AS kpi_daily_valid, b.unsettled_day AS kpi_daily_unsettled_day
