@@ -13,13 +13,14 @@ import pandas as pd
 
 from data.alerts_config import LEVELS, AlertsConfig
 from data.signals_config import SignalsConfig
-from queries.anomalies import anomalies
+from queries.anomalies import SPANS, anomalies
 from queries.cases import unit_kpis
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 from queries.worktime_sql import office_params
 
 COLUMNS = ["alert_key", "rule", "level", "level_rank", "subject_zh", "detail_zh", "case_no"]
+SPAN_ORDER = {span: i for i, span in enumerate(SPANS)}     # 今日 before 近7天 in an alert's detail
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -60,12 +61,20 @@ def whistle_alerts(source: CursorSource, scope: Scope, config: AlertsConfig) -> 
 
 
 def anomaly_alerts(source: CursorSource, scope: Scope, config: AlertsConfig, signals: SignalsConfig) -> pd.DataFrame:
+    """One alert per street × 小类 (the thing the alert names, city.toml [alerts]): a burst of today is
+    also in the last 7 days, and two alerts for one burst would count it twice and fire it twice. Its
+    level follows the most surprising span; the detail gives every span found."""
     found = anomalies(source, scope, signals.anomaly_weeks, signals.anomaly_p, signals.anomaly_min_count)
-    return _frame([{"alert_key": f"anomaly:{r.street_code}:{r.category_code}:{r.span}", "rule": "异动",
-                    "level": "红" if r.p_value < config.anomaly_red_p else config.anomaly_level, "case_no": None,
-                    "subject_zh": f"{r.district_name or ''}{r.street_name or ''} {r.minor_name}",
-                    "detail_zh": f"{r.span_zh}上报 {r.observed} 件，往常约 {r.expected:.1f} 件"}
-                   for r in found.itertuples(index=False)])
+    rows = []
+    for (street, category), spans in found.groupby(["street_code", "category_code"], sort=False):
+        top = spans.iloc[0]                     # anomalies() sorts the most surprising first
+        rows.append({"alert_key": f"anomaly:{street}:{category}", "rule": "异动",
+                     "level": "红" if top.p_value < config.anomaly_red_p else config.anomaly_level, "case_no": None,
+                     "subject_zh": f"{top.district_name or ''}{top.street_name or ''} {top.minor_name}",
+                     "detail_zh": "；".join(f"{r.span_zh}上报 {r.observed} 件，往常约 {r.expected:.1f} 件"
+                                           for r in spans.sort_values("span", key=lambda s: s.map(SPAN_ORDER))
+                                           .itertuples(index=False))})
+    return _frame(rows)
 
 
 def unit_alerts(source: CursorSource, scope: Scope, config: AlertsConfig) -> pd.DataFrame:
@@ -93,6 +102,23 @@ def evaluate(source: CursorSource, scope: Scope, config: AlertsConfig, signals: 
         else _frame([])
     return frame.sort_values(["level_rank", "rule", "alert_key"], ascending=[False, True, True],
                              kind="mergesort").reset_index(drop=True)
+
+
+# The rules in the order the overview's strip names them: what happened (a burst, an unanswered
+# whistle, a unit falling behind) before the standing lists of cases past or near their deadlines.
+RULES = ("异动", "吹哨未报到", "按期结案率偏低", "超期", "临期")
+
+
+def rule_level_counts(alerts: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """{rule: {level: count}} of the rules and levels that have alerts: rules in RULES order (any other
+    after them), levels most urgent first."""
+    if not len(alerts):
+        return {}
+    counts = alerts.groupby(["rule", "level"]).size()
+    present = set(counts.index.get_level_values(0))
+    rules = [r for r in RULES if r in present] + sorted(present - set(RULES))
+    return {rule: {lvl: int(counts[(rule, lvl)]) for lvl in reversed(LEVELS) if (rule, lvl) in counts.index}
+            for rule in rules}
 
 
 def level_counts(alerts: pd.DataFrame) -> dict[str, int]:

@@ -14,7 +14,8 @@ import pytest
 from data import alert_state
 from data.alerts_config import AlertsConfig
 from data.signals_config import SignalsConfig
-from queries.alerts import case_alerts, evaluate, level_counts, unit_alerts, whistle_alerts
+from queries.alerts import (anomaly_alerts, case_alerts, evaluate, level_counts, rule_level_counts,
+                            unit_alerts, whistle_alerts)
 from tests.builders import add_calendar, add_cases, add_whistle, new_db, window_scope
 
 NOW = datetime(2026, 11, 23, 10, 0)     # Monday 10:00 (window_scope's now)
@@ -84,6 +85,36 @@ def test_evaluate_orders_by_level_and_counts_every_level(con):
     got = evaluate(con, window_scope(), CONFIG, SignalsConfig())
     assert got.level.tolist() == ["红", "橙"]
     assert level_counts(got) == {"红": 1, "橙": 1, "黄": 0, "蓝": 0}
+
+
+def test_one_burst_is_one_anomaly_alert_naming_every_span_it_stands_out_in(con):
+    """A street × 小类 is the thing a 异动 alert names: this morning's burst is also the last 7 days'
+    anomaly, and two alerts would count it twice on the overview and fire it twice to the webhook."""
+    add_cases(con, [dict(reported_at=NOW - timedelta(minutes=20 + 5 * i)) for i in range(12)]
+              + [dict(reported_at=NOW - timedelta(days=7 * k, hours=1)) for k in range(1, 9)]
+              # a second street: a week of reports far above its usual level, nothing today
+              + [dict(reported_at=NOW - timedelta(days=d, hours=3), district="430903") for d in range(1, 7)])
+    got = anomaly_alerts(con, window_scope(), CONFIG, SignalsConfig())      # most surprising first
+    assert got[["alert_key", "level"]].values.tolist() == [["anomaly:430903001:S0101", "黄"],
+                                                          ["anomaly:430902001:S0101", "黄"]]
+    assert got.detail_zh.tolist() == ["近7天上报 6 件，往常约 0.1 件",
+                                      "今日上报 12 件，往常约 1.1 件；近7天上报 12 件，往常约 1.1 件"]
+    # 红 below anomaly_red_p: p ≈ 7.8e-11 for the week of the second street, 1.6e-9 for the burst.
+    red = anomaly_alerts(con, window_scope(), replace(CONFIG, anomaly_red_p=1e-10), SignalsConfig())
+    assert red.level.tolist() == ["红", "黄"]
+
+
+def test_the_overview_strip_counts_by_rule_so_a_backlog_of_overdue_cases_does_not_hide_a_burst():
+    from ui.alerts import strip_text
+
+    frame = pd.DataFrame({"rule": ["超期"] * 232 + ["超期"] * 44 + ["异动", "临期", "按期结案率偏低"],
+                          "level": ["红"] * 232 + ["橙"] * 44 + ["红", "蓝", "橙"]})
+    assert rule_level_counts(frame) == {"异动": {"红": 1}, "按期结案率偏低": {"橙": 1},
+                                        "超期": {"红": 232, "橙": 44}, "临期": {"蓝": 1}}
+    assert strip_text(frame.assign(ack_by=[None] * 278 + ["值班长"])) == (
+        ":material/notifications_active: **预警**　异动 :red-badge[红 1]　按期结案率偏低 :orange-badge[橙 1]　"
+        "超期 :red-badge[红 232] :orange-badge[橙 44]　临期 :blue-badge[蓝 1]　未确认 278 条")
+    assert strip_text(frame.iloc[:0]) == ":material/notifications_active: **预警**　无　未确认 0 条"
 
 
 def alerts(*keys_levels):

@@ -125,24 +125,25 @@ def test_alerts_view_lists_alerts_by_level_and_records_an_acknowledgement(app_db
     monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
     at = run_page("pages/signals.py", {"view": "alerts"})
     table = frames(at)[0]
-    # 12 reports against about 1 a week: p = 1.6e-9, above anomaly_red_p (1e-12), so 黄
-    assert table.rule.tolist() == ["异动", "异动"] and set(table.level) == {"黄"}
-    assert table.ack_zh.tolist() == ["未确认", "未确认"]
-    assert {m.label: m.value for m in at.metric}["黄色预警"] == "2 条"
+    # 12 reports against about 1 a week: p = 1.6e-9, above anomaly_red_p (1e-12), so 黄; today's burst
+    # is also the last 7 days' anomaly of the same street × 小类: one alert
+    assert table.rule.tolist() == ["异动"] and set(table.level) == {"黄"}
+    assert table.ack_zh.tolist() == ["未确认"]
+    assert {m.label: m.value for m in at.metric}["黄色预警"] == "1 条"
     from data import alert_state
     state = alert_state.active_alerts(tmp_path / "alerts")
-    assert sorted(state) == ["anomaly:430902001:S0101:today", "anomaly:430902001:S0101:week"]
-    key = "anomaly:430902001:S0101:today"
+    assert sorted(state) == ["anomaly:430902001:S0101"]
+    key = "anomaly:430902001:S0101"
     alert_state.acknowledge(key, state[key]["fired_at"], "值班长", NOW, folder=tmp_path / "alerts")
     after = frames(run_page("pages/signals.py", {"view": "alerts"}))[0]
-    assert sorted(after.ack_zh.tolist()) == ["已确认：值班长", "未确认"]
+    assert after.ack_zh.tolist() == ["已确认：值班长"]
 
 
-def test_overview_shows_the_alert_strip_with_counts_by_level(app_db, tmp_path, monkeypatch):
+def test_overview_shows_the_alert_strip_with_counts_by_rule_and_level(app_db, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
     at = run_page("dashboard.py")
     strip = next(m.value for m in at.markdown if "**预警**" in m.value)
-    assert ":yellow-badge[黄 2]" in strip and ":red-badge[红 0]" in strip and "未确认 2 条" in strip
+    assert "**预警**　异动 :yellow-badge[黄 1]　未确认 1 条" in strip and "红" not in strip
 
 
 def test_the_wall_shows_alert_counts_in_its_header_and_no_name(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from data import alert_state
 from data.alerts_config import LEVEL_COLOURS, load_alerts
 from data.config import load_city
 from data.signals_config import load_signals
-from queries.alerts import evaluate, level_counts
+from queries.alerts import evaluate, rule_level_counts
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import auth, cache
@@ -78,11 +78,15 @@ def acknowledge(alert_key: str, fired_at) -> None:
 
 
 def strip_text(alerts: pd.DataFrame) -> str:
-    """'预警 :red-badge[红 3] ...' counts by level (never a name)."""
-    counts = level_counts(alerts)
-    badges = " ".join(f":{LEVEL_COLOURS[lvl]}-badge[{lvl} {n:,}]" for lvl, n in counts.items())
+    """'预警 异动 :red-badge[红 1]　超期 :red-badge[红 232] :orange-badge[橙 44] …　未确认 …': each rule
+    with its counts by level (never a name), events before the standing case lists. One total per level
+    read '红 234' for 232 long-overdue cases (the 超期未处置 card's cases again) and one burst of reports
+    this morning, and hid the burst."""
+    groups = rule_level_counts(alerts)
+    parts = [f"{rule} " + " ".join(f":{LEVEL_COLOURS[lvl]}-badge[{lvl} {n:,}]" for lvl, n in levels.items())
+             for rule, levels in groups.items()]
     open_count = int(alerts.ack_by.isna().sum()) if "ack_by" in alerts else len(alerts)
-    return f":material/notifications_active: **预警** {badges}　未确认 {open_count:,} 条"
+    return f":material/notifications_active: **预警**　{'　'.join(parts) or '无'}　未确认 {open_count:,} 条"
 
 
 def render_strip(scope: Scope) -> None:
