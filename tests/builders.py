@@ -245,3 +245,17 @@ def add_calendar(con: duckdb.DuckDBPyConnection, start: date = date(2026, 1, 1),
         con.execute("INSERT INTO calendar SELECT * FROM new_calendar_rows")
     finally:
         con.unregister("new_calendar_rows")
+
+
+def fetched_names(monkeypatch, module) -> list[str]:
+    """The names of the queries `module` runs through its `fetch` from now on, in order (the list
+    fills as they run): for tests of which statements a path issues."""
+    names = []
+    real = module.fetch
+
+    def recording(source, name, scope, **params):
+        names.append(name)
+        return real(source, name, scope, **params)
+
+    monkeypatch.setattr(module, "fetch", recording)
+    return names

@@ -16,7 +16,7 @@ from queries import case_records as r
 from queries.cases import case_kpis
 from queries.kpis import registry
 from benchmarks.bench_case_pages import single_query_page as reference_page
-from tests.builders import add_cases, new_db, window_scope
+from tests.builders import add_cases, fetched_names, new_db, window_scope
 
 def random_city(con, n=220, seed=13):
     rng = random.Random(seed)
@@ -98,22 +98,10 @@ def test_phone_like_and_unmatched_searches_give_the_same_pages_and_totals(city):
     assert _same(city, window_scope(), "is_overdue_open", "ZZ9", "deadline_at", False) == 0
 
 
-def _recorded(monkeypatch):
-    names = []
-    real = r.fetch
-
-    def recording(source, name, scope, **params):
-        names.append(name)
-        return real(source, name, scope, **params)
-
-    monkeypatch.setattr(r, "fetch", recording)
-    return names
-
-
 def test_a_searched_page_and_its_total_come_from_one_pass_over_the_descriptions(city, monkeypatch):
     """The count and the page of a search each scanned every description of the window (10M cases, two
     years: 6.6 s became 11.2 s). Now one query gives both; without a search the count stays apart."""
-    names = _recorded(monkeypatch)
+    names = fetched_names(monkeypatch, r)
     scope = window_scope()
     page = r.case_list(city, scope, r.REPORTED_SET, "垃圾", "reported_at", True, 1, 20)
     assert (names, page.total > 20, len(page.rows)) == (["case_search", "case_rows"], True, 20)

@@ -9,7 +9,7 @@ import pytest
 
 from queries import kpi_daily
 from queries.cases import kpi_counts
-from tests.builders import add_cases, new_db, window_scope
+from tests.builders import add_cases, fetched_names, new_db, window_scope
 
 TODAY = date(2026, 11, 23)
 
@@ -31,15 +31,7 @@ def _long_window():
 
 
 def _queries_run(monkeypatch) -> list[str]:
-    names = []
-    real = kpi_daily.fetch
-
-    def spy(source, name, scope, **kw):
-        names.append(name)
-        return real(source, name, scope, **kw)
-
-    monkeypatch.setattr(kpi_daily, "fetch", spy)
-    return names
+    return fetched_names(monkeypatch, kpi_daily)
 
 
 def test_without_kpi_daily_the_aggregate_query_never_runs_and_the_case_path_counts(con, monkeypatch):
