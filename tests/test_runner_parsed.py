@@ -34,7 +34,8 @@ def test_fetch_parses_each_text_once_and_gives_other_engines_the_text(con):
     for _ in range(3):
         q.case_kpis(con, window_scope(), ("accepted_count",), live=False)
     info = runner.parsed.cache_info()
-    assert info.misses == 1 and info.hits >= 3      # one parse, then every run reuses it
+    # Each text (the count, and kpi_daily's question where the window asks it) parsed once; every run reuses it.
+    assert info.misses == info.currsize >= 1 and info.hits >= 3 * info.misses
 
     seen = []
 
