@@ -146,12 +146,10 @@ def main() -> None:
         day_to = kpi_daily.settled_day(scope)
         at = datetime.combine(day_to, datetime.min.time())
         c_groups = row_groups(src, "kpi_counts", scope, counts_only, by="all", span_start=at)
-        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID,
-                                                                             kpi_daily.UNSETTLED_DAY),
+        b_groups = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID),
                               by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
                               precomputed_b=False, **(kpi_daily.unbounded_params() | {"span_start": at, "span_end": at}))
-        b_pre = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID,
-                                                                          kpi_daily.UNSETTLED_DAY),
+        b_pre = row_groups(src, "kpi_daily_counts", scope, counts_only + (kpi_daily.PRESENCE, kpi_daily.VALID),
                            by="all", day_from=start, day_to=day_to, kpi_rules=kpi_daily.rules_key(scope),
                            precomputed_b=True,
                            **(kpi_daily.unbounded_params() | {"span_start": kpi_daily.UNBOUNDED_END, "span_end": at}))

@@ -50,7 +50,6 @@ DURATION_COLUMNS = ("handle_hours_median", "handle_hours_p90", "close_hours_medi
 # the window, as kpi_counts lists every group with a case in case_facts, even with zero counts).
 PRESENCE = "case_count"
 VALID = "kpi_daily_valid"   # kpi_daily_counts.sql: kpi_daily was built with the scope's KPI rules
-UNSETTLED_DAY = "kpi_daily_unsettled_day"   # kpi_daily_counts.sql: the D kpi_daily_unsettled holds B for
 # Every column of kpi_counts.sql in its order (tests/test_kpi_daily.py checks it against the file).
 KPI_COUNTS_COLUMNS = (
     "group_code", "accepted_count", "accepted_on_time_count", "filed_count", "filed_on_time_count",
@@ -159,13 +158,16 @@ def is_duckdb(source: CursorSource) -> bool:
         cur.close()
 
 
-def built_under_rules(source: CursorSource, scope: Scope) -> bool:
-    """kpi_daily holds the snapshot's counts under the scope's KPI rules. Asked apart because a city
-    below the build threshold (data.store.KPI_DAILY_MIN_CASES: the demo city, most real ones) has no
-    kpi_daily, and kpi_daily_counts' own validity column cost ~50–80 ms of planning per long-window
-    first view there before the case path ran anyway; this costs ~1 ms. kpi_daily_counts still
-    checks the rules itself, on the same pinned snapshot."""
-    return fetch(source, "kpi_daily_rules", scope)["rules"].iloc[0] == rules_key(scope)
+def built_state(source: CursorSource, scope: Scope) -> tuple[bool, date | None]:
+    """(kpi_daily holds the snapshot's counts under the scope's KPI rules, the day D kpi_daily_unsettled
+    holds B for or None). Asked apart because a city below the build threshold
+    (data.store.KPI_DAILY_MIN_CASES: the demo city, most real ones) has no kpi_daily, and
+    kpi_daily_counts' own validity column cost ~50–80 ms of planning per long-window first view there
+    before the case path ran anyway; this costs ~1 ms, and tells which B to use before the aggregate
+    query. kpi_daily_counts still checks the rules itself, on the same pinned snapshot."""
+    row = fetch(source, "kpi_daily_rules", scope).iloc[0]
+    day = None if pd.isna(row["unsettled_day"]) else pd.Timestamp(row["unsettled_day"]).date()
+    return row["rules"] == rules_key(scope), day
 
 
 def aggregate_counts(source: CursorSource, scope: Scope, by: str,
@@ -176,35 +178,31 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     kpi_daily_unsettled for a running window (D = the day of now) when it was built for that day."""
     wanted = KPI_COUNTS_COLUMNS if columns is None else tuple(columns)
     counts = tuple(c for c in wanted if c in COUNT_COLUMNS)
-    if not counts or not applies(scope, by) or not is_duckdb(source) or not built_under_rules(source, scope):
+    if not counts or not applies(scope, by) or not is_duckdb(source):
+        return None
+    built, unsettled_day = built_state(source, scope)
+    if not built:
         return None
     day_to = settled_day(scope)
     at = datetime.combine(day_to, time())
 
     def a_minus_b(precomputed_b: bool) -> pd.DataFrame:
         # B from kpi_daily_unsettled (when built for D) and no case read for it, or B from the cases.
-        return fetch(source, "kpi_daily_counts", scope, columns=GROUP_COLUMNS + counts + (PRESENCE, VALID, UNSETTLED_DAY),
+        return fetch(source, "kpi_daily_counts", scope, columns=GROUP_COLUMNS + counts + (PRESENCE, VALID),
                      by=by, day_from=scope.start_date, day_to=day_to, kpi_rules=rules_key(scope),
                      precomputed_b=precomputed_b,
                      **(unbounded_params() | {"span_start": UNBOUNDED_END if precomputed_b else at, "span_end": at}))
 
-    # A running window (D = today) asks first with B from kpi_daily_unsettled only (a span start after
-    # every case: no case is read for B), which holds B when it was built for D, as the result says.
-    # Other windows' D is a past day, seldom a publish day: they go straight to B from the cases.
-    running = day_to == scope.now_at.date()
-    if not running and not compute_b:
+    # B from kpi_daily_unsettled (no case read for it) for a running window (D = the day of now) when it
+    # was built for D; else from the cases. (An ended window whose D happens to be the publish day
+    # computes it too: it asks for D < today, seldom the publish day.)
+    precomputed = day_to == scope.now_at.date() and unsettled_day == day_to
+    if not precomputed and not compute_b:
         return None
-    settled = a_minus_b(precomputed_b=running)
+    settled = a_minus_b(precomputed_b=precomputed)
     if settled.empty or not settled[VALID].iloc[0]:   # not built, or built under other KPI rules
         return None
-    built_for = settled[UNSETTLED_DAY].iloc[0]
-    precomputed = running and not pd.isna(built_for) and pd.Timestamp(built_for).date() == day_to
-    if not precomputed:
-        if not compute_b:
-            return None
-        if running:   # published another day (before the midnight that made today): B from the cases
-            settled = a_minus_b(precomputed_b=False)
-    settled = settled.drop(columns=[VALID, UNSETTLED_DAY]).dropna(subset=["group_code"])
+    settled = settled.drop(columns=VALID).dropna(subset=["group_code"])
     recent = fetch(source, "kpi_counts", scope, columns=GROUP_COLUMNS + counts, by=by,
                    span_start=datetime.combine(day_to, time()))
     settled = settled[settled[PRESENCE] > 0].drop(columns=PRESENCE)

@@ -23,7 +23,7 @@ SKIP: dict[str, str] = {
                         "engines take the case path (kpi_counts), which this test compares",
     "kpi_durations": "the durations of the pre-aggregated KPI path (queries/kpi_daily.py), DuckDB only; "
                      "ClickHouse engines take the case path (kpi_counts), which this test compares",
-    "kpi_daily_rules": "asked by the pre-aggregated KPI path only, on DuckDB only (queries/kpi_daily.built_under_rules)",
+    "kpi_daily_rules": "asked by the pre-aggregated KPI path only, on DuckDB only (queries/kpi_daily.built_state)",
     "kpi_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_kpi_daily), not a read query",
 }
 

@@ -7,7 +7,7 @@
 -- 'unit' | 'district' | 'street'), as kpi_counts.sql, plus case_count (> 0: the group has a case in the
 -- window), kpi_daily_valid (kpi_daily was built with the KPI rules $kpi_rules; when false the counts are
 -- meaningless and the caller takes the case path; a row with a NULL group_code carries it when no group
--- has cases) and kpi_daily_unsettled_day (the day kpi_daily_unsettled holds B for; NULL: none).
+-- has cases).
 -- Parameters: the scope, $by, $day_from, $day_to, $kpi_rules, $precomputed_b.
 WITH parts AS (
     SELECT * FROM scoped_kpi_daily
@@ -39,7 +39,7 @@ group_rows AS (
            AND n.group_code = p.group_code
     WHERE p.group_code IS NOT NULL
 )
-SELECT n.*, coalesce(b.rules = $kpi_rules, false) AS kpi_daily_valid, b.unsettled_day AS kpi_daily_unsettled_day
+SELECT n.*, coalesce(b.rules = $kpi_rules, false) AS kpi_daily_valid
 FROM kpi_daily_build b
 LEFT JOIN group_rows n ON true
 ORDER BY n.group_code;
