@@ -13,7 +13,8 @@
    is not a sum and is computed from the cases), and a bare scan of five columns of every case
    measured in the same run as the baseline. The two paths' frames are compared; it stops if they differ.
    "B" says where the aggregate path took B from: precomputed (kpi_daily_unsettled) or the cases.
-   Also what kpi_counts (queries/cases.py) chooses for the window (kpi_daily.candidate / preferred).
+   Also what kpi_counts (queries/cases.py) chooses for the window, with the median and counts only
+   (kpi_daily.candidate / preferred).
 3. EXPLAIN ANALYZE: row groups the not-settled cases (B and C) read, for a running and an ended window.
 CPU, not wall time: the machine is shared.
 """
@@ -124,7 +125,7 @@ def main() -> None:
     built_for = src.cursor().execute("SELECT value FROM meta WHERE key = 'kpi_daily_unsettled_day'").fetchone()
     print(f"kpi_daily_unsettled built for {built_for[0] if built_for else None}")
     print(f"{'window':<6} {'selection':<9} {'case path':>18} {'aggregate path':>18} {'aggregate, no median':>22}"
-          f"  B             kpi_counts takes")
+          f"  B             kpi_counts takes (with median / counts only)")
     for label, (start, end) in windows(last).items():
         for who, filters in (("city", {}), ("district", {"districts": (district,)})):
             scope = apply_rules(Scope(start, end, Access.city("benchmark"), now, **filters), city)
@@ -135,8 +136,8 @@ def main() -> None:
                 raise SystemExit(f"{label} {who}: the aggregate path declined (kpi_daily not built for these rules?)")
             pd.testing.assert_frame_equal(got, expected)
             precomputed = kpi_daily.aggregate_counts(src, scope, "all", counts_only, compute_b=False) is not None
-            takes = ("aggregate" if kpi_daily.candidate(scope) and (precomputed or kpi_daily.preferred(scope))
-                     else "case path")
+            takes = "/".join("aggregate" if kpi_daily.candidate(scope, asked) and (precomputed or kpi_daily.preferred(scope))
+                             else "case path" for asked in (cards, counts_only))
             print(f"{label:<6} {who:<9} {case_s:7.3f} s ({case_s / base:5.1f}×) {agg_s:7.3f} s ({agg_s / base:5.1f}×)"
                   f" {counts_s:9.3f} s ({counts_s / base:5.1f}×)  {'precomputed' if precomputed else 'cases':<12}"
                   f"  {takes}")

@@ -38,7 +38,7 @@ def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, 
     # Pre-aggregated for long windows, and for running ones on the publish day, where the selection
     # allows (queries/kpi_daily.py: identical numbers), else per case.
     window = (kpi_daily.aggregate_counts(source, scope, by, columns, compute_b=kpi_daily.preferred(scope))
-              if kpi_daily.candidate(scope) else None)
+              if kpi_daily.candidate(scope, columns) else None)
     if window is None:
         window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
     if columns is not None and LIVE_COLUMN not in order:

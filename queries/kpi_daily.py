@@ -132,20 +132,24 @@ def preferred(scope: Scope) -> bool:
     return (settled_day(scope) - scope.start_date).days > MIN_SETTLED_DAYS
 
 
-# With B precomputed (a running window on the publish day) the aggregate path costs about the same for
-# any window: kpi_daily, kpi_daily_unsettled and C, 0.09–0.13 s CPU at 10M counts only (bare scan of
-# five columns 0.13 s), against a case path that grows with the window: 0.10 s for 近7天, 0.11 s for
-# 本月 on its 7th day, 0.23 s for 近30天 (city; docs/performance.md section 5). Windows with more
-# settled days than this take it.
+# With B precomputed (a running window on the publish day) the aggregate path's counts cost about the
+# same for any window: kpi_daily, kpi_daily_unsettled and C, 0.08–0.09 s CPU at 10M (bare scan of five
+# columns 0.12 s), against a case path that grows with the window: 0.087 s for 近7天, 0.122 s for 近14天,
+# 0.195 s for 近30天 (city; docs/performance.md section 5). Windows with more settled days than this
+# take it — for counts only: durations (medians, P90) add a case-level query of the window to the
+# aggregate path, which then measured slower than the case path for short windows (近30天 district
+# 0.118 against 0.104 s), so a short window asking for them keeps the case path.
 MIN_SETTLED_DAYS_PRECOMPUTED_B = 7
 
 
-def candidate(scope: Scope) -> bool:
-    """Worth asking the aggregate path: a long window (`preferred`), or a running one (D = today) with
-    more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled days, faster there when B is precomputed for
-    today — `aggregate_counts(..., compute_b=preferred(scope))` declines otherwise."""
+def candidate(scope: Scope, columns: tuple[str, ...] | None = None) -> bool:
+    """Worth asking the aggregate path for `columns` (None: all): a long window (`preferred`), or a
+    running one (D = today) with more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled days and no duration
+    column, faster there when B is precomputed for today — `aggregate_counts(...,
+    compute_b=preferred(scope))` declines otherwise."""
     day_to = settled_day(scope)
-    return preferred(scope) or (day_to == scope.now_at.date()
+    counts_only = columns is not None and not set(columns) & set(DURATION_COLUMNS)
+    return preferred(scope) or (counts_only and day_to == scope.now_at.date()
                                 and (day_to - scope.start_date).days > MIN_SETTLED_DAYS_PRECOMPUTED_B)
 
 

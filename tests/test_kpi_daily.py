@@ -253,8 +253,9 @@ def test_a_case_missing_from_the_precomputed_b_makes_the_check_fail(city):
 
 def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_day_only(city, monkeypatch):
     """queries/cases.kpi_counts: a running window of more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled
-    days viewed on the publish day is answered by the aggregate path; the same window after the
-    following midnight (B not precomputed for that D), or a 7-day one, by the case path — same numbers."""
+    days viewed on the publish day is answered by the aggregate path for counts; the same window with
+    durations, after the following midnight (B not precomputed for that D), or a 7-day one, by the case
+    path — same numbers."""
     answers = []
     real = kpi_daily.aggregate_counts
 
@@ -265,18 +266,20 @@ def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_d
     monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
     base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"))
     after_midnight = datetime.combine(TODAY + timedelta(days=1), time(0, 5))
-    for days, now_at, end, aggregate in (
-            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), True),
-            (30, after_midnight, TODAY + timedelta(days=2), False),
-            (7, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), False),
-            (400, after_midnight, TODAY + timedelta(days=2), True),
+    counts = kpi_daily.GROUP_COLUMNS + ("accepted_count", "due_count", "satisfied_count")
+    for days, now_at, end, columns, aggregate in (
+            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), counts, True),
+            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), None, False),   # + durations
+            (30, after_midnight, TODAY + timedelta(days=2), counts, False),
+            (7, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), counts, False),
+            (400, after_midnight, TODAY + timedelta(days=2), None, True),
             # ended at the publish day's midnight: D = the publish day, but B from the cases, once
-            (400, after_midnight, TODAY, True)):
+            (400, after_midnight, TODAY, counts, True)):
         answers.clear()
         scope = replace(base, start_date=end - timedelta(days=days), end_date=end, now_at=now_at)
-        got = kpi_counts(city, scope, "district", live=False)
+        got = kpi_counts(city, scope, "district", columns, live=False)
         monkeypatch.setattr(kpi_daily, "aggregate_counts", lambda *a, **k: None)
-        pd.testing.assert_frame_equal(got, kpi_counts(city, scope, "district", live=False))
+        pd.testing.assert_frame_equal(got, kpi_counts(city, scope, "district", columns, live=False))
         monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
         assert any(answers) == aggregate, (days, now_at)
 
