@@ -4,7 +4,9 @@
 
 Each side runs in its own fresh process (so each peak RSS is its own) and they alternate, so load
 from other jobs on the machine falls on both. Compared figures: the six cards of 总览 (受理, 立案,
-结案, 处置率, 按期办结率, 超期未处置) for the whole city and per district. The pandas side reads the
+结案, 处置率, 按期办结率, 超期未处置) and its 处置时长 card (median and P90 of handling hours) for the
+whole city and per district; counts exactly, hours to 1e-9 relative (numpy interpolates the same
+ranks but may round the last bit differently). The pandas side reads the
 columns it needs from the same snapshot (Arrow, the fastest way out of DuckDB) and filters and
 counts in memory, as a notebook would. Prints best time, peak RSS and the ratios; fails loudly if
 any figure differs.
@@ -21,8 +23,9 @@ from datetime import date, datetime, timedelta
 
 COUNTS = ("accepted_count", "filed_count", "closed_count", "due_count", "due_on_time_count", "disposal_den",
           "disposal_num", "overdue_open_count")
+DURATIONS = ("handle_hours_median", "handle_hours_p90")
 COLUMNS = ("district_code", "accepted_at", "filed_at", "dispatched_at", "closed_at", "deadline_at", "status",
-           "is_cancelled", "is_shelved", "is_deferred", "is_self_handled")
+           "is_cancelled", "is_shelved", "is_deferred", "is_self_handled", "handled_at", "handle_work_hours")
 
 
 def _scope(last: date, days: int):
@@ -38,10 +41,15 @@ def dashboard_side(db: str, last: date, days: int) -> dict:
 
     reader = SnapshotReader(published_path(__import__("pathlib").Path(db)))
     scope = _scope(last, days)
-    total = q.case_kpis(reader, scope, COUNTS)
-    by_district = q.area_kpis(reader, scope, 1, COUNTS)
-    return {"all": {c: int(total[c]) for c in COUNTS},
-            "districts": {r.group_code: [int(getattr(r, c)) for c in COUNTS] for r in by_district.itertuples()}}
+    total = q.case_kpis(reader, scope, COUNTS + DURATIONS)
+    by_district = q.area_kpis(reader, scope, 1, COUNTS + DURATIONS)
+    return {"all": {c: int(total[c]) for c in COUNTS} | {c: _hours(total[c]) for c in DURATIONS},
+            "districts": {r.group_code: [int(getattr(r, c)) for c in COUNTS] + [_hours(getattr(r, c)) for c in DURATIONS]
+                          for r in by_district.itertuples()}}
+
+
+def _hours(value) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def pandas_side(db: str, last: date, days: int) -> dict:
@@ -78,8 +86,25 @@ def pandas_side(db: str, last: date, days: int) -> dict:
     })
     per = flags.groupby("district_code")[list(COUNTS)].sum()
     per = per[per.sum(axis=1) > 0]
-    return {"all": {c: int(flags[c].sum()) for c in COUNTS},
-            "districts": {k: [int(v) for v in row] for k, row in zip(per.index, per.to_numpy())}}
+    handled = in_win("handled_at") & df.dispatched_at.notna() & df.handle_work_hours.notna() & live
+    hours = df.handle_work_hours[handled]
+    city_q = hours.quantile([0.5, 0.9]).tolist() if len(hours) else [None, None]
+    per_q = hours.groupby(df.district_code[handled]).quantile([0.5, 0.9]).unstack()
+    return {"all": {c: int(flags[c].sum()) for c in COUNTS} | dict(zip(DURATIONS, city_q)),
+            "districts": {k: [int(v) for v in row] + [_hours(per_q.loc[k, q]) if k in per_q.index else None
+                                                      for q in (0.5, 0.9)]
+                          for k, row in zip(per.index, per.to_numpy())}}
+
+
+def _same(a, b) -> bool:
+    """Counts equal; hours equal to 1e-9 relative (None only with None)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+    return a == b
 
 
 def _child(side: str, db: str, last: str, days: int) -> None:
@@ -134,7 +159,7 @@ def main() -> None:
             for side in runs:
                 runs[side].append(_run_child(side, args.db, last, days))
         d, p = (min(runs[s], key=lambda r: r["seconds"]) for s in ("dashboard", "pandas"))
-        if d["figures"] != p["figures"]:
+        if not _same(d["figures"], p["figures"]):
             raise SystemExit(f"{label}: figures differ\n dashboard {d['figures']['all']}\n pandas    {p['figures']['all']}")
         d_mb, p_mb = max(r["peak_mb"] for r in runs["dashboard"]), max(r["peak_mb"] for r in runs["pandas"])
         print(f"{label:<6} {d['seconds']:11.2f} {p['seconds']:9.2f} {p['seconds'] / d['seconds']:8.1f} "
