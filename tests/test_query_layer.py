@@ -162,6 +162,20 @@ def test_compose_keeps_the_shared_relations_a_query_reads_and_the_relations_they
     assert not {"listed_cases", "kpi_group_names"} & relations("daily_trend")
 
 
+def test_reader_memory_limit_is_set_from_the_environment_and_stays_locked(tmp_path, monkeypatch):
+    db = tmp_path / "m.duckdb"
+    new_db(db).close()
+    monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY_MB", "300")
+    con = connect_readonly(db)
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"   # 300 MB
+    with pytest.raises(duckdb.Error):
+        con.execute("SET memory_limit = '10GB'")
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY_MB", "8")
+    with pytest.raises(ValueError):
+        connect_readonly(tmp_path / "other.duckdb")
+
+
 def test_dashboard_connection_refuses_files_extensions_and_settings(tmp_path):
     db = tmp_path / "x.duckdb"
     new_db(db).close()
