@@ -108,6 +108,7 @@ def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int],
             ("party_three_lists", s, ()), ("party_supervision", s, ()), ("party_secretary_visits", s, ()),
             ("case_list", s, ("in_due_on_time", "", "deadline_at", True, 1, 50)),
             ("case_list", s, ("in_reported", "S01", "reported_at", True, 1, 20)),
+            ("case_list", s, ("in_reported", "垃圾", "deadline_at", False, 1, 20)),   # no letter case: LIKE
             ("case_count", s, ("in_due_on_time", "")), ("case_count", s, ("is_overdue_open", "S01")),
             ("case_export", s, ("in_accepted", "", "reported_at", True)),
         ]
