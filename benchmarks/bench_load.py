@@ -3,6 +3,7 @@ page with a query string, thinking, and opening another; on one or several serve
 nginx (deploy/cluster.py).
 
     python -m benchmarks.bench_load --db /tmp/demo.duckdb --processes 2 --sessions 10,30,60,100
+    python -m benchmarks.bench_load --db /tmp/demo.duckdb --processes 2 --arrive-over 60   # officials arriving over a minute
     python -m benchmarks.bench_load --db /tmp/demo.duckdb --distinct 1000      # RSS after 1,000 selections
 
 Prints, per level: first-view and later-view p50 / p95 / max, errors (dropped connections, pages
@@ -47,11 +48,13 @@ class LoadResult:
         return len(self.first) + len(self.later)
 
 
-async def _session(ws_url: str, views: list[tuple[str, str]], think_s: float, out: LoadResult) -> None:
+async def _session(ws_url: str, views: list[tuple[str, str]], think_s: float, out: LoadResult,
+                   arrive_s: float = 0.0) -> None:
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+    await asyncio.sleep(arrive_s)   # this official opens the dashboard arrive_s after the run starts
     try:
         # ping_interval=None: browsers never ping a server; the library's own 20 s ping timeout would
         # close sessions whenever the client process itself is short of CPU, an error no browser has.
@@ -80,14 +83,17 @@ async def _session(ws_url: str, views: list[tuple[str, str]], think_s: float, ou
         out.exceptions.append(f"{type(exc).__name__}: {str(exc)[:100]}")
 
 
-def run_load(url: str, plans: list[list[tuple[str, str]]], think_s: float) -> LoadResult:
-    """One session per plan (a list of (page, query string) views), all started at once."""
+def run_load(url: str, plans: list[list[tuple[str, str]]], think_s: float,
+             arrivals_s: list[float] | None = None) -> LoadResult:
+    """One session per plan (a list of (page, query string) views), all started at once, or each at
+    its offset in `arrivals_s` (seconds after the start)."""
+    arrivals_s = arrivals_s or [0.0] * len(plans)
     assert url.startswith(("http://127.0.0.1", "http://localhost")), "loopback only"
     ws_url = url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
     out = LoadResult()
 
     async def main() -> None:
-        await asyncio.gather(*(_session(ws_url, plan, think_s, out) for plan in plans))
+        await asyncio.gather(*(_session(ws_url, plan, think_s, out, at) for plan, at in zip(plans, arrivals_s)))
 
     t0 = time.perf_counter()
     asyncio.run(main())
@@ -152,7 +158,7 @@ def _line(label: str, r: LoadResult, rss_mb: float) -> str:
     p = LoadResult.pct
     return (f"{label:>8} | {p(r.first, .5):6.2f} / {p(r.first, .95):6.2f} s | {p(r.later, .5):6.2f} / "
             f"{p(r.later, .95):6.2f} / {max(r.later or [float('nan')]):6.2f} s | {r.errors:3d} / {len(r.exceptions):3d} | "
-            f"{r.views() / r.wall_s:5.2f} | {rss_mb:7.0f} MB")
+            f"{r.views() / r.wall_s:5.2f} | {rss_mb:7.0f} MB | {p(r.first + r.later, .95):6.2f} s")
 
 
 def main() -> None:
@@ -168,6 +174,8 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=0, help="instead: this many distinct views (page, selection), RSS per quarter")
     parser.add_argument("--distinct-sessions", type=int, default=8, help="sessions opening them at once")
     parser.add_argument("--now", default=None, help="DASHBOARD_NOW for the servers (default: real clock)")
+    parser.add_argument("--arrive-over", type=float, default=0.0,
+                        help="sessions open at uniform random times over this many seconds (0: all in the same second)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -205,10 +213,15 @@ def main() -> None:
             for m in sorted(set(seen))[:5]:
                 print("           ", m)
             return
-        print(f"{'sessions':>8} | first p50 / p95 | later p50 / p95 / max | err / exc | views/s | server RSS peak")
+        print(("sessions opening in the same second" if not args.arrive_over else
+               f"sessions opening at random over {args.arrive_over:.0f} s"))
+        print(f"{'sessions':>8} | first p50 / p95 | later p50 / p95 / max | err / exc | views/s | server RSS peak"
+              f" | every view p95")
         for n in (int(x) for x in args.sessions.split(",")):
             with RssSampler(pids) as sampler:
-                result = run_load(url, plans_for(n, args.views, queries, rng), args.think)
+                plans = plans_for(n, args.views, queries, rng)
+                arrivals = [rng.uniform(0, args.arrive_over) for _ in range(n)] if args.arrive_over else None
+                result = run_load(url, plans, args.think, arrivals)
             print(_line(str(n), result, sampler.peak_mb), flush=True)
             for m in sorted(set(result.exceptions))[:3]:
                 print("         ", m)
