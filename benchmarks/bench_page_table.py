@@ -62,6 +62,8 @@ def main() -> None:
     args = parser.parse_args()
     import streamlit as st
 
+    from ui import cache
+
     for db in args.dbs:
         os.environ["DASHBOARD_DB"] = str(db)
         n, base, last = baseline(db, 3)
@@ -78,6 +80,7 @@ def main() -> None:
                 if page == "pages/wall.py" and range_label != "近30天":
                     continue            # the wall has no range: it shows today
                 st.cache_data.clear()
+                cache.results().clear()   # query results, figures and derived tables of every earlier run
                 at = _run(page, params)
                 cold, _ = _timed(at.run)
                 if at.exception:
