@@ -487,6 +487,22 @@ CREATE TABLE IF NOT EXISTS kpi_daily_unsettled (
     case_count                INTEGER NOT NULL
 );
 
+-- One row per hand-off (推诿/改派) of a case: a dispatch to a unit other than the one the case was last
+-- dispatched to, before any unit handled it (steps after the first 'handle' are rework). hop: the
+-- dispatch's place in the case's chain of dispatches (0 = the first); is_return: the case goes back
+-- to a unit that had it earlier (A → B → A). Intrinsic to the case's steps, so rebuilt by every
+-- publish (data/sql/refresh_case_handoffs.sql) and read through scoped_handoffs (queries/sql/_scoped.sql),
+-- which joins it to scoped_cases. Stored in to_at order.
+CREATE TABLE IF NOT EXISTS case_handoffs (
+    case_id        BIGINT NOT NULL,
+    from_unit_code VARCHAR NOT NULL,
+    to_unit_code   VARCHAR NOT NULL,
+    from_at        TIMESTAMP NOT NULL,
+    to_at          TIMESTAMP NOT NULL,
+    hop            BIGINT NOT NULL,
+    is_return      BOOLEAN NOT NULL
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

@@ -25,13 +25,15 @@ from data.snapshot import refresh_scrubbed_text, write_snapshot
 SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
+REFRESH_HANDOFFS_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_handoffs.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "7"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "8"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
-                       # 7: kpi_daily_unsettled (kpi_daily's correction for the publish day)
+                       # 7: kpi_daily_unsettled (kpi_daily's correction for the publish day);
+                       # 8: case_handoffs (hand-offs per case; scoped_handoffs reads it)
 
 
 class WriterBusy(RuntimeError):
@@ -43,14 +45,23 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
-    """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key)
-    and the writers' scrubbed forms of free text (data/snapshot.py) up to date."""
+    """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key),
+    the writers' scrubbed forms of free text (data/snapshot.py) and the tables built at publish
+    (case_handoffs, kpi_daily) up to date."""
     con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
     from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
     refresh_reporter_keys(con, db)
     refresh_scrubbed_text(con)
+    refresh_case_handoffs(con)
     refresh_kpi_daily(con)
+
+
+def refresh_case_handoffs(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuilds case_handoffs from case_steps (whole table: a case's hand-offs depend on its steps only,
+    and the dashboard reads them through scoped_handoffs, so every snapshot must have them complete)."""
+    con.execute("DELETE FROM case_handoffs")
+    con.execute(REFRESH_HANDOFFS_PATH.read_text(encoding="utf-8"))
 
 
 # Below this many cases kpi_daily is not built and every query takes the case path: at 219k and 1M

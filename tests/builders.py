@@ -139,10 +139,16 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
     con.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", row)  # noqa: S608 - test builder
 
 
+def refresh_case_handoffs(con: duckdb.DuckDBPyConnection) -> None:
+    from data.store import refresh_case_handoffs as rebuild
+    rebuild(con)
+
+
 def add_step(con: duckdb.DuckDBPyConnection, case_id: int, seq: int, step: str, step_at: datetime, *,
              unit_code: str | None = None, deadline_at: datetime | None = None, opinion: str | None = None) -> None:
     _insert(con, "case_steps", {"case_id": case_id, "seq": seq, "step": step, "unit_code": unit_code,
                                 "step_at": step_at, "deadline_at": deadline_at, "opinion": opinion})
+    refresh_case_handoffs(con)   # built from the steps at publish (data.store.refresh_derived)
 
 
 def add_private(con: duckdb.DuckDBPyConnection, case_id: int, *, name: str | None = None, phone: str | None = None,

@@ -66,6 +66,19 @@ CREATE TABLE IF NOT EXISTS `calendar` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `case_handoffs` (
+    `case_id` Int64,
+    `from_unit_code` String,
+    `to_unit_code` String,
+    `from_at` DateTime64(6, 'UTC'),
+    `to_at` DateTime64(6, 'UTC'),
+    `hop` Int64,
+    `is_return` Bool
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(to_at)
+ORDER BY (toStartOfMonth(to_at), case_id, hop)
+SETTINGS allow_nullable_key = 1;
+
 CREATE TABLE IF NOT EXISTS `case_private` (
     `case_id` Int64,
     `reporter_name` Nullable(String),

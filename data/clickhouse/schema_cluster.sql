@@ -66,6 +66,22 @@ CREATE TABLE IF NOT EXISTS `calendar` ON CLUSTER `dashboard_cluster` (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/calendar', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `case_handoffs_local` ON CLUSTER `dashboard_cluster` (
+    `case_id` Int64,
+    `from_unit_code` String,
+    `to_unit_code` String,
+    `from_at` DateTime64(6, 'UTC'),
+    `to_at` DateTime64(6, 'UTC'),
+    `hop` Int64,
+    `is_return` Bool
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_handoffs_local', '{replica}')
+PARTITION BY toYYYYMM(to_at)
+ORDER BY (toStartOfMonth(to_at), case_id, hop)
+SETTINGS allow_nullable_key = 1;
+
+CREATE TABLE IF NOT EXISTS `case_handoffs` ON CLUSTER `dashboard_cluster` AS `case_handoffs_local`
+ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `case_handoffs_local`, cityHash64(case_id));
+
 CREATE TABLE IF NOT EXISTS `case_private_local` ON CLUSTER `dashboard_cluster` (
     `case_id` Int64,
     `reporter_name` Nullable(String),

@@ -315,24 +315,13 @@ scoped_case_steps AS (
 -- One row per hand-off (推诿/改派): a dispatch of a scoped case to a unit other than the one the
 -- case was last dispatched to, before any unit handled it. is_return: the case goes back to a unit
 -- that had it earlier in the same chain (A → B → A). Steps after the first 'handle' are rework, not hand-offs.
+-- Built per case at publish (case_handoffs, data/sql/refresh_case_handoffs.sql: the hand-offs of a case
+-- depend on its steps only); access and filters come from scoped_cases, so a window on to_at prunes the
+-- table before the join instead of ranking every dispatch of every scoped case.
 scoped_handoffs AS (
-    SELECT case_id, from_unit_code, to_unit_code, from_at, to_at, hop,
-           coalesce(list_contains(earlier_units, to_unit_code), false) AS is_return
-    FROM (
-        SELECT d.case_id, d.unit_code AS to_unit_code, d.step_at AS to_at,
-               lag(d.unit_code) OVER w AS from_unit_code, lag(d.step_at) OVER w AS from_at,
-               row_number() OVER w - 1 AS hop,
-               list(d.unit_code) OVER (PARTITION BY d.case_id ORDER BY d.seq
-                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_units
-        FROM case_steps d
-        JOIN scoped_cases c ON c.case_id = d.case_id
-        LEFT JOIN (SELECT case_id, min(step_at) AS handled_at FROM case_steps WHERE step = 'handle'
-                   GROUP BY case_id) h ON h.case_id = d.case_id
-        WHERE d.step = 'dispatch' AND d.unit_code IS NOT NULL
-          AND (h.handled_at IS NULL OR d.step_at < h.handled_at)
-        WINDOW w AS (PARTITION BY d.case_id ORDER BY d.seq)
-    )
-    WHERE from_unit_code IS NOT NULL AND from_unit_code <> to_unit_code
+    SELECT h.case_id, h.from_unit_code, h.to_unit_code, h.from_at, h.to_at, h.hop, h.is_return
+    FROM case_handoffs h
+    JOIN scoped_cases c ON c.case_id = h.case_id
 ),
 -- One row per scoped case with a reporter: personal data masked HERE, so no query file can read
 -- it raw (security.md rule 6). Complaints from a confidential source (sources.is_confidential,

@@ -1,0 +1,162 @@
+"""case_handoffs (built at publish) read through scoped_handoffs gives exactly what the original
+definition (window functions over every scoped dispatch step, filtered afterwards) gave: the same
+handoff_units and handoff_pairs frames (rows, order, dtypes) for random windows, grants and filters
+on random histories with returns (A → B → A), repeats and rework after handling."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from queries import runner
+from queries.handoffs import handoff_pairs, unit_handoffs
+from queries.scope import Access, Scope
+from tests.builders import add_calendar, add_cases, new_db, refresh_case_handoffs
+
+# The definition scoped_handoffs had before case_handoffs existed (queries/sql/_scoped.sql, session 3).
+REFERENCE = """scoped_handoffs AS (
+    SELECT case_id, from_unit_code, to_unit_code, from_at, to_at, hop,
+           coalesce(list_contains(earlier_units, to_unit_code), false) AS is_return
+    FROM (
+        SELECT d.case_id, d.unit_code AS to_unit_code, d.step_at AS to_at,
+               lag(d.unit_code) OVER w AS from_unit_code, lag(d.step_at) OVER w AS from_at,
+               row_number() OVER w - 1 AS hop,
+               list(d.unit_code) OVER (PARTITION BY d.case_id ORDER BY d.seq
+                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_units
+        FROM case_steps d
+        JOIN scoped_cases c ON c.case_id = d.case_id
+        LEFT JOIN (SELECT case_id, min(step_at) AS handled_at FROM case_steps WHERE step = 'handle'
+                   GROUP BY case_id) h ON h.case_id = d.case_id
+        WHERE d.step = 'dispatch' AND d.unit_code IS NOT NULL
+          AND (h.handled_at IS NULL OR d.step_at < h.handled_at)
+        WINDOW w AS (PARTITION BY d.case_id ORDER BY d.seq)
+    )
+    WHERE from_unit_code IS NOT NULL AND from_unit_code <> to_unit_code
+),
+"""
+
+DISTRICTS = {"430902": "430902001", "430903": "430903001"}
+EXTRA_UNITS = [("D43090202", "资阳区住建局", "district_bureau", "区县部门", "430902"),
+               ("D43090302", "赫山区住建局", "district_bureau", "区县部门", "430903"),
+               ("S430902001", "汽车路街道办", "street_office", "街道", "430902")]
+UNITS = ["C001", "D43090201", "D43090301"] + [u[0] for u in EXTRA_UNITS]
+
+
+@pytest.fixture(scope="module")
+def city():
+    """~400 cases over Oct–Nov 2026, each with a random chain of dispatches (repeats, returns), some
+    handled part-way and dispatched again afterwards (rework), a few with a NULL-unit dispatch."""
+    rng = random.Random(1307)
+    con = new_db()
+    add_calendar(con)
+    con.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)", EXTRA_UNITS)
+    cases, steps = [], []
+    for case_id in range(1, 401):
+        district = rng.choice(list(DISTRICTS))
+        at = datetime(2026, 10, 1, 8, 0) + timedelta(minutes=rng.randrange(60 * 24 * 55))
+        units = [rng.choice(UNITS) for _ in range(rng.randint(1, 6))]
+        if len(units) >= 3 and rng.random() < 0.4:
+            units[2] = units[0]                                  # A → B → A
+        cases.append({"case_id": case_id, "district": district, "reported_at": at, "unit_code": units[-1],
+                      "source": rng.choice(["grid", "hotline"]), "status": "dispatched",
+                      "dispatch_count": len(units)})
+        seq = 1
+        steps.append((case_id, seq, "report", None, at))
+        handle_after = rng.randrange(len(units) + 1) if rng.random() < 0.5 else None
+        for i, unit in enumerate(units):
+            at += timedelta(minutes=rng.randrange(10, 60 * 30))
+            seq += rng.randint(1, 2)                             # gaps in seq are allowed
+            if handle_after == i:
+                steps.append((case_id, seq, "handle", unit, at))
+                at += timedelta(minutes=rng.randrange(10, 600))
+                seq += 1
+            steps.append((case_id, seq, "dispatch", None if rng.random() < 0.03 else unit, at))
+    add_cases(con, cases)
+    con.executemany("INSERT INTO case_steps (case_id, seq, step, unit_code, step_at) VALUES (?, ?, ?, ?, ?)", steps)
+    refresh_case_handoffs(con)
+    built = con.execute("SELECT count(*), count(*) FILTER (WHERE is_return) FROM case_handoffs").fetchone()
+    rework = con.execute(
+        "SELECT count(*) FROM case_steps d JOIN (SELECT case_id, min(step_at) AS h FROM case_steps "
+        "WHERE step = 'handle' GROUP BY case_id) x USING (case_id) WHERE d.step = 'dispatch' AND d.step_at > x.h"
+    ).fetchone()[0]
+    assert built[0] > 300 and built[1] > 30 and rework > 50    # the data exercises every rule
+    return con
+
+
+def scopes(n: int) -> list[Scope]:
+    rng = random.Random(77)
+    grants = [Access.demo(), Access.city("全市"), Access.for_districts(("430902",), "资阳区"),
+              Access.for_streets(("430903001",), ("430903",), "桃花仑街道"),
+              Access.for_units(("D43090201",), "资阳区城管局"), Access.for_units(("C001", "D43090302"), "两单位")]
+    filters = [{}, {"districts": ("430903",)}, {"streets": ("430902001",)}, {"units": ("D43090301", "C001")},
+               {"sources": ("hotline",)}, {"units": ()}]
+    out = []
+    for _ in range(n):
+        start = date(2026, 9, 25) + timedelta(days=rng.randrange(70))
+        out.append(Scope(start, start + timedelta(days=rng.choice([1, 3, 7, 30, 90])), access=rng.choice(grants),
+                         now_at=datetime(2026, 12, 20, 10, 0), **rng.choice(filters)))
+    return out + [Scope(date(2026, 9, 1), date(2027, 1, 1), access=a, now_at=datetime(2026, 12, 20)) for a in grants]
+
+
+def reference_results(monkeypatch, con, scope_list):
+    """handoff_units / handoff_pairs for each scope with the original scoped_handoffs."""
+    original = runner.load_sql
+
+    def load(name: str) -> str:
+        text = original(name)
+        if name != "_scoped":
+            return text
+        start = text.index("scoped_handoffs AS (")
+        end = text.index("-- One row per scoped case with a reporter")
+        return text[:start] + REFERENCE + text[end:]
+
+    with monkeypatch.context() as m:
+        runner.compose.cache_clear()
+        runner.compose_columns.cache_clear()
+        m.setattr(runner, "load_sql", load)
+        got = [(unit_handoffs(con, s), handoff_pairs(con, s, limit=50)) for s in scope_list]
+    runner.compose.cache_clear()
+    runner.compose_columns.cache_clear()
+    return got
+
+
+def mismatches(con, scope_list, expected) -> int:
+    bad = 0
+    for s, (units, pairs) in zip(scope_list, expected):
+        for got, want in ((unit_handoffs(con, s), units), (handoff_pairs(con, s, limit=50), pairs)):
+            try:
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+            except AssertionError:
+                bad += 1
+    return bad
+
+
+def test_built_handoffs_give_the_original_results_for_random_windows_grants_and_filters(city, monkeypatch):
+    scope_list = scopes(40)
+    expected = reference_results(monkeypatch, city, scope_list)
+    assert sum(len(p) for _u, p in expected) > 100 and sum(u["returned_cases"].sum() for u, _p in expected) > 20
+    assert mismatches(city, scope_list, expected) == 0
+
+
+def test_a_case_missing_from_the_built_table_is_caught(city, monkeypatch):
+    scope_list = scopes(40)
+    expected = reference_results(monkeypatch, city, scope_list)
+    victim = city.execute("SELECT case_id FROM case_handoffs WHERE is_return ORDER BY case_id LIMIT 1").fetchone()[0]
+    rows = city.execute("SELECT * FROM case_handoffs WHERE case_id = $c", {"c": victim}).df()
+    city.execute("DELETE FROM case_handoffs WHERE case_id = $c", {"c": victim})
+    try:
+        assert mismatches(city, scope_list, expected) > 0
+    finally:
+        city.register("victim_rows", rows)
+        city.execute("INSERT INTO case_handoffs SELECT * FROM victim_rows")
+        city.unregister("victim_rows")
+    assert mismatches(city, scope_list, expected) == 0
+
+
+def test_a_rebuild_replaces_every_row(city):
+    before = city.execute("SELECT * FROM case_handoffs ORDER BY case_id, hop").fetchall()
+    refresh_case_handoffs(city)
+    refresh_case_handoffs(city)
+    assert city.execute("SELECT * FROM case_handoffs ORDER BY case_id, hop").fetchall() == before
