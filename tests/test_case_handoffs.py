@@ -10,32 +10,10 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from queries import runner
 from queries.handoffs import handoff_pairs, unit_handoffs
 from queries.scope import Access, Scope
 from tests.builders import add_calendar, add_cases, new_db, refresh_case_handoffs
-
-# The definition scoped_handoffs had before case_handoffs existed (queries/sql/_scoped.sql, session 3).
-REFERENCE = """scoped_handoffs AS (
-    SELECT case_id, from_unit_code, to_unit_code, from_at, to_at, hop,
-           coalesce(list_contains(earlier_units, to_unit_code), false) AS is_return
-    FROM (
-        SELECT d.case_id, d.unit_code AS to_unit_code, d.step_at AS to_at,
-               lag(d.unit_code) OVER w AS from_unit_code, lag(d.step_at) OVER w AS from_at,
-               row_number() OVER w - 1 AS hop,
-               list(d.unit_code) OVER (PARTITION BY d.case_id ORDER BY d.seq
-                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_units
-        FROM case_steps d
-        JOIN scoped_cases c ON c.case_id = d.case_id
-        LEFT JOIN (SELECT case_id, min(step_at) AS handled_at FROM case_steps WHERE step = 'handle'
-                   GROUP BY case_id) h ON h.case_id = d.case_id
-        WHERE d.step = 'dispatch' AND d.unit_code IS NOT NULL
-          AND (h.handled_at IS NULL OR d.step_at < h.handled_at)
-        WINDOW w AS (PARTITION BY d.case_id ORDER BY d.seq)
-    )
-    WHERE from_unit_code IS NOT NULL AND from_unit_code <> to_unit_code
-),
-"""
+from tests.handoffs_reference import original_scoped_handoffs
 
 DISTRICTS = {"430902": "430902001", "430903": "430903001"}
 EXTRA_UNITS = [("D43090202", "资阳区住建局", "district_bureau", "区县部门", "430902"),
@@ -100,26 +78,10 @@ def scopes(n: int) -> list[Scope]:
     return out + [Scope(date(2026, 9, 1), date(2027, 1, 1), access=a, now_at=datetime(2026, 12, 20)) for a in grants]
 
 
-def reference_results(monkeypatch, con, scope_list):
+def reference_results(con, scope_list):
     """handoff_units / handoff_pairs for each scope with the original scoped_handoffs."""
-    original = runner.load_sql
-
-    def load(name: str) -> str:
-        text = original(name)
-        if name != "_scoped":
-            return text
-        start = text.index("scoped_handoffs AS (")
-        end = text.index("-- One row per scoped case with a reporter")
-        return text[:start] + REFERENCE + text[end:]
-
-    with monkeypatch.context() as m:
-        runner.compose.cache_clear()
-        runner.compose_columns.cache_clear()
-        m.setattr(runner, "load_sql", load)
-        got = [(unit_handoffs(con, s), handoff_pairs(con, s, limit=50)) for s in scope_list]
-    runner.compose.cache_clear()
-    runner.compose_columns.cache_clear()
-    return got
+    with original_scoped_handoffs():
+        return [(unit_handoffs(con, s), handoff_pairs(con, s, limit=50)) for s in scope_list]
 
 
 def mismatches(con, scope_list, expected) -> int:
@@ -133,16 +95,16 @@ def mismatches(con, scope_list, expected) -> int:
     return bad
 
 
-def test_built_handoffs_give_the_original_results_for_random_windows_grants_and_filters(city, monkeypatch):
+def test_built_handoffs_give_the_original_results_for_random_windows_grants_and_filters(city):
     scope_list = scopes(40)
-    expected = reference_results(monkeypatch, city, scope_list)
+    expected = reference_results(city, scope_list)
     assert sum(len(p) for _u, p in expected) > 100 and sum(u["returned_cases"].sum() for u, _p in expected) > 20
     assert mismatches(city, scope_list, expected) == 0
 
 
-def test_a_case_missing_from_the_built_table_is_caught(city, monkeypatch):
+def test_a_case_missing_from_the_built_table_is_caught(city):
     scope_list = scopes(40)
-    expected = reference_results(monkeypatch, city, scope_list)
+    expected = reference_results(city, scope_list)
     victim = city.execute("SELECT case_id FROM case_handoffs WHERE is_return ORDER BY case_id LIMIT 1").fetchone()[0]
     rows = city.execute("SELECT * FROM case_handoffs WHERE case_id = $c", {"c": victim}).df()
     city.execute("DELETE FROM case_handoffs WHERE case_id = $c", {"c": victim})

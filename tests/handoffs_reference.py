@@ -1,0 +1,55 @@
+"""The definition scoped_handoffs had before case_handoffs was built at publish (queries/sql/_scoped.sql,
+until SCHEMA_VERSION 8): window functions over every dispatch step of every scoped case. Kept as the
+reference the built table must reproduce (tests/test_case_handoffs.py) and the "before" of
+benchmarks/bench_handoffs.py."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from queries import runner
+
+REFERENCE = """scoped_handoffs AS (
+    SELECT case_id, from_unit_code, to_unit_code, from_at, to_at, hop,
+           coalesce(list_contains(earlier_units, to_unit_code), false) AS is_return
+    FROM (
+        SELECT d.case_id, d.unit_code AS to_unit_code, d.step_at AS to_at,
+               lag(d.unit_code) OVER w AS from_unit_code, lag(d.step_at) OVER w AS from_at,
+               row_number() OVER w - 1 AS hop,
+               list(d.unit_code) OVER (PARTITION BY d.case_id ORDER BY d.seq
+                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_units
+        FROM case_steps d
+        JOIN scoped_cases c ON c.case_id = d.case_id
+        LEFT JOIN (SELECT case_id, min(step_at) AS handled_at FROM case_steps WHERE step = 'handle'
+                   GROUP BY case_id) h ON h.case_id = d.case_id
+        WHERE d.step = 'dispatch' AND d.unit_code IS NOT NULL
+          AND (h.handled_at IS NULL OR d.step_at < h.handled_at)
+        WINDOW w AS (PARTITION BY d.case_id ORDER BY d.seq)
+    )
+    WHERE from_unit_code IS NOT NULL AND from_unit_code <> to_unit_code
+),
+"""
+
+
+
+@contextmanager
+def original_scoped_handoffs():
+    """Within the block, every query composed by queries.runner reads scoped_handoffs as REFERENCE."""
+    original = runner.load_sql
+
+    def load(name: str) -> str:
+        text = original(name)
+        if name != "_scoped":
+            return text
+        start = text.index("scoped_handoffs AS (")
+        end = text.index("-- One row per scoped case with a reporter")
+        return text[:start] + REFERENCE + text[end:]
+
+    runner.compose.cache_clear()
+    runner.compose_columns.cache_clear()
+    runner.load_sql = load
+    try:
+        yield
+    finally:
+        runner.load_sql = original
+        runner.compose.cache_clear()
+        runner.compose_columns.cache_clear()
