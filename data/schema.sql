@@ -503,6 +503,16 @@ CREATE TABLE IF NOT EXISTS case_handoffs (
     is_return      BOOLEAN NOT NULL
 );
 
+-- One row per dispatch step of a case to a unit (case_steps step 'dispatch' with a unit_code): what
+-- 推诿率's denominator counts (cases dispatched to a unit in the window, queries/sql/handoff_units.sql).
+-- Rebuilt by every publish (data/sql/refresh_case_dispatches.sql), read through scoped_case_dispatches
+-- (joined to scoped_cases). Stored in dispatched_at order.
+CREATE TABLE IF NOT EXISTS case_dispatches (
+    case_id       BIGINT NOT NULL,
+    unit_code     VARCHAR NOT NULL,
+    dispatched_at TIMESTAMP NOT NULL
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

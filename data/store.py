@@ -26,6 +26,7 @@ SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 REFRESH_HANDOFFS_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_handoffs.sql"
+REFRESH_DISPATCHES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_dispatches.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
 SCHEMA_VERSION = "8"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
@@ -33,7 +34,7 @@ SCHEMA_VERSION = "8"   # 2: cases.first_event_at / last_event_at; 3: case_privat
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
                        # 7: kpi_daily_unsettled (kpi_daily's correction for the publish day);
-                       # 8: case_handoffs (hand-offs per case; scoped_handoffs reads it)
+                       # 8: case_handoffs and case_dispatches (built from the steps; 推诿 reads them)
 
 
 class WriterBusy(RuntimeError):
@@ -47,7 +48,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
     """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key),
     the writers' scrubbed forms of free text (data/snapshot.py) and the tables built at publish
-    (case_handoffs, kpi_daily) up to date."""
+    (case_handoffs, case_dispatches, kpi_daily) up to date."""
     con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
     from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
@@ -58,10 +59,13 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
 
 
 def refresh_case_handoffs(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuilds case_handoffs from case_steps (whole table: a case's hand-offs depend on its steps only,
-    and the dashboard reads them through scoped_handoffs, so every snapshot must have them complete)."""
+    """Rebuilds case_handoffs and case_dispatches from case_steps (whole tables: both depend on a case's
+    steps only, and the dashboard reads them through scoped_handoffs / scoped_case_dispatches, so every
+    snapshot must have them complete)."""
     con.execute("DELETE FROM case_handoffs")
     con.execute(REFRESH_HANDOFFS_PATH.read_text(encoding="utf-8"))
+    con.execute("DELETE FROM case_dispatches")
+    con.execute(REFRESH_DISPATCHES_PATH.read_text(encoding="utf-8"))
 
 
 # Below this many cases kpi_daily is not built and every query takes the case path: at 219k and 1M

@@ -1,6 +1,7 @@
 """The definition scoped_handoffs had before case_handoffs was built at publish (queries/sql/_scoped.sql,
-until SCHEMA_VERSION 8): window functions over every dispatch step of every scoped case. Kept as the
-reference the built table must reproduce (tests/test_case_handoffs.py) and the "before" of
+until SCHEMA_VERSION 8): window functions over every dispatch step of every scoped case; and the
+`dispatched` part of handoff_units.sql before case_dispatches (every step of every scoped case). Kept as
+the reference the built tables must reproduce (tests/test_case_handoffs.py) and the "before" of
 benchmarks/bench_handoffs.py."""
 from __future__ import annotations
 
@@ -30,14 +31,26 @@ REFERENCE = """scoped_handoffs AS (
 """
 
 
+DISPATCHED_NOW = """    FROM scoped_case_dispatches, win
+    WHERE dispatched_at >= win.start_at AND dispatched_at < win.end_at
+"""
+DISPATCHED_BEFORE = """    FROM scoped_case_steps, win
+    WHERE step = 'dispatch' AND unit_code IS NOT NULL AND step_at >= win.start_at AND step_at < win.end_at
+"""
+
 
 @contextmanager
 def original_scoped_handoffs():
-    """Within the block, every query composed by queries.runner reads scoped_handoffs as REFERENCE."""
+    """Within the block, every query composed by queries.runner reads scoped_handoffs as REFERENCE, and
+    handoff_units counts dispatched cases from the steps as it did."""
     original = runner.load_sql
 
     def load(name: str) -> str:
         text = original(name)
+        if name == "handoff_units":
+            if DISPATCHED_NOW not in text:
+                raise AssertionError("handoff_units.sql changed: update DISPATCHED_NOW")
+            return text.replace(DISPATCHED_NOW, DISPATCHED_BEFORE)
         if name != "_scoped":
             return text
         start = text.index("scoped_handoffs AS (")

@@ -1,5 +1,6 @@
-"""case_handoffs (built at publish) read through scoped_handoffs gives exactly what the original
-definition (window functions over every scoped dispatch step, filtered afterwards) gave: the same
+"""case_handoffs and case_dispatches (built at publish) read through scoped_handoffs and
+scoped_case_dispatches give exactly what the original definitions (window functions over every scoped
+dispatch step, filtered afterwards; dispatches counted from every scoped step) gave: the same
 handoff_units and handoff_pairs frames (rows, order, dtypes) for random windows, grants and filters
 on random histories with returns (A → B → A), repeats and rework after handling."""
 from __future__ import annotations
@@ -102,23 +103,26 @@ def test_built_handoffs_give_the_original_results_for_random_windows_grants_and_
     assert mismatches(city, scope_list, expected) == 0
 
 
-def test_a_case_missing_from_the_built_table_is_caught(city):
+@pytest.mark.parametrize("table", ["case_handoffs", "case_dispatches"])
+def test_a_case_missing_from_a_built_table_is_caught(city, table):
     scope_list = scopes(40)
     expected = reference_results(city, scope_list)
     victim = city.execute("SELECT case_id FROM case_handoffs WHERE is_return ORDER BY case_id LIMIT 1").fetchone()[0]
-    rows = city.execute("SELECT * FROM case_handoffs WHERE case_id = $c", {"c": victim}).df()
-    city.execute("DELETE FROM case_handoffs WHERE case_id = $c", {"c": victim})
+    rows = city.execute(f"SELECT * FROM {table} WHERE case_id = $c", {"c": victim}).df()  # noqa: S608 - test
+    city.execute(f"DELETE FROM {table} WHERE case_id = $c", {"c": victim})  # noqa: S608 - test
     try:
         assert mismatches(city, scope_list, expected) > 0
     finally:
         city.register("victim_rows", rows)
-        city.execute("INSERT INTO case_handoffs SELECT * FROM victim_rows")
+        city.execute(f"INSERT INTO {table} SELECT * FROM victim_rows")  # noqa: S608 - test
         city.unregister("victim_rows")
     assert mismatches(city, scope_list, expected) == 0
 
 
 def test_a_rebuild_replaces_every_row(city):
-    before = city.execute("SELECT * FROM case_handoffs ORDER BY case_id, hop").fetchall()
+    query = ("SELECT (SELECT list(h ORDER BY case_id, hop) FROM case_handoffs h), "
+             "(SELECT list(d ORDER BY case_id, dispatched_at) FROM case_dispatches d)")
+    before = city.execute(query).fetchall()
     refresh_case_handoffs(city)
     refresh_case_handoffs(city)
-    assert city.execute("SELECT * FROM case_handoffs ORDER BY case_id, hop").fetchall() == before
+    assert city.execute(query).fetchall() == before

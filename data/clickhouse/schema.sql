@@ -66,6 +66,15 @@ CREATE TABLE IF NOT EXISTS `calendar` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `case_dispatches` (
+    `case_id` Int64,
+    `unit_code` String,
+    `dispatched_at` DateTime64(6, 'UTC')
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(dispatched_at)
+ORDER BY (toStartOfMonth(dispatched_at), case_id)
+SETTINGS allow_nullable_key = 1;
+
 CREATE TABLE IF NOT EXISTS `case_handoffs` (
     `case_id` Int64,
     `from_unit_code` String,

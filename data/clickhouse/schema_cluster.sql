@@ -66,6 +66,18 @@ CREATE TABLE IF NOT EXISTS `calendar` ON CLUSTER `dashboard_cluster` (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/calendar', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `case_dispatches_local` ON CLUSTER `dashboard_cluster` (
+    `case_id` Int64,
+    `unit_code` String,
+    `dispatched_at` DateTime64(6, 'UTC')
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_dispatches_local', '{replica}')
+PARTITION BY toYYYYMM(dispatched_at)
+ORDER BY (toStartOfMonth(dispatched_at), case_id)
+SETTINGS allow_nullable_key = 1;
+
+CREATE TABLE IF NOT EXISTS `case_dispatches` ON CLUSTER `dashboard_cluster` AS `case_dispatches_local`
+ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `case_dispatches_local`, cityHash64(case_id));
+
 CREATE TABLE IF NOT EXISTS `case_handoffs_local` ON CLUSTER `dashboard_cluster` (
     `case_id` Int64,
     `from_unit_code` String,

@@ -323,6 +323,13 @@ scoped_handoffs AS (
     FROM case_handoffs h
     JOIN scoped_cases c ON c.case_id = h.case_id
 ),
+-- One row per dispatch of a scoped case to a unit (case_dispatches, built at publish from the steps):
+-- 推诿率's denominator, without reading every step of every scoped case.
+scoped_case_dispatches AS (
+    SELECT d.case_id, d.unit_code, d.dispatched_at
+    FROM case_dispatches d
+    JOIN scoped_cases c ON c.case_id = d.case_id
+),
 -- One row per scoped case with a reporter: personal data masked HERE, so no query file can read
 -- it raw (security.md rule 6). Complaints from a confidential source (sources.is_confidential,
 -- e.g. 信访/举报/督办) or marked confidential show 保密 instead.

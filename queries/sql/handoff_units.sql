@@ -4,8 +4,8 @@
 -- Parameters: the scope, $office_starts, $office_ends, $office_day_minutes (queries/worktime_sql.py).
 WITH dispatched AS (
     SELECT unit_code, count(DISTINCT case_id) AS dispatched_cases
-    FROM scoped_case_steps, win
-    WHERE step = 'dispatch' AND unit_code IS NOT NULL AND step_at >= win.start_at AND step_at < win.end_at
+    FROM scoped_case_dispatches, win
+    WHERE dispatched_at >= win.start_at AND dispatched_at < win.end_at
     GROUP BY unit_code
 ),
 hops AS (
