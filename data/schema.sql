@@ -506,11 +506,14 @@ CREATE TABLE IF NOT EXISTS case_handoffs (
 -- One row per dispatch step of a case to a unit (case_steps step 'dispatch' with a unit_code): what
 -- 推诿率's denominator counts (cases dispatched to a unit in the window, queries/sql/handoff_units.sql).
 -- Rebuilt by every publish (data/sql/refresh_case_dispatches.sql), read through scoped_case_dispatches
--- (joined to scoped_cases). Stored in dispatched_at order.
+-- (joined to scoped_cases). prev_dispatched_at: the case's previous dispatch to the same unit (by time,
+-- then seq; NULL for the first): in a window [start, end) the case counts once for the unit, on the
+-- dispatch whose prev_dispatched_at is NULL or before start. Stored in dispatched_at order.
 CREATE TABLE IF NOT EXISTS case_dispatches (
-    case_id       BIGINT NOT NULL,
-    unit_code     VARCHAR NOT NULL,
-    dispatched_at TIMESTAMP NOT NULL
+    case_id            BIGINT NOT NULL,
+    unit_code          VARCHAR NOT NULL,
+    dispatched_at      TIMESTAMP NOT NULL,
+    prev_dispatched_at TIMESTAMP
 );
 
 -- ───────────────────────── writers only ─────────────────────────

@@ -31,10 +31,14 @@ REFERENCE = """scoped_handoffs AS (
 """
 
 
-DISPATCHED_NOW = """    FROM scoped_case_dispatches, win
+DISPATCHED_NOW = """    -- each (case, unit) once: on its first dispatch in the window (none of the unit's before it inside)
+    SELECT unit_code, count(*) AS dispatched_cases
+    FROM scoped_case_dispatches, win
     WHERE dispatched_at >= win.start_at AND dispatched_at < win.end_at
+      AND (prev_dispatched_at IS NULL OR prev_dispatched_at < win.start_at)
 """
-DISPATCHED_BEFORE = """    FROM scoped_case_steps, win
+DISPATCHED_BEFORE = """    SELECT unit_code, count(DISTINCT case_id) AS dispatched_cases
+    FROM scoped_case_steps, win
     WHERE step = 'dispatch' AND unit_code IS NOT NULL AND step_at >= win.start_at AND step_at < win.end_at
 """
 

@@ -69,7 +69,8 @@ ORDER BY tuple();
 CREATE TABLE IF NOT EXISTS `case_dispatches` (
     `case_id` Int64,
     `unit_code` String,
-    `dispatched_at` DateTime64(6, 'UTC')
+    `dispatched_at` DateTime64(6, 'UTC'),
+    `prev_dispatched_at` Nullable(DateTime64(6, 'UTC'))
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(dispatched_at)
 ORDER BY (toStartOfMonth(dispatched_at), case_id)

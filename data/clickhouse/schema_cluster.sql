@@ -69,7 +69,8 @@ ORDER BY tuple();
 CREATE TABLE IF NOT EXISTS `case_dispatches_local` ON CLUSTER `dashboard_cluster` (
     `case_id` Int64,
     `unit_code` String,
-    `dispatched_at` DateTime64(6, 'UTC')
+    `dispatched_at` DateTime64(6, 'UTC'),
+    `prev_dispatched_at` Nullable(DateTime64(6, 'UTC'))
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_dispatches_local', '{replica}')
 PARTITION BY toYYYYMM(dispatched_at)
 ORDER BY (toStartOfMonth(dispatched_at), case_id)

@@ -326,7 +326,7 @@ scoped_handoffs AS (
 -- One row per dispatch of a scoped case to a unit (case_dispatches, built at publish from the steps):
 -- 推诿率's denominator, without reading every step of every scoped case.
 scoped_case_dispatches AS (
-    SELECT d.case_id, d.unit_code, d.dispatched_at
+    SELECT d.case_id, d.unit_code, d.dispatched_at, d.prev_dispatched_at
     FROM case_dispatches d
     JOIN scoped_cases c ON c.case_id = d.case_id
 ),

@@ -3,9 +3,11 @@
 -- Grain: one row per unit with a dispatch or hand-off in the window [$start, $end) (by step time).
 -- Parameters: the scope, $office_starts, $office_ends, $office_day_minutes (queries/worktime_sql.py).
 WITH dispatched AS (
-    SELECT unit_code, count(DISTINCT case_id) AS dispatched_cases
+    -- each (case, unit) once: on its first dispatch in the window (none of the unit's before it inside)
+    SELECT unit_code, count(*) AS dispatched_cases
     FROM scoped_case_dispatches, win
     WHERE dispatched_at >= win.start_at AND dispatched_at < win.end_at
+      AND (prev_dispatched_at IS NULL OR prev_dispatched_at < win.start_at)
     GROUP BY unit_code
 ),
 hops AS (
