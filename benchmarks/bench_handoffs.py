@@ -61,7 +61,7 @@ def build(path: Path) -> None:
         rows = con.execute("SELECT count(*) FROM case_handoffs").fetchone()[0]
     finally:
         con.close()
-    print(f"{path}: case_handoffs built in {wall:.1f} s wall / {cpu_s:.1f} s CPU, {rows:,} rows")
+    print(f"{path}: case_handoffs and case_dispatches built in {wall:.1f} s wall / {cpu_s:.1f} s CPU, {rows:,} hand-offs")
 
 
 def main() -> None:
