@@ -21,32 +21,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_cpu
 from queries.db import connect_readonly
 from queries.handoffs import handoff_pairs, unit_handoffs
 from queries.scope import Access, Scope
 from tests.handoffs_reference import original_scoped_handoffs
 
-BASELINE_SQL = ("SELECT count(*) FILTER (WHERE accepted_at >= $t), count(*) FILTER (WHERE closed_at >= $t), "
-                "count(DISTINCT district_code), max(deadline_at), count(*) FILTER (WHERE is_cancelled) FROM cases")
 QUERIES = {"handoff_units": lambda src, s: unit_handoffs(src, s),
            "handoff_pairs": lambda src, s: handoff_pairs(src, s)}
-
-
-class _Source:
-    def __init__(self, con):
-        self.con = con
-
-    def cursor(self):
-        return self.con.cursor()
-
-
-def cpu(fn, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t = time.process_time()
-        result = fn()
-        best = min(best, time.process_time() - t)
-    return best, result
 
 
 def build(path: Path) -> None:
@@ -72,14 +54,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.build:
         build(args.build)
-    src = _Source(connect_readonly(args.db))
+    src = ConnectionSource(connect_readonly(args.db))
     cur = src.cursor()
     cases, handoffs = cur.execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_handoffs)").fetchone()
     last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
     district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
     now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
     print(f"{args.db}: {cases:,} cases, {handoffs:,} hand-offs; windows end {last}; CPU s, best of {args.repeat}")
-    base, _ = cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)}).fetchall(), args.repeat)
+    base, _ = best_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)}).fetchall(), args.repeat)
     print(f"baseline: bare scan of five columns of every case {base:.3f} s")
     windows = {"近30天": (last - timedelta(days=29), last + timedelta(days=1)),
                "两年": (last - timedelta(days=730), last + timedelta(days=1))}
@@ -90,12 +72,12 @@ def main() -> None:
             scope = Scope(start, end, access, now_at=now)
             for qname, run in QUERIES.items():
                 with original_scoped_handoffs():
-                    before, old = cpu(lambda: run(src, scope), args.repeat)
-                after, new = cpu(lambda: run(src, scope), args.repeat)
+                    before, old = best_cpu(lambda: run(src, scope), args.repeat)
+                after, new = best_cpu(lambda: run(src, scope), args.repeat)
                 pd.testing.assert_frame_equal(new, old, check_exact=True)
                 print(f"{wname:8} {gname:14} {qname:14} {before:8.3f} {after:8.3f} {before / base:11.1f} "
                       f"{after / base:10.1f} {before / after:6.1f}")
-    print(f"baseline again: {cpu(lambda: src.cursor().execute(BASELINE_SQL, {'t': date(last.year, 1, 1)}).fetchall(), args.repeat)[0]:.3f} s")
+    print(f"baseline again: {best_cpu(lambda: src.cursor().execute(BASELINE_SQL, {'t': date(last.year, 1, 1)}).fetchall(), args.repeat)[0]:.3f} s")
 
 
 if __name__ == "__main__":

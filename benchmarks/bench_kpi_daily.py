@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_cpu
 from data.config import load_city
 from data.store import apply_schema, refresh_kpi_daily
 from queries import kpi_daily
@@ -40,25 +41,6 @@ from queries.scope import Access, Scope
 # 总览's two rows of cards (dashboard.py OVERVIEW_KPIS + SECOND_ROW_KPIS), without the live count.
 CARDS = ("accepted", "filed", "closed", "disposal_rate", "on_time_rate", "due", "closing_rate",
          "on_time_disposal_rate", "rework_rate", "satisfaction_rate", "handle_hours")
-BASELINE_SQL = ("SELECT count(*) FILTER (WHERE accepted_at >= $t), count(*) FILTER (WHERE closed_at >= $t), "
-                "count(DISTINCT district_code), max(deadline_at), count(*) FILTER (WHERE is_cancelled) FROM cases")
-
-
-class _Source:
-    def __init__(self, con):
-        self.con = con
-
-    def cursor(self):
-        return self.con.cursor()
-
-
-def cpu(fn, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t = time.process_time()
-        result = fn()
-        best = min(best, time.process_time() - t)
-    return best, result
 
 
 def build(path: Path) -> None:
@@ -111,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.no_build:
         build(args.db)
-    src = _Source(connect_readonly(args.db))
+    src = ConnectionSource(connect_readonly(args.db))
     last = src.cursor().execute("SELECT max(reported_date) FROM cases").fetchone()[0]
     district = args.district or src.cursor().execute(
         "SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
@@ -120,7 +102,7 @@ def main() -> None:
     kpis = registry(city)
     cards = kpi_daily.GROUP_COLUMNS + tuple(c for c in kpi_columns(kpis[k] for k in CARDS))
     counts_only = tuple(c for c in cards if c not in kpi_daily.DURATION_COLUMNS)
-    base, _ = cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(), args.repeat)
+    base, _ = best_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(), args.repeat)
     print(f"baseline (bare scan of 5 columns of every case) {base:.3f} s CPU; now {now}; district {district}")
     built_for = src.cursor().execute("SELECT value FROM meta WHERE key = 'kpi_daily_unsettled_day'").fetchone()
     print(f"kpi_daily_unsettled built for {built_for[0] if built_for else None}")
@@ -129,9 +111,9 @@ def main() -> None:
     for label, (start, end) in windows(last).items():
         for who, filters in (("city", {}), ("district", {"districts": (district,)})):
             scope = apply_rules(Scope(start, end, Access.city("benchmark"), now, **filters), city)
-            case_s, expected = cpu(lambda: fetch(src, "kpi_counts", scope, columns=cards, by="all"), args.repeat)
-            agg_s, got = cpu(lambda: kpi_daily.aggregate_counts(src, scope, "all", cards), args.repeat)
-            counts_s, _ = cpu(lambda: kpi_daily.aggregate_counts(src, scope, "all", counts_only), args.repeat)
+            case_s, expected = best_cpu(lambda: fetch(src, "kpi_counts", scope, columns=cards, by="all"), args.repeat)
+            agg_s, got = best_cpu(lambda: kpi_daily.aggregate_counts(src, scope, "all", cards), args.repeat)
+            counts_s, _ = best_cpu(lambda: kpi_daily.aggregate_counts(src, scope, "all", counts_only), args.repeat)
             if got is None:
                 raise SystemExit(f"{label} {who}: the aggregate path declined (kpi_daily not built for these rules?)")
             pd.testing.assert_frame_equal(got, expected)

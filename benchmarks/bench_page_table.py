@@ -17,13 +17,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from benchmarks.baseline import BASELINE_SQL
+
 PAGES = {
     "总览": "dashboard.py", "地图": "pages/map.py", "趋势": "pages/trends.py", "排行榜": "pages/league.py",
     "案件": "pages/cases.py", "党建·志愿": "pages/party.py", "口径说明": "pages/definitions.py",
     "指挥大屏": "pages/wall.py",
 }
-BASELINE_SQL = ("SELECT count(*) FILTER (WHERE accepted_at >= $t), count(*) FILTER (WHERE closed_at >= $t), "
-                "count(DISTINCT district_code), max(deadline_at), count(*) FILTER (WHERE is_cancelled) FROM cases")
 
 
 def _run(page: str, params: dict[str, str]):

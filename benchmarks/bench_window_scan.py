@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from benchmarks.baseline import BASELINE_SQL
 from data.config import load_city, published_path
 from queries import cases as q
 from queries.db import connect_readonly
@@ -23,8 +24,6 @@ from queries.runner import compose_columns
 from queries.scope import Access, Scope
 
 CARDS = ("accepted", "filed", "closed", "disposal_rate", "on_time_rate", "overdue_open")
-BASELINE_SQL = ("SELECT count(*) FILTER (WHERE accepted_at >= $t), count(*) FILTER (WHERE closed_at >= $t), "
-                "count(DISTINCT district_code), max(deadline_at), count(*) FILTER (WHERE is_cancelled) FROM cases")
 
 
 class _Source:
