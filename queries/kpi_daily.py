@@ -89,19 +89,22 @@ def build(con: duckdb.DuckDBPyConnection, rules: Scope, unsettled_day: date) -> 
                     now_at=UNBOUNDED_END, access=Access.city("publish"), districts=None, streets=None,
                     communities=None, grids=None, kinds=None, majors=None, categories=None, sources=None,
                     units=None)
-    con.execute("DELETE FROM kpi_daily")
-    # Constant SQL text only: the INSERT head and a query file composed with the scope prefix.
-    sql = "INSERT INTO kpi_daily BY NAME " + compose("kpi_daily_build").rstrip().removesuffix(";")
-    used = parameters(sql)
-    con.execute(sql, {k: v for k, v in (scope.params() | unbounded_params()).items() if k in used})
-    rows = con.execute("SELECT count(*) FROM kpi_daily").fetchone()[0]
-    # B for D = unsettled_day: the same query over the cases with first_event_at < D <= last_event_at
-    # (kpi_daily_counts.sql computes it so, with these span bounds, when D is another day).
-    con.execute("DELETE FROM kpi_daily_unsettled")
-    sql = "INSERT INTO kpi_daily_unsettled BY NAME " + compose("kpi_daily_build").rstrip().removesuffix(";")
+    # Constant SQL text only: an INSERT head and the query file composed with the scope prefix, run
+    # for kpi_daily (unbounded span), then for B at D = unsettled_day into kpi_daily_unsettled: the
+    # cases with first_event_at < D <= last_event_at (kpi_daily_counts.sql computes it so, with these
+    # span bounds, when D is another day).
+    body = compose("kpi_daily_build").rstrip().removesuffix(";")
+    used = parameters(body)
     at = datetime.combine(unsettled_day, time())
-    con.execute(sql, {k: v for k, v in (scope.params() | unbounded_params()
-                                        | {"span_start": at, "span_end": at}).items() if k in used})
+
+    def bound(span: dict) -> dict:
+        return {k: v for k, v in (scope.params() | unbounded_params() | span).items() if k in used}
+
+    con.execute("DELETE FROM kpi_daily")
+    con.execute("INSERT INTO kpi_daily BY NAME " + body, bound({}))
+    rows = con.execute("SELECT count(*) FROM kpi_daily").fetchone()[0]
+    con.execute("DELETE FROM kpi_daily_unsettled")
+    con.execute("INSERT INTO kpi_daily_unsettled BY NAME " + body, bound({"span_start": at, "span_end": at}))
     return rules_key(scope), rows
 
 
