@@ -31,6 +31,7 @@ from queries.wall import WallScopes, wall_scopes
 from ui import auth, cache
 from ui.app import FAVICON, current_session, ensure_database, freshness_text, gate_sources
 from ui.clock import is_pinned, now, now_exact
+from ui.text import md_escape
 
 LOG = logging.getLogger(__name__)
 LAST_GOOD_KEY = "wall_last_good"
@@ -240,13 +241,6 @@ MAP_LEGEND_HTML = """
 <div class="wall-legend"><span>今日受理 少</span><span class="wall-ramp"></span><span>多</span>
 <span class="wall-spot"></span><span>热点</span></div>
 """
-
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
-
-
-def md_escape(text: object) -> str:
-    """Plain text for st.markdown: every Markdown, directive (:red[]) and LaTeX ($) character escaped."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
 def setup_wall() -> tuple[CityConfig, WallConfig]:
