@@ -253,3 +253,13 @@ def test_a_single_panel_carousel_still_shows_its_panel(wall_db, monkeypatch):
     # something in it the only panel would be hidden
     assert len(markers) == 1 and len(markers[0].children) == 1
     assert "责任单位 红榜" in markdown_text(at)
+
+
+def test_the_alert_line_reads_by_rule_and_keeps_its_place_when_there_is_none():
+    from ui.wall import alert_strip_text
+
+    # one burst (异动 红) and 232 long-overdue cases must not read as one "红 233"
+    text = alert_strip_text({"异动": {"红": 1}, "超期": {"红": 232, "橙": 44}})
+    assert text.endswith("预警 异动 :red[**红 1**] · 超期 :red[**红 232**] :orange[**橙 44**]")
+    assert "233" not in text
+    assert alert_strip_text({}).endswith("预警 :gray[无]")

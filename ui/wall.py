@@ -22,7 +22,7 @@ from charts.wall import count_text, fit_view, simplify_shapes
 from data.alerts_config import LEVEL_COLOURS, load_alerts
 from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
 from data.signals_config import load_signals
-from queries.alerts import level_counts
+from queries.alerts import rule_level_counts
 from queries.kpis import kpi_columns, registry
 from queries.numbers import percent_text, points_text, rate_text
 from queries.periods import previous_caption
@@ -92,7 +92,11 @@ html, body {{ overflow: hidden !important; background: var(--wall-bg) !important
 .st-key-wall-fresh-stale p {{ color: var(--wall-bad) !important; font-weight: 800; animation: wall-blink 1.6s steps(2) infinite;
     font-size: 1.75vh !important; line-height: 1.3; white-space: normal; overflow-wrap: anywhere; }}
 @keyframes wall-blink {{ 50% {{ opacity: 0.45; }} }}
-.st-key-wall-alerts p {{ font-size: 1.7vh !important; text-align: right; margin: 0; white-space: nowrap; line-height: 1.2; }}
+/* By rule the 预警 line is longer than the right third: it keeps its right edge and runs leftwards
+   under the title (anchored at the right edge), never off the screen. */
+.st-key-wall-alerts [data-testid="stMarkdownContainer"] {{ position: relative; height: 2.1vh; }}
+.st-key-wall-alerts p {{ font-size: 1.7vh !important; text-align: right; margin: 0; white-space: nowrap; line-height: 1.2;
+    position: absolute; right: 0; top: 0; width: max-content; }}
 .st-key-wall-notice p {{ font-size: 1.5vh !important; color: var(--wall-alarm) !important; text-align: right; margin: 0; }}
 .st-key-wall-clock {{ position: fixed; top: 0; left: 1.6vw; height: 7.4vh !important; z-index: 5; display: flex; align-items: center; }}
 .wall-clock {{ display: flex; align-items: baseline; gap: 0.9vw; color: var(--wall-text); white-space: nowrap; }}
@@ -302,7 +306,7 @@ class WallData:
     district_league: pd.DataFrame
     scopes: WallScopes = field(repr=False, default=None)
     month_caption: str = "较上月同期"   # names the span: 较上月同期（2026年11月01日–11月07日）
-    alert_counts: dict[str, int] = field(default_factory=dict)   # 预警 by level (queries/alerts.py), counts only
+    alert_counts: dict[str, dict[str, int]] = field(default_factory=dict)   # 预警 {rule: {level: n}}, counts only
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -428,23 +432,26 @@ def render_header(city: CityConfig, config: WallConfig, data: WallData | None, n
 ALERT_MINUTES = 5   # the wall's 预警 counts are evaluated at most this often (the pages list them live)
 
 
-def wall_alert_counts(today: Scope) -> dict[str, int]:
-    """预警 by level for the wall, evaluated once per ALERT_MINUTES: the refresh that re-evaluates takes
+def wall_alert_counts(today: Scope) -> dict[str, dict[str, int]]:
+    """预警 by rule and level for the wall, evaluated once per ALERT_MINUTES: the refresh that re-evaluates takes
     longer, and the carousel must not skip a panel every minute for it."""
     moment = today.now_at.replace(minute=today.now_at.minute - today.now_at.minute % ALERT_MINUTES, second=0,
                                   microsecond=0)
-    return level_counts(cache.get("alerts", replace(today, now_at=moment), load_alerts(), load_signals()))
+    return rule_level_counts(cache.get("alerts", replace(today, now_at=moment), load_alerts(), load_signals()))
 
 
-def alert_strip_text(counts: dict[str, int]) -> str:
-    """'预警 红 3 · 橙 6 · 黄 0 · 蓝 2': counts by level, most urgent first; never a name."""
-    parts = [f":{LEVEL_COLOURS[level]}[**{level} {n:,}**]" if n else f":gray[{level} 0]" for level, n in counts.items()]
-    return ":material/notifications_active: 预警 " + " · ".join(parts)
+def alert_strip_text(counts: dict[str, dict[str, int]]) -> str:
+    """'预警 异动 红 1 · 超期 红 232 橙 44': each rule with its counts by level, as the overview's strip
+    reads; never a name. One total per level added 232 long-overdue cases to one burst of reports and
+    hid the burst. With no alert the line stays in its place and says so."""
+    parts = [f"{rule} " + " ".join(f":{LEVEL_COLOURS[level]}[**{level} {n:,}**]" for level, n in levels.items())
+             for rule, levels in counts.items()]
+    return ":material/notifications_active: 预警 " + (" · ".join(parts) if parts else ":gray[无]")
 
 
 def render_alert_strip(data: WallData | None) -> None:
     """The 预警 line under the freshness line of the header: a fixed place that hides no KPI."""
-    if data is None or not data.alert_counts:
+    if data is None:
         return
     with st.container(key="wall-alerts"):
         st.markdown(alert_strip_text(data.alert_counts))
