@@ -491,8 +491,10 @@ CREATE TABLE IF NOT EXISTS kpi_daily_unsettled (
 -- dispatched to, before any unit handled it (steps after the first 'handle' are rework). hop: the
 -- dispatch's place in the case's chain of dispatches (0 = the first); is_return: the case goes back
 -- to a unit that had it earlier (A → B → A). Intrinsic to the case's steps, so rebuilt by every
--- publish (data/sql/refresh_case_handoffs.sql) and read through scoped_handoffs (queries/sql/_scoped.sql),
--- which joins it to scoped_cases. Stored in to_at order.
+-- publish (data/sql/refresh_case_handoffs.sql) and read through scoped_handoffs (queries/sql/_scoped.sql).
+-- Stored in to_at order. The case's codes that access and filters test (district_code … unit_code,
+-- copied from cases, added below) let scoped_handoffs apply scoped_cases' very predicate
+-- to the row instead of joining every scoped case (SCHEMA_VERSION 10; docs/performance.md 6d).
 CREATE TABLE IF NOT EXISTS case_handoffs (
     case_id        BIGINT NOT NULL,
     from_unit_code VARCHAR NOT NULL,
@@ -502,19 +504,40 @@ CREATE TABLE IF NOT EXISTS case_handoffs (
     hop            BIGINT NOT NULL,
     is_return      BOOLEAN NOT NULL
 );
+-- The case's codes that access and filters test (unit_code = the case's responsible unit).
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS district_code VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS street_code VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS community_code VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS grid_code VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS major_code VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS category_code VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS source VARCHAR;
+ALTER TABLE case_handoffs ADD COLUMN IF NOT EXISTS unit_code VARCHAR;
 
 -- One row per dispatch step of a case to a unit (case_steps step 'dispatch' with a unit_code): what
 -- 推诿率's denominator counts (cases dispatched to a unit in the window, queries/sql/handoff_units.sql).
 -- Rebuilt by every publish (data/sql/refresh_case_dispatches.sql), read through scoped_case_dispatches
--- (joined to scoped_cases). prev_dispatched_at: the case's previous dispatch to the same unit (by time,
--- then seq; NULL for the first): in a window [start, end) the case counts once for the unit, on the
--- dispatch whose prev_dispatched_at is NULL or before start. Stored in dispatched_at order.
+-- (scoped_cases' predicate on the case's codes held by the row). prev_dispatched_at: the case's previous
+-- dispatch to the same unit (by time, then seq; NULL for the first): in a window [start, end) the case
+-- counts once for the unit, on the dispatch whose prev_dispatched_at is NULL or before start. Stored in
+-- dispatched_at order. unit_code is the unit dispatched to; case_unit_code the case's responsible unit.
 CREATE TABLE IF NOT EXISTS case_dispatches (
     case_id            BIGINT NOT NULL,
     unit_code          VARCHAR NOT NULL,
     dispatched_at      TIMESTAMP NOT NULL,
     prev_dispatched_at TIMESTAMP
 );
+-- The case's codes that access and filters test, as in case_handoffs (case_unit_code = cases.unit_code).
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS district_code VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS street_code VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS community_code VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS grid_code VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS major_code VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS category_code VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS source VARCHAR;
+ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS case_unit_code VARCHAR;
 
 -- ───────────────────────── writers only ─────────────────────────
 

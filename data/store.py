@@ -29,13 +29,14 @@ REFRESH_HANDOFFS_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_handoffs.s
 REFRESH_DISPATCHES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_dispatches.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "9"   # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "10"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
                        # 7: kpi_daily_unsettled (kpi_daily's correction for the publish day);
                        # 8: case_handoffs (hand-offs per case, built from the steps);
-                       # 9: case_dispatches (dispatches in time order; 推诿率's denominator reads it)
+                       # 9: case_dispatches (dispatches in time order; 推诿率's denominator reads it);
+                       # 10: case_handoffs / case_dispatches hold the case's access codes (no join)
 
 
 class WriterBusy(RuntimeError):

@@ -21,6 +21,10 @@ EXTRA_UNITS = [("D43090202", "资阳区住建局", "district_bureau", "区县部
                ("D43090302", "赫山区住建局", "district_bureau", "区县部门", "430903"),
                ("S430902001", "汽车路街道办", "street_office", "街道", "430902")]
 UNITS = ["C001", "D43090201", "D43090301"] + [u[0] for u in EXTRA_UNITS]
+# kind / 大类 / 小类 vary, so the filters on them (scoped_cases' predicate on the built tables' codes) are tested
+CATEGORIES = [{"kind": "event", "major_code": "S01", "category_code": "S0101"},
+              {"kind": "event", "major_code": "S02", "category_code": "S0201"},
+              {"kind": "part", "major_code": "P01", "category_code": "P0101"}]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,7 @@ def city():
             units[2] = units[0]                                  # A → B → A
         cases.append({"case_id": case_id, "district": district, "reported_at": at, "unit_code": units[-1],
                       "source": rng.choice(["grid", "hotline"]), "status": "dispatched",
-                      "dispatch_count": len(units)})
+                      "dispatch_count": len(units), **rng.choice(CATEGORIES)})
         seq = 1
         steps.append((case_id, seq, "report", None, at))
         handle_after = rng.randrange(len(units) + 1) if rng.random() < 0.5 else None
@@ -70,7 +74,9 @@ def scopes(n: int) -> list[Scope]:
               Access.for_streets(("430903001",), ("430903",), "桃花仑街道"),
               Access.for_units(("D43090201",), "资阳区城管局"), Access.for_units(("C001", "D43090302"), "两单位")]
     filters = [{}, {"districts": ("430903",)}, {"streets": ("430902001",)}, {"units": ("D43090301", "C001")},
-               {"sources": ("hotline",)}, {"units": ()}]
+               {"sources": ("hotline",)}, {"units": ()}, {"kinds": ("part",)}, {"majors": ("S02",)},
+               {"categories": ("S0101", "P0101")}, {"communities": ("430902001001",)},
+               {"grids": ("430903001001001",)}, {"districts": ("430902",), "sources": ("grid",), "kinds": ("event",)}]
     out = []
     for _ in range(n):
         start = date(2026, 9, 25) + timedelta(days=rng.randrange(70))
@@ -97,7 +103,7 @@ def mismatches(con, scope_list, expected) -> int:
 
 
 def test_built_handoffs_give_the_original_results_for_random_windows_grants_and_filters(city):
-    scope_list = scopes(40)
+    scope_list = scopes(80)
     expected = reference_results(city, scope_list)
     assert sum(len(p) for _u, p in expected) > 100 and sum(u["returned_cases"].sum() for u, _p in expected) > 20
     assert mismatches(city, scope_list, expected) == 0
@@ -126,3 +132,40 @@ def test_a_rebuild_replaces_every_row(city):
     refresh_case_handoffs(city)
     refresh_case_handoffs(city)
     assert city.execute(query).fetchall() == before
+
+
+def test_built_tables_apply_the_very_access_and_filter_predicate_of_scoped_cases():
+    """_scoped.sql is the one enforcement point; scoped_handoffs and scoped_case_dispatches repeat
+    scoped_cases' predicate on the case's codes the built tables hold (SQL cannot share a WHERE between
+    tables). Fails the moment they drift apart, e.g. a grant rule or a filter changed in one place only."""
+    from queries.runner import load_sql, split_ctes
+
+    relations = dict(split_ctes(load_sql("_scoped")))
+
+    def where_lines(name: str) -> list[str]:
+        body = relations[name].rsplit("WHERE", 1)[1]
+        return [" ".join(line.split()) for line in body.strip().splitlines() if line.strip()]
+
+    cases = where_lines("scoped_cases")
+    assert len(cases) == 14 and cases[0].startswith("($access_all")
+    assert where_lines("scoped_handoffs") == cases
+    assert where_lines("scoped_case_dispatches") == cases
+
+
+@pytest.mark.parametrize(("table", "column", "case_code"), [
+    ("case_handoffs", "district_code", "district_code"), ("case_dispatches", "case_unit_code", "unit_code"),
+    ("case_dispatches", "category_code", "category_code")])
+def test_a_wrong_code_in_a_built_table_is_caught(city, table, column, case_code):
+    """The copied codes decide who sees a row: one case's code differing from cases must change results."""
+    scope_list = scopes(40)
+    expected = reference_results(city, scope_list)
+    victim = city.execute(  # a case whose code a grant or filter of scopes() names
+        f"SELECT h.case_id FROM case_handoffs h JOIN cases c ON c.case_id = h.case_id WHERE h.is_return "  # noqa: S608 - test
+        f"AND c.{case_code} IN ('430902', 'C001', 'D43090201', 'S0101') ORDER BY 1 LIMIT 1").fetchone()[0]
+    old = city.execute(f"SELECT any_value({column}) FROM {table} WHERE case_id = $c", {"c": victim}).fetchone()[0]  # noqa: S608 - test
+    city.execute(f"UPDATE {table} SET {column} = 'X' WHERE case_id = $c", {"c": victim})  # noqa: S608 - test
+    try:
+        assert mismatches(city, scope_list, expected) > 0
+    finally:
+        city.execute(f"UPDATE {table} SET {column} = $v WHERE case_id = $c", {"c": victim, "v": old})  # noqa: S608 - test
+    assert mismatches(city, scope_list, expected) == 0

@@ -70,7 +70,16 @@ CREATE TABLE IF NOT EXISTS `case_dispatches` (
     `case_id` Int64,
     `unit_code` String,
     `dispatched_at` DateTime64(6, 'UTC'),
-    `prev_dispatched_at` Nullable(DateTime64(6, 'UTC'))
+    `prev_dispatched_at` Nullable(DateTime64(6, 'UTC')),
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `community_code` Nullable(String),
+    `grid_code` Nullable(String),
+    `kind` Nullable(String),
+    `major_code` Nullable(String),
+    `category_code` Nullable(String),
+    `source` Nullable(String),
+    `case_unit_code` Nullable(String)
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(dispatched_at)
 ORDER BY (toStartOfMonth(dispatched_at), case_id)
@@ -83,7 +92,16 @@ CREATE TABLE IF NOT EXISTS `case_handoffs` (
     `from_at` DateTime64(6, 'UTC'),
     `to_at` DateTime64(6, 'UTC'),
     `hop` Int64,
-    `is_return` Bool
+    `is_return` Bool,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `community_code` Nullable(String),
+    `grid_code` Nullable(String),
+    `kind` Nullable(String),
+    `major_code` Nullable(String),
+    `category_code` Nullable(String),
+    `source` Nullable(String),
+    `unit_code` Nullable(String)
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(to_at)
 ORDER BY (toStartOfMonth(to_at), case_id, hop)

@@ -316,19 +316,48 @@ scoped_case_steps AS (
 -- case was last dispatched to, before any unit handled it. is_return: the case goes back to a unit
 -- that had it earlier in the same chain (A → B → A). Steps after the first 'handle' are rework, not hand-offs.
 -- Built per case at publish (case_handoffs, data/sql/refresh_case_handoffs.sql: the hand-offs of a case
--- depend on its steps only); access and filters come from scoped_cases, so a window on to_at prunes the
--- table before the join instead of ranking every dispatch of every scoped case.
+-- depend on its steps only), with the case's codes: access and filters are scoped_cases' very predicate
+-- on them (word for word, tests/test_case_handoffs.py), so a window on to_at prunes the table and no
+-- scoped case is joined (the join of 10M cases cost most of two years' 推诿 at 10M).
 scoped_handoffs AS (
-    SELECT h.case_id, h.from_unit_code, h.to_unit_code, h.from_at, h.to_at, h.hop, h.is_return
-    FROM case_handoffs h
-    JOIN scoped_cases c ON c.case_id = h.case_id
+    SELECT case_id, from_unit_code, to_unit_code, from_at, to_at, hop, is_return
+    FROM case_handoffs
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($communities::VARCHAR[] IS NULL OR list_contains($communities::VARCHAR[], community_code))
+      AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], grid_code))
+      AND ($kinds::VARCHAR[] IS NULL OR list_contains($kinds::VARCHAR[], kind))
+      AND ($majors::VARCHAR[] IS NULL OR list_contains($majors::VARCHAR[], major_code))
+      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], category_code))
+      AND ($sources::VARCHAR[] IS NULL OR list_contains($sources::VARCHAR[], source))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 ),
 -- One row per dispatch of a scoped case to a unit (case_dispatches, built at publish from the steps):
--- 推诿率's denominator, without reading every step of every scoped case.
+-- 推诿率's denominator, without reading every step of every scoped case. Access and filters as in
+-- scoped_handoffs, on the case's codes (unit_code there is the case's unit: case_unit_code).
 scoped_case_dispatches AS (
-    SELECT d.case_id, d.unit_code, d.dispatched_at, d.prev_dispatched_at
-    FROM case_dispatches d
-    JOIN scoped_cases c ON c.case_id = d.case_id
+    SELECT case_id, dispatched_unit_code AS unit_code, dispatched_at, prev_dispatched_at
+    FROM (SELECT case_id, unit_code AS dispatched_unit_code, dispatched_at, prev_dispatched_at,
+                 district_code, street_code, community_code, grid_code, kind, major_code, category_code, source,
+                 case_unit_code AS unit_code
+          FROM case_dispatches) d
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($communities::VARCHAR[] IS NULL OR list_contains($communities::VARCHAR[], community_code))
+      AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], grid_code))
+      AND ($kinds::VARCHAR[] IS NULL OR list_contains($kinds::VARCHAR[], kind))
+      AND ($majors::VARCHAR[] IS NULL OR list_contains($majors::VARCHAR[], major_code))
+      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], category_code))
+      AND ($sources::VARCHAR[] IS NULL OR list_contains($sources::VARCHAR[], source))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
 ),
 -- One row per scoped case with a reporter: personal data masked HERE, so no query file can read
 -- it raw (security.md rule 6). Complaints from a confidential source (sources.is_confidential,
