@@ -5,7 +5,8 @@
 For 近30天 and 两年 ending at the data's last day, for the whole city and the district with most cases:
 process CPU seconds (best of --repeat) of each query with scoped_handoffs as it was before (window
 functions over every dispatch step of every scoped case: tests/handoffs_reference.py) and as it is
-(case_handoffs, built at publish, joined to scoped_cases), beside a bare scan of five columns of every
+(case_handoffs, built at publish, with the case's codes for access and filters), and "joined": the
+built tables joined to scoped_cases as SCHEMA_VERSION 8–9 read them, beside a bare scan of five columns of every
 case measured in the same run (the baseline: read the ratios, the machine is shared). The two
 frames are compared for every row; it stops if they differ.
 --build: also time the publish step (data.store.refresh_case_handoffs) on a copy you may write.
@@ -25,7 +26,7 @@ from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_cpu
 from queries.db import connect_readonly
 from queries.handoffs import handoff_pairs, unit_handoffs
 from queries.scope import Access, Scope
-from tests.handoffs_reference import original_scoped_handoffs
+from tests.handoffs_reference import joined_scoped_handoffs, original_scoped_handoffs
 
 QUERIES = {"handoff_units": lambda src, s: unit_handoffs(src, s),
            "handoff_pairs": lambda src, s: handoff_pairs(src, s)}
@@ -66,17 +67,21 @@ def main() -> None:
     windows = {"近30天": (last - timedelta(days=29), last + timedelta(days=1)),
                "两年": (last - timedelta(days=730), last + timedelta(days=1))}
     grants = {"全市": Access.city("全市"), f"区 {district}": Access.for_districts((district,), "区")}
-    print(f"{'window':8} {'grant':14} {'query':14} {'before':>8} {'after':>8} {'before/base':>11} {'after/base':>10} {'x':>6}")
+    print(f"{'window':8} {'grant':14} {'query':14} {'before':>8} {'joined':>8} {'after':>8} {'before/base':>11} "
+          f"{'joined/base':>11} {'after/base':>10} {'joined/after':>12}")
     for wname, (start, end) in windows.items():
         for gname, access in grants.items():
             scope = Scope(start, end, access, now_at=now)
             for qname, run in QUERIES.items():
                 with original_scoped_handoffs():
                     before, old = best_cpu(lambda: run(src, scope), args.repeat)
+                with joined_scoped_handoffs():
+                    joined, via_join = best_cpu(lambda: run(src, scope), args.repeat)
                 after, new = best_cpu(lambda: run(src, scope), args.repeat)
                 pd.testing.assert_frame_equal(new, old, check_exact=True)
-                print(f"{wname:8} {gname:14} {qname:14} {before:8.3f} {after:8.3f} {before / base:11.1f} "
-                      f"{after / base:10.1f} {before / after:6.1f}")
+                pd.testing.assert_frame_equal(via_join, old, check_exact=True)
+                print(f"{wname:8} {gname:14} {qname:14} {before:8.3f} {joined:8.3f} {after:8.3f} {before / base:11.1f} "
+                      f"{joined / base:11.1f} {after / base:10.1f} {joined / after:12.1f}")
     print(f"baseline again: {best_cpu(lambda: src.cursor().execute(BASELINE_SQL, {'t': date(last.year, 1, 1)}).fetchall(), args.repeat)[0]:.3f} s")
 
 

@@ -2,7 +2,8 @@
 until SCHEMA_VERSION 8): window functions over every dispatch step of every scoped case; and the
 `dispatched` part of handoff_units.sql before case_dispatches (every step of every scoped case). Kept as
 the reference the built tables must reproduce (tests/test_case_handoffs.py) and the "before" of
-benchmarks/bench_handoffs.py."""
+benchmarks/bench_handoffs.py. JOINED: the built tables joined to scoped_cases for access and filters
+(SCHEMA_VERSION 8–9, before the tables held the case's codes), the benchmark's middle column."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -41,6 +42,43 @@ DISPATCHED_BEFORE = """    SELECT unit_code, count(DISTINCT case_id) AS dispatch
     FROM scoped_case_steps, win
     WHERE step = 'dispatch' AND unit_code IS NOT NULL AND step_at >= win.start_at AND step_at < win.end_at
 """
+
+
+JOINED = """scoped_handoffs AS (
+    SELECT h.case_id, h.from_unit_code, h.to_unit_code, h.from_at, h.to_at, h.hop, h.is_return
+    FROM case_handoffs h
+    JOIN scoped_cases c ON c.case_id = h.case_id
+),
+scoped_case_dispatches AS (
+    SELECT d.case_id, d.unit_code, d.dispatched_at, d.prev_dispatched_at
+    FROM case_dispatches d
+    JOIN scoped_cases c ON c.case_id = d.case_id
+),
+"""
+
+
+@contextmanager
+def joined_scoped_handoffs():
+    """Within the block, scoped_handoffs and scoped_case_dispatches join the built tables to scoped_cases."""
+    original = runner.load_sql
+
+    def load(name: str) -> str:
+        text = original(name)
+        if name != "_scoped":
+            return text
+        start = text.index("scoped_handoffs AS (")
+        end = text.index("-- One row per scoped case with a reporter")
+        return text[:start] + JOINED + text[end:]
+
+    runner.compose.cache_clear()
+    runner.compose_columns.cache_clear()
+    runner.load_sql = load
+    try:
+        yield
+    finally:
+        runner.load_sql = original
+        runner.compose.cache_clear()
+        runner.compose_columns.cache_clear()
 
 
 @contextmanager
