@@ -112,7 +112,10 @@ def data_years(source: CursorSource, scope: Scope) -> tuple[int, ...]:
 
 
 def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame:
-    return fetch(source, "daily_trend", scope)
+    """Cases accepted and closed per day of the window (daily_trend.sql); from kpi_daily where the
+    selection allows (queries/kpi_daily.py: identical numbers), else per case."""
+    days = kpi_daily.daily_trend(source, scope)
+    return days if days is not None else fetch(source, "daily_trend", scope)
 
 
 def area_summary(source: CursorSource, scope: Scope, level: int, *, live: bool = True) -> pd.DataFrame:

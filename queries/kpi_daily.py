@@ -227,6 +227,21 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     return _typed_as_duckdb(out[list(wanted)].reset_index(drop=True), counts, durations)
 
 
+def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame | None:
+    """daily_trend.sql's result from kpi_daily (kpi_daily_trend.sql), or None when the case path must
+    answer: a filter kpi_daily lacks, KPI rules other than those it was built with or not excluding
+    cancelled cases (its counts then include them), a ClickHouse engine, no kpi_daily. Accepted and
+    closed per day have time-free flags, so any window is exact without B or C: at 10M cases it
+    replaced a read of the window's cases (0.20 s CPU for 近30天, 0.34 s for 两年) by ~0.01 s."""
+    if (not scope.exclude_cancelled or any(getattr(scope, f) is not None for f in CASE_ONLY_FILTERS)
+            or not is_duckdb(source) or not built_state(source, scope)[0]):
+        return None
+    days = fetch(source, "kpi_daily_trend", scope, kpi_rules=rules_key(scope))
+    if not days[VALID].all():
+        return None
+    return days.drop(columns=VALID)
+
+
 # kpi_durations.sql's $measure -> the kpi_counts.sql columns it gives (median, P90): a dict of
 # allowed values, never user text.
 DURATION_MEASURES = {"handle": ("handle_hours_median", "handle_hours_p90"),

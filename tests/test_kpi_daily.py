@@ -145,14 +145,30 @@ def _compare(con, scope, by, columns) -> bool:
     return True
 
 
+def _compare_trend(con, scope) -> bool:
+    """True when kpi_daily answered daily_trend (and equalled the case path); False when it declined."""
+    got = kpi_daily.daily_trend(con, scope)
+    if got is None:
+        return False
+    pd.testing.assert_frame_equal(got, fetch(con, "daily_trend", scope), check_dtype=True, obj=f"trend {scope}")
+    return True
+
+
 def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule_settings(city):
     base = apply_rules(Scope(TODAY, TODAY), load_city())
     answered = declined = on_publish_day = other_day = 0
+    trends = {"answered": 0, "declined": 0}
     try:
         for i, overrides in enumerate(RULE_SETS):
             rules = replace(base, **overrides)
             _rebuild(city, rules)
             for scope, by, columns in _selections(city, rules, SELECTIONS_PER_RULE_SET, seed=100 + i):
+                # daily_trend from kpi_daily: declined only without exclude_cancelled or with a filter it lacks
+                if _compare_trend(city, scope):
+                    trends["answered"] += 1
+                else:
+                    trends["declined"] += 1
+                    assert not scope.exclude_cancelled or scope.categories is not None, scope
                 if _compare(city, scope, by, columns):
                     answered += 1
                     if kpi_daily.settled_day(scope) == TODAY == scope.now_at.date():
@@ -171,6 +187,7 @@ def test_the_aggregate_path_equals_the_case_path_over_random_selections_and_rule
         _rebuild(city, base)
     assert answered >= 200 and declined >= 10
     assert on_publish_day >= 60 and other_day >= 100
+    assert trends["answered"] >= 150 and trends["declined"] >= 100, trends
 
 
 def test_kpi_counts_takes_the_aggregate_path_and_keeps_its_column_order(city):
@@ -249,6 +266,58 @@ def test_a_case_missing_from_the_precomputed_b_makes_the_check_fail(city):
     finally:
         _rebuild(city, base)
     assert _compare(city, scope, "district", None)
+
+
+def test_a_case_missing_from_kpi_daily_makes_the_daily_trend_differ(city):
+    """kpi_daily built without one case: every window holding the day it was accepted or closed then
+    gives a daily trend different from the case path's (so the comparison above can fail)."""
+    base = apply_rules(Scope(TODAY, TODAY), load_city())
+    case_id, accepted_on = city.execute(
+        "SELECT case_id, accepted_at::DATE FROM cases WHERE NOT is_cancelled AND accepted_at < $at "
+        "AND district_code IS NOT NULL ORDER BY case_id LIMIT 1 OFFSET 100",
+        {"at": datetime.combine(TODAY, time())}).fetchone()
+    city.execute("BEGIN")
+    city.execute("DELETE FROM cases WHERE case_id = $id", {"id": case_id})
+    kpi_daily.build(city, base, TODAY)
+    without_one = city.execute("SELECT * FROM kpi_daily").df()
+    city.execute("ROLLBACK")
+    try:
+        city.execute("DELETE FROM kpi_daily")
+        city.execute("INSERT INTO kpi_daily SELECT * FROM without_one")
+        failures = 0
+        for span in (1, 7, 30, 365):
+            scope = replace(base, start_date=accepted_on, end_date=accepted_on + timedelta(days=span),
+                            access=Access.city("市级"), now_at=datetime.combine(TODAY, time(15, 31)))
+            try:
+                _compare_trend(city, scope)
+            except AssertionError:
+                failures += 1
+        assert failures == 4
+    finally:
+        _rebuild(city, base)
+    assert _compare_trend(city, scope)
+
+
+def test_daily_trend_takes_kpi_daily_where_it_can(city, monkeypatch):
+    """queries/cases.daily_trend answers from kpi_daily for a district filter, from the cases for a
+    category filter; same numbers as the case path either way."""
+    from queries.cases import daily_trend
+
+    base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"),
+                   start_date=TODAY - timedelta(days=30), end_date=TODAY + timedelta(days=1),
+                   now_at=datetime.combine(TODAY, time(9, 5)))
+    district = _codes(city, "SELECT min(district_code) FROM cases")[0]
+    category = _codes(city, "SELECT min(category_code) FROM cases")[0]
+    names = []
+    real_fetch = kpi_daily.fetch
+    monkeypatch.setattr(kpi_daily, "fetch", lambda *a, **k: names.append(a[1]) or real_fetch(*a, **k))
+    for filters, aggregate in (({"districts": (district,)}, True), ({"categories": (category,)}, False)):
+        names.clear()
+        scope = replace(base, **filters)
+        got = daily_trend(city, scope)
+        assert ("kpi_daily_trend" in names) == aggregate
+        pd.testing.assert_frame_equal(got, fetch(city, "daily_trend", scope))
+        assert got.accepted_count.sum() > 0
 
 
 def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_day_only(city, monkeypatch):
