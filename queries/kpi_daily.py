@@ -139,21 +139,25 @@ def preferred(scope: Scope) -> bool:
 # same for any window: kpi_daily, kpi_daily_unsettled and C, 0.08–0.09 s CPU at 10M (bare scan of five
 # columns 0.12 s), against a case path that grows with the window: 0.087 s for 近7天, 0.122 s for 近14天,
 # 0.195 s for 近30天 (city; docs/performance.md section 5). Windows with more settled days than this
-# take it — for counts only: durations (medians, P90) add a case-level query of the window to the
-# aggregate path, which then measured slower than the case path for short windows (近30天 district
-# 0.118 against 0.104 s), so a short window asking for them keeps the case path.
+# take it for counts.
 MIN_SETTLED_DAYS_PRECOMPUTED_B = 7
+# Durations (medians, P90) add a case-level query of the window (kpi_durations.sql) to the aggregate
+# path, ~0.05 s CPU for 30 days at 10M: the aggregate path with them measured 0.16 against 0.20 s for
+# the case path at 近30天 (29 settled days) for the city, 0.12 against 0.11 s for a district, 0.12
+# against 0.08–0.12 s at 7–13 days, and 0.13–0.19 against 0.18–0.36 s at 60 days (section 5, "cards
+# with durations"). So a running window asking for them takes it from 近30天 on.
+MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS = 28
 
 
 def candidate(scope: Scope, columns: tuple[str, ...] | None = None) -> bool:
     """Worth asking the aggregate path for `columns` (None: all): a long window (`preferred`), or a
-    running one (D = today) with more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled days and no duration
-    column, faster there when B is precomputed for today — `aggregate_counts(...,
-    compute_b=preferred(scope))` declines otherwise."""
+    running one (D = today) with more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled days (more than
+    MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS when a duration column is asked for), faster there when
+    B is precomputed for today — `aggregate_counts(..., compute_b=preferred(scope))` declines otherwise."""
     day_to = settled_day(scope)
-    counts_only = columns is not None and not set(columns) & set(DURATION_COLUMNS)
-    return preferred(scope) or (counts_only and day_to == scope.now_at.date()
-                                and (day_to - scope.start_date).days > MIN_SETTLED_DAYS_PRECOMPUTED_B)
+    durations = columns is None or bool(set(columns) & set(DURATION_COLUMNS))
+    least = MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS if durations else MIN_SETTLED_DAYS_PRECOMPUTED_B
+    return preferred(scope) or (day_to == scope.now_at.date() and (day_to - scope.start_date).days > least)
 
 
 def is_duckdb(source: CursorSource) -> bool:

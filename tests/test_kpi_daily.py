@@ -298,6 +298,41 @@ def test_a_case_missing_from_kpi_daily_makes_the_daily_trend_differ(city):
     assert _compare_trend(city, scope)
 
 
+def test_a_case_missing_from_the_durations_makes_the_cards_differ(city, monkeypatch):
+    """The cards of a running 30-day window take counts from kpi_daily and 处置时长 from kpi_durations.sql
+    (kpi_counts with durations from MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS settled days): with one
+    handled case of the window left out of the durations query, the cards differ from the case path."""
+    base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"),
+                   start_date=TODAY - timedelta(days=29), end_date=TODAY + timedelta(days=1),
+                   now_at=datetime.combine(TODAY, time(15, 31)))
+    columns = kpi_daily.GROUP_COLUMNS + ("accepted_count", "handle_hours_median", "handled_count", "handle_hours_p90")
+    expected = fetch(city, "kpi_counts", base, columns=columns, by="district")
+    assert kpi_counts(city, base, "district", columns, live=False).equals(expected)
+    ids = [r[0] for r in city.execute(
+        "SELECT case_id FROM cases WHERE handled_at >= $s AND handled_at < $e AND handle_work_hours IS NOT NULL "
+        "AND NOT is_cancelled AND district_code IS NOT NULL ORDER BY case_id",
+        {"s": datetime.combine(base.start_date, time()), "e": base.now_at}).fetchall()]
+    assert len(ids) > 20
+    real_fetch = kpi_daily.fetch
+    failures = 0
+    for case_id in ids[::len(ids) // 5][:5]:
+        class WithoutOne:   # a reader on which the case is deleted (never committed: the cursor closes)
+            def cursor(self, case_id=case_id):
+                cur = city.cursor()
+                cur.execute("BEGIN")
+                cur.execute("DELETE FROM cases WHERE case_id = $id", {"id": case_id})
+                return cur
+
+        def without_one(source, name, scope, **kw):
+            return real_fetch(WithoutOne() if name == "kpi_durations" else source, name, scope, **kw)
+
+        monkeypatch.setattr(kpi_daily, "fetch", without_one)
+        got = kpi_counts(city, base, "district", columns, live=False)
+        failures += not got.equals(expected)
+        pd.testing.assert_series_equal(got.handled_count, expected.handled_count)   # counts: kpi_daily's
+    assert failures >= 4
+
+
 def test_daily_trend_takes_kpi_daily_where_it_can(city, monkeypatch):
     """queries/cases.daily_trend answers from kpi_daily for a district filter, from the cases for a
     category filter; same numbers as the case path either way."""
@@ -322,9 +357,9 @@ def test_daily_trend_takes_kpi_daily_where_it_can(city, monkeypatch):
 
 def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_day_only(city, monkeypatch):
     """queries/cases.kpi_counts: a running window of more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled
-    days viewed on the publish day is answered by the aggregate path for counts; the same window with
-    durations, after the following midnight (B not precomputed for that D), or a 7-day one, by the case
-    path — same numbers."""
+    days viewed on the publish day is answered by the aggregate path for counts, and for durations too
+    from MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS; a shorter window with durations, after the following
+    midnight (B not precomputed for that D), or a 7-day one, by the case path — same numbers."""
     answers = []
     real = kpi_daily.aggregate_counts
 
@@ -338,7 +373,11 @@ def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_d
     counts = kpi_daily.GROUP_COLUMNS + ("accepted_count", "due_count", "satisfied_count")
     for days, now_at, end, columns, aggregate in (
             (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), counts, True),
-            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), None, False),   # + durations
+            # with durations: from 近30天 (29 settled days) on, not for 20 days
+            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), None, True),
+            (20, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), None, False),
+            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1),
+             counts + ("handle_hours_median", "handled_count", "handle_hours_p90"), True),
             (30, after_midnight, TODAY + timedelta(days=2), counts, False),
             (7, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), counts, False),
             (400, after_midnight, TODAY + timedelta(days=2), None, True),
