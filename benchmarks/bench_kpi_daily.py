@@ -15,7 +15,14 @@
    "B" says where the aggregate path took B from: precomputed (kpi_daily_unsettled) or the cases.
    Also what kpi_counts (queries/cases.py) chooses for the window, with the median and counts only
    (kpi_daily.candidate / preferred).
-3. EXPLAIN ANALYZE: row groups the not-settled cases (B and C) read, for a running and an ended window.
+3. 总览's daily trend (accepted and closed per day) per window and selection: the case path
+   (daily_trend.sql) against kpi_daily (kpi_daily_trend.sql), process CPU, frames compared.
+4. 总览's KPI and trend queries together as the page asks for them (cards of the window and of the
+   previous period, the district counts of the map, the unit counts of the league, the alert rule's
+   unit counts of this month twice, the daily trend; live overdue counts left out), for 近30天 and 两年,
+   whole city: process CPU (best of --repeat) with the routing before this round's change (cards with
+   处置时长 on the aggregate path only beyond 92 days, daily trend from the cases) and now; frames compared.
+5. EXPLAIN ANALYZE: row groups the not-settled cases (B and C) read, for a running and an ended window.
 CPU, not wall time: the machine is shared.
 """
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -84,6 +92,43 @@ def row_groups(src, name: str, scope: Scope, columns: tuple[str, ...], **params)
     return ", ".join(re.findall(r"Row Groups Scanned: (\d+ / \d+)", plan)) or "?"
 
 
+def overview_queries(src, city, kpis, last: date, now: datetime, base: float, repeat: int) -> None:
+    """Section 4 of the module doc."""
+    from unittest import mock
+
+    from dashboard import OVERVIEW_KPIS, SECOND_ROW_KPIS
+    from queries import cases
+
+    shown = kpi_columns(kpis[k] for k in OVERVIEW_KPIS + SECOND_ROW_KPIS)
+    league = kpi_columns([kpis["on_time_rate"]])
+
+    def page(scope: Scope) -> list:
+        month = replace(scope, start_date=last.replace(day=1), end_date=last + timedelta(days=1))
+        return [cases.case_kpis(src, scope, shown, live=False),
+                cases.case_kpis(src, scope.previous_period(), shown, live=False),
+                cases.area_kpis(src, scope, 1, cases.AREA_SUMMARY_COLUMNS, live=False),
+                cases.unit_kpis(src, scope, league, live=False),
+                cases.unit_kpis(src, month, ("due_count", "due_on_time_count"), live=False),
+                cases.unit_kpis(src, month, ("due_count", "due_on_time_count"), live=False),
+                cases.daily_trend(src, scope)]
+
+    def before(scope: Scope) -> list:
+        with mock.patch.object(kpi_daily, "MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS", 10**6), \
+                mock.patch.object(kpi_daily, "daily_trend", lambda *a: None):
+            return page(scope)
+
+    print("总览's KPI and trend queries together (7 calls), city, process CPU:")
+    for label in ("近30天", "两年"):
+        start, end = windows(last)[label]
+        scope = apply_rules(Scope(start, end, Access.city("benchmark"), now), city)
+        old_s, old = best_cpu(lambda: before(scope), repeat)
+        new_s, new = best_cpu(lambda: page(scope), repeat)
+        for a, b in zip(old, new):
+            (pd.testing.assert_series_equal if isinstance(a, pd.Series) else pd.testing.assert_frame_equal)(a, b)
+        print(f"  {label:<6} before {old_s:6.3f} s ({old_s / base:4.1f}×)  now {new_s:6.3f} s ({new_s / base:4.1f}×)"
+              f"  ({new_s / old_s:.2f} of before)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
@@ -123,6 +168,18 @@ def main() -> None:
             print(f"{label:<6} {who:<9} {case_s:7.3f} s ({case_s / base:5.1f}×) {agg_s:7.3f} s ({agg_s / base:5.1f}×)"
                   f" {counts_s:9.3f} s ({counts_s / base:5.1f}×)  {'precomputed' if precomputed else 'cases':<12}"
                   f"  {takes}")
+    print(f"daily trend (总览): {'window':<6} {'selection':<9} {'case path':>18} {'kpi_daily':>18}")
+    for label, (start, end) in windows(last).items():
+        for who, filters in (("city", {}), ("district", {"districts": (district,)})):
+            scope = apply_rules(Scope(start, end, Access.city("benchmark"), now, **filters), city)
+            case_s, expected = best_cpu(lambda: fetch(src, "daily_trend", scope), args.repeat)
+            agg_s, got = best_cpu(lambda: kpi_daily.daily_trend(src, scope), args.repeat)
+            if got is None:
+                raise SystemExit(f"daily trend {label} {who}: kpi_daily declined (not built for these rules?)")
+            pd.testing.assert_frame_equal(got, expected)
+            print(f"                    {label:<6} {who:<9} {case_s:7.3f} s ({case_s / base:5.1f}×) "
+                  f"{agg_s:7.3f} s ({agg_s / base:5.1f}×)")
+    overview_queries(src, city, kpis, last, now, base, args.repeat)
     for label in ("近30天", "去年"):
         start, end = windows(last)[label]
         scope = apply_rules(Scope(start, end, Access.city("benchmark"), now), city)
