@@ -144,12 +144,21 @@ CREATE TABLE IF NOT EXISTS cases (
     last_event_at        TIMESTAMP,
     -- Derived likewise: the closing deadline of a case still open and counted (not 作废, 挂账 or 不予立案),
     -- NULL otherwise. "Overdue now" = overdue_from_at < now: one column to scan for the live count.
-    overdue_from_at      TIMESTAMP
+    overdue_from_at      TIMESTAMP,
+    -- Derived likewise (data/sql/refresh_case_work_minutes.sql): the city's working-minute clock at
+    -- dispatched_at and at closed_at (working days before the date × office minutes a day + the office
+    -- minutes of the day before the time; NULL when unset or the date is outside `calendar`), under the
+    -- office hours meta work_minutes_office names. Their difference is the working time between them:
+    -- 预计办结 reads it instead of joining the calendar per case (queries/expected.py).
+    dispatch_work_minutes INTEGER,
+    close_work_minutes   INTEGER
 );
 -- Databases created before the span columns existed get them here (refreshed on the next publish).
 ALTER TABLE cases ADD COLUMN IF NOT EXISTS first_event_at TIMESTAMP;
 ALTER TABLE cases ADD COLUMN IF NOT EXISTS last_event_at TIMESTAMP;
 ALTER TABLE cases ADD COLUMN IF NOT EXISTS overdue_from_at TIMESTAMP;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS dispatch_work_minutes INTEGER;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS close_work_minutes INTEGER;
 
 -- One row per case: personal data of the reporter. Only the masked case-detail query reads it.
 CREATE TABLE IF NOT EXISTS case_private (

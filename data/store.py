@@ -27,16 +27,18 @@ REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
 DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 REFRESH_HANDOFFS_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_handoffs.sql"
 REFRESH_DISPATCHES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_dispatches.sql"
+REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_minutes.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "10"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "11"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
                        # 7: kpi_daily_unsettled (kpi_daily's correction for the publish day);
                        # 8: case_handoffs (hand-offs per case, built from the steps);
                        # 9: case_dispatches (dispatches in time order; 推诿率's denominator reads it);
-                       # 10: case_handoffs / case_dispatches hold the case's access codes (no join)
+                       # 10: case_handoffs / case_dispatches hold the case's access codes (no join);
+                       # 11: cases.dispatch_work_minutes / close_work_minutes (预计办结 reads them)
 
 
 class WriterBusy(RuntimeError):
@@ -57,7 +59,21 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     refresh_reporter_keys(con, db)
     refresh_scrubbed_text(con)
     refresh_case_handoffs(con)
+    refresh_case_work_minutes(con)
     refresh_kpi_daily(con)
+
+
+def refresh_case_work_minutes(con: duckdb.DuckDBPyConnection) -> None:
+    """Brings cases.dispatch_work_minutes / close_work_minutes up to date under the city's office hours
+    and records those hours in meta work_minutes_office; the key is removed first and set last, so a
+    reader never takes minutes of other office hours for its own (queries/expected.py then clocks
+    each case itself, as before)."""
+    from queries.worktime_sql import office_key, office_params   # late: reads data.config
+
+    params = office_params()
+    con.execute("DELETE FROM meta WHERE key = 'work_minutes_office'")
+    con.execute(REFRESH_WORK_MINUTES_PATH.read_text(encoding="utf-8"), params)
+    set_meta(con, "work_minutes_office", office_key(params))
 
 
 def refresh_case_handoffs(con: duckdb.DuckDBPyConnection) -> None:

@@ -14,9 +14,10 @@ from datetime import date, datetime, time
 import pandas as pd
 
 from data.worktime import WorkCalendar
+from queries.kpi_daily import is_duckdb
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
-from queries.worktime_sql import office_params
+from queries.worktime_sql import office_key, office_params
 
 LEVEL_ZH = {"unit_category": "本单位该小类", "category": "该小类（全部单位）", "major": "该大类（全部单位）"}
 FALLBACK = ("unit_category", "category", "major")
@@ -41,9 +42,22 @@ class Estimate:
         return f"依据{LEVEL_ZH[self.level]}近期 {self.cases} 件结案"
 
 
+def clocked_at_publish(source: CursorSource, scope: Scope, office: dict) -> bool:
+    """True when the snapshot's cases carry working minutes clocked under the office hours `office`
+    (data.store.refresh_case_work_minutes), so the 预计办结 queries read them instead of clocking each
+    case (the *_clocked.sql files: same figures, ~10x the cost at 10M cases). DuckDB only, as
+    queries/kpi_daily.py: ClickHouse engines take the clocked files, which the golden test compares."""
+    if not is_duckdb(source):
+        return False
+    return fetch(source, "work_minutes_office", scope).iloc[0]["office"] == office_key(office)
+
+
 def expected_stats(source: CursorSource, scope: Scope, as_of: datetime, window_days: int) -> pd.DataFrame:
     """Rows of expected_stats.sql: level, unit_code, category_code, major_code, cases, hours_median, hours_p90."""
-    return fetch(source, "expected_stats", scope, as_of=as_of, window_days=int(window_days), **office_params())
+    office = office_params()
+    if clocked_at_publish(source, scope, office):
+        return fetch(source, "expected_stats", scope, as_of=as_of, window_days=int(window_days))
+    return fetch(source, "expected_stats_clocked", scope, as_of=as_of, window_days=int(window_days), **office)
 
 
 def _lookup(stats: pd.DataFrame) -> dict[tuple, tuple[int, float, float]]:
@@ -120,9 +134,11 @@ def calibration(source: CursorSource, scope: Scope, quarter: tuple[date, date], 
     """Share of the quarter's dispatched cases that closed within the P90 predicted at the quarter's
     start: rows level ('all' first, then each fallback level used), cases, within_p90, undecided, rate."""
     start, end = quarter
-    frame = fetch(source, "expected_calibration", scope, q_start=datetime.combine(start, time()),
+    office = office_params()
+    name = "expected_calibration" if clocked_at_publish(source, scope, office) else "expected_calibration_clocked"
+    frame = fetch(source, name, scope, q_start=datetime.combine(start, time()),
                   q_end=datetime.combine(end, time()), window_days=int(window_days), min_volume=int(min_cases),
-                  **office_params())
+                  **office)
     frame["rate"] = frame["within_p90"] / frame["cases"].where(frame["cases"] > 0)
     return frame
 

@@ -23,3 +23,11 @@ def office_params(periods: tuple[tuple[str, str], ...] | None = None) -> dict:
     ends = [_minutes(b) for _, b in periods]
     return {"office_starts": starts, "office_ends": ends,
             "office_day_minutes": sum(e - s for s, e in zip(starts, ends))}
+
+
+def office_key(params: dict | None = None) -> str:
+    """The office hours of `params` (office_params(); default the city's) as one string, e.g.
+    '510-720,840-1050': data.store stores it in meta work_minutes_office with the cases' working-minute
+    columns, and a reader uses those columns only when its own office hours give the same key."""
+    params = params if params is not None else office_params()
+    return ",".join(f"{a}-{b}" for a, b in zip(params["office_starts"], params["office_ends"]))

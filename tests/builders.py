@@ -124,13 +124,15 @@ def add_case(con: duckdb.DuckDBPyConnection, *, district: str = "430902", report
 
 def refresh_read_columns(con: duckdb.DuckDBPyConnection) -> None:
     """The derived columns queries read on this connection, as data.store.refresh_derived sets them
-    before a publish: each case's span and overdue_from_at, and reporter keys. refresh_derived's third
-    part, the scrubbed forms of free text (data/snapshot.py), is read only when a snapshot is written,
+    before a publish: each case's span and overdue_from_at, reporter keys and working minutes.
+    refresh_derived's third part, the scrubbed forms of free text (data/snapshot.py), is read only when a snapshot is written,
     and data.store.publish refreshes everything itself; it took 70 of the 75 ms of every add_case."""
     from data.reporter_key import refresh_reporter_keys
+    from data.store import refresh_case_work_minutes
 
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
     refresh_reporter_keys(con)
+    refresh_case_work_minutes(con)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:

@@ -2,24 +2,25 @@
 -- P90 predicted for them by the model as it stood at $q_start (closures of the $window_days before it),
 -- with the same fallback (小类 × unit, then 小类, then 大类, each needing $min_volume closures).
 -- Grain: one row per fallback level used, plus 'all'. Open cases count as late once past their P90;
--- open ones not yet past it are left out (undecided). Parameters: the scope, $q_start, $q_end,
+-- open ones not yet past it are left out (undecided). Working time from the minutes clocked at publish
+-- (cases.dispatch_work_minutes / close_work_minutes); only now is clocked here, once, for the open
+-- cases: expected_calibration_clocked.sql's rows. Parameters: the scope, $q_start, $q_end,
 -- $window_days, $min_volume, $office_starts, $office_ends, $office_day_minutes.
-WITH clock AS (
+WITH now_clock AS (
+    SELECT (e.workdays_before * $office_day_minutes + CASE WHEN e.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(win.now_at) * 60 + minute(win.now_at), p[2]) - p[1]))) ELSE 0 END
+        ) AS now_minutes
+    FROM win
+    LEFT JOIN ref_workdays e ON e.cal_date = win.now_at::DATE
+),
+clock AS (
     SELECT c.case_id, c.unit_code, c.category_code, c.major_code, c.dispatched_at, c.closed_at,
-        (w.workdays_before * $office_day_minutes + CASE WHEN w.is_workday THEN list_sum(list_transform(
-            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
-            lambda p: greatest(0, least(hour(c.dispatched_at) * 60 + minute(c.dispatched_at), p[2]) - p[1]))) ELSE 0 END
-        ) AS dispatch_minutes,
-        (e.workdays_before * $office_day_minutes + CASE WHEN e.is_workday THEN list_sum(list_transform(
-            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
-            lambda p: greatest(0, least(hour(coalesce(c.closed_at, win.now_at)) * 60
-                                        + minute(coalesce(c.closed_at, win.now_at)), p[2]) - p[1]))) ELSE 0 END
-        ) AS end_minutes,
+        c.dispatch_work_minutes AS dispatch_minutes,
+        CASE WHEN c.closed_at IS NULL THEN n.now_minutes ELSE c.close_work_minutes END AS end_minutes,
         c.deferred_hours
     FROM scoped_cases c
-    CROSS JOIN win
-    LEFT JOIN ref_workdays w ON w.cal_date = c.dispatched_at::DATE
-    LEFT JOIN ref_workdays e ON e.cal_date = coalesce(c.closed_at, win.now_at)::DATE
+    CROSS JOIN now_clock n
     WHERE c.dispatched_at IS NOT NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND NOT c.is_self_handled
       AND ((c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP)
            OR (c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP))

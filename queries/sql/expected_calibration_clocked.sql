@@ -1,0 +1,77 @@
+-- The clock-per-case form of expected_calibration.sql (same rows): used when the snapshot's work-minute
+-- columns were built under other office hours, and on ClickHouse engines (queries/expected.py).
+-- Calibration of 预计办结: of the cases dispatched in [$q_start, $q_end), how many closed within the
+-- P90 predicted for them by the model as it stood at $q_start (closures of the $window_days before it),
+-- with the same fallback (小类 × unit, then 小类, then 大类, each needing $min_volume closures).
+-- Grain: one row per fallback level used, plus 'all'. Open cases count as late once past their P90;
+-- open ones not yet past it are left out (undecided). Parameters: the scope, $q_start, $q_end,
+-- $window_days, $min_volume, $office_starts, $office_ends, $office_day_minutes.
+WITH clock AS (
+    SELECT c.case_id, c.unit_code, c.category_code, c.major_code, c.dispatched_at, c.closed_at,
+        (w.workdays_before * $office_day_minutes + CASE WHEN w.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(c.dispatched_at) * 60 + minute(c.dispatched_at), p[2]) - p[1]))) ELSE 0 END
+        ) AS dispatch_minutes,
+        (e.workdays_before * $office_day_minutes + CASE WHEN e.is_workday THEN list_sum(list_transform(
+            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+            lambda p: greatest(0, least(hour(coalesce(c.closed_at, win.now_at)) * 60
+                                        + minute(coalesce(c.closed_at, win.now_at)), p[2]) - p[1]))) ELSE 0 END
+        ) AS end_minutes,
+        c.deferred_hours
+    FROM scoped_cases c
+    CROSS JOIN win
+    LEFT JOIN ref_workdays w ON w.cal_date = c.dispatched_at::DATE
+    LEFT JOIN ref_workdays e ON e.cal_date = coalesce(c.closed_at, win.now_at)::DATE
+    WHERE c.dispatched_at IS NOT NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND NOT c.is_self_handled
+      AND ((c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP)
+           OR (c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP))
+),
+timed AS (
+    -- not greatest(0, …): it skips NULLs, and a date outside the calendar must stay unknown
+    SELECT *, CASE WHEN (end_minutes - dispatch_minutes) / 60.0 - deferred_hours < 0 THEN 0
+                   ELSE (end_minutes - dispatch_minutes) / 60.0 - deferred_hours END AS work_hours FROM clock
+),
+model AS (
+    SELECT unit_code, category_code, major_code, GROUPING(unit_code) AS g_unit, GROUPING(category_code) AS g_cat,
+           count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
+    FROM timed
+    WHERE closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND closed_at < $q_start::TIMESTAMP
+      AND closed_at >= dispatched_at AND work_hours IS NOT NULL
+    GROUP BY GROUPING SETS ((unit_code, category_code), (category_code), (major_code))
+),
+predicted AS (
+    SELECT t.case_id, t.work_hours, t.closed_at,
+        CASE WHEN uc.cases >= $min_volume THEN 'unit_category' WHEN ca.cases >= $min_volume THEN 'category'
+             WHEN mj.cases >= $min_volume THEN 'major' END AS level,
+        CASE WHEN uc.cases >= $min_volume THEN uc.hours_p90 WHEN ca.cases >= $min_volume THEN ca.hours_p90
+             WHEN mj.cases >= $min_volume THEN mj.hours_p90 END AS p90_hours
+    FROM timed t
+    LEFT JOIN model uc ON uc.g_unit = 0 AND uc.g_cat = 0 AND uc.unit_code = t.unit_code AND uc.category_code = t.category_code
+    LEFT JOIN model ca ON ca.g_unit = 1 AND ca.g_cat = 0 AND ca.category_code = t.category_code
+    LEFT JOIN model mj ON mj.g_unit = 1 AND mj.g_cat = 1 AND mj.major_code = t.major_code
+    WHERE t.dispatched_at >= $q_start::TIMESTAMP AND t.dispatched_at < $q_end::TIMESTAMP AND t.work_hours IS NOT NULL
+),
+judged AS (
+    SELECT level, work_hours <= p90_hours AS within_p90,
+           closed_at IS NULL AND work_hours <= p90_hours AS undecided
+    FROM predicted WHERE level IS NOT NULL
+),
+-- The 'all' row is a plain aggregate, not GROUP BY ROLLUP: over no rows DuckDB's ROLLUP gives a total
+-- row and ClickHouse's none, while an aggregate without GROUP BY gives one row on both.
+levels AS (
+    SELECT level,
+           count(*) FILTER (WHERE NOT undecided) AS cases,
+           count(*) FILTER (WHERE within_p90 AND NOT undecided) AS within_p90,
+           count(*) FILTER (WHERE undecided) AS undecided
+    FROM judged
+    GROUP BY level
+    UNION ALL
+    SELECT NULL AS level,
+           coalesce(count(*) FILTER (WHERE NOT undecided), 0) AS cases,
+           coalesce(count(*) FILTER (WHERE within_p90 AND NOT undecided), 0) AS within_p90,
+           coalesce(count(*) FILTER (WHERE undecided), 0) AS undecided
+    FROM judged
+)
+SELECT coalesce(level, 'all') AS level, cases, within_p90, undecided
+FROM levels
+ORDER BY level NULLS FIRST;
