@@ -11,19 +11,32 @@
    cell tested; baseline in the same run: a naive rule (at least twice the usual mean and >= min_count).
    Then the alarms at "now": planted ones found, others.
 3. Query times (median of 3 after a warm-up) beside case_kpis of the same 30 days.
+
+With --expected (any size; at 10M run under `flock /work/bigmem.lock`) only 预计办结's two queries, each
+both ways — clocking every case in the query (*_clocked.sql, before) and from the working minutes
+clocked at publish (after) — best wall and process CPU of --repeat runs, the frames checked identical,
+beside a bare scan of five columns in the same run:
+
+    python -m benchmarks.bench_signals DB [YYYY-MM-DDTHH:MM] --expected [--repeat 3]
 """
 from __future__ import annotations
 
+import argparse
 import json
-import sys
+import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from benchmarks.bench_case_pages import median_seconds
+import pandas as pd
+
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource
 from data.signals_config import load_signals
 from queries import anomalies, expected, handoffs, recurrence, reporters
 from queries import cases as case_queries
 from queries.db import connect_readonly
+from queries.runner import fetch
 from queries.scope import Access, Scope
+from queries.worktime_sql import office_params
 
 
 def scope_at(now: datetime, days: int = 30) -> Scope:
@@ -103,5 +116,80 @@ def main(db: str, now_text: str | None) -> None:
         print(f"  {name:<38} {s * 1000:8.0f} ms  {s / base:5.1f}× case_kpis")
 
 
+def median_seconds(fn, runs: int = 3) -> float:
+    """Median wall seconds of `runs` calls of fn after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2]
+
+
+def best_wall_cpu(fn, repeat: int) -> tuple[float, float, object]:
+    """(least wall seconds, least process CPU seconds, the last result) of `repeat` calls of fn."""
+    wall, cpu, result = float("inf"), float("inf"), None
+    for _ in range(repeat):
+        w, c = time.perf_counter(), time.process_time()
+        result = fn()
+        wall, cpu = min(wall, time.perf_counter() - w), min(cpu, time.process_time() - c)
+    return wall, cpu, result
+
+
+def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
+    """预计办结 before (clocked per case in the query) and after (minutes clocked at publish)."""
+    con = connect_readonly(db)
+    source = ConnectionSource(con)
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    now = datetime.fromisoformat(now_text or meta.get("data_as_of") or meta["data_last_at"])
+    cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    built = expected.clocked_at_publish(source, scope_at(now), office_params())
+    print(f"{db}: {cases:,} cases, now {now:%Y-%m-%d %H:%M}, minutes clocked at publish: {built}")
+    if not built:
+        raise SystemExit("the snapshot has no working minutes for these office hours: republish it first")
+    config = load_signals()
+    quarter = expected.last_closed_quarter(now.date())
+    q_start, q_end = (datetime.combine(d, datetime.min.time()) for d in quarter)
+    office = office_params()
+    t = datetime.combine(now.date() - timedelta(days=30), datetime.min.time())
+    base_wall, base_cpu, _ = best_wall_cpu(lambda: con.execute(BASELINE_SQL, {"t": t}).fetchall(), repeat)
+    print(f"baseline, bare scan of five columns: {base_wall * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU "
+          f"(best of {repeat})\n")
+    district = con.execute("SELECT min(district_code) FROM cases").fetchone()[0]
+    grants = [("city", Access.demo()), (f"district {district}", Access.for_districts((district,), district))]
+    print(f"{'query':<22} {'grant':<16} {'before wall / CPU':>22} {'after wall / CPU':>22} {'before/after':>12}")
+    for label, access in grants:
+        scope = replace(scope_at(now), access=access)
+        as_of = expected.window_end(scope)
+        runs = {
+            "expected_stats": (
+                lambda: fetch(source, "expected_stats_clocked", scope, as_of=as_of,
+                              window_days=config.expected_window_days, **office),
+                lambda: fetch(source, "expected_stats", scope, as_of=as_of, window_days=config.expected_window_days)),
+            "expected_calibration": tuple(
+                lambda name=name: fetch(source, name, scope.unfiltered(), q_start=q_start, q_end=q_end,
+                                        window_days=config.expected_window_days,
+                                        min_volume=config.expected_min_cases, **office)
+                for name in ("expected_calibration_clocked", "expected_calibration")),
+        }
+        for name, (before, after) in runs.items():
+            b_wall, b_cpu, b_frame = best_wall_cpu(before, repeat)
+            a_wall, a_cpu, a_frame = best_wall_cpu(after, repeat)
+            pd.testing.assert_frame_equal(a_frame, b_frame, check_exact=True)
+            print(f"{name:<22} {label:<16} {b_wall * 1000:7.0f} / {b_cpu * 1000:5.0f} ms ({b_wall / base_wall:4.1f}×)"
+                  f" {a_wall * 1000:7.0f} / {a_cpu * 1000:5.0f} ms ({a_wall / base_wall:4.1f}×) {b_wall / a_wall:10.1f}×")
+    print("\n(× = wall time over the bare scan's; frames of before and after identical, checked exactly)")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("db")
+    parser.add_argument("now", nargs="?", help="YYYY-MM-DDTHH:MM (default: meta data_as_of)")
+    parser.add_argument("--expected", action="store_true", help="only 预计办结, before and after")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.expected:
+        bench_expected(args.db, args.now, args.repeat)
+    else:
+        main(args.db, args.now)

@@ -20,6 +20,8 @@ from queries.scope import Access, Scope
 from queries.worktime_sql import office_params
 from tests.builders import add_calendar, add_cases, fetched_names, new_db
 
+pytestmark = pytest.mark.slow    # ~35 s: a few hundred queries on both paths
+
 UNITS = ["C001", "D43090201", "D43090301"]
 CATEGORIES = [("S0101", "S01"), ("B0201", "B02")]
 

@@ -193,6 +193,8 @@ CREATE TABLE IF NOT EXISTS `cases_local` ON CLUSTER `dashboard_cluster` (
     `first_event_at` Nullable(DateTime64(6, 'UTC')),
     `last_event_at` Nullable(DateTime64(6, 'UTC')),
     `overdue_from_at` Nullable(DateTime64(6, 'UTC')),
+    `dispatch_work_minutes` Nullable(Int32),
+    `close_work_minutes` Nullable(Int32),
     INDEX `first_event_at_minmax` `first_event_at` TYPE minmax GRANULARITY 1,
     INDEX `last_event_at_minmax` `last_event_at` TYPE minmax GRANULARITY 1,
     INDEX `overdue_from_at_minmax` `overdue_from_at` TYPE minmax GRANULARITY 1

@@ -89,6 +89,12 @@ ref_workdays AS (
     FROM calendar
 )
 ,
+-- The office hours cases.dispatch_work_minutes / close_work_minutes were clocked under at publish (meta
+-- work_minutes_office, data.store.refresh_case_work_minutes; NULL: not built). One row.
+work_minutes_build AS (
+    SELECT max(value) AS office FROM meta WHERE key = 'work_minutes_office'
+)
+,
 -- One row per scoped case with its membership in every KPI set for the window: the single
 -- definition used by KPI counts, area and unit tables, and the lists of cases behind a number.
 -- Holds the cases with a timestamp or deadline in the window (no other case can be in a window set).

@@ -1,4 +1,4 @@
 -- The office hours the cases' working-minute columns (dispatch_work_minutes, close_work_minutes) were
--- clocked under: meta work_minutes_office as data.store.refresh_case_work_minutes sets it at publish,
--- NULL when not built. Grain: one row. Parameters: none.
-SELECT max(value) AS office FROM meta WHERE key = 'work_minutes_office';
+-- clocked under at publish, NULL when not built: 预计办结 reads those columns only under the same hours.
+-- Grain: one row. Parameters: none beyond the prefix.
+SELECT office FROM work_minutes_build;
