@@ -497,6 +497,8 @@ def _translate(sql: str, types: tuple[tuple[str, str | None], ...], keywords: tu
                schema: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     values, tables = dict(keywords), dict(schema)
     tree = sqlglot.parse_one(sql, read="duckdb")
+    for cte in tree.find_all(exp.CTE):   # DuckDB's [NOT] MATERIALIZED hint: ClickHouse inlines a WITH anyway
+        cte.set("materialized", None)
     tables.update(_cte_columns(tree, tables))
     intervals = _interval_columns(tree, values)
     tree = _bind(tree, dict(types))

@@ -37,6 +37,10 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _WORD = re.compile(r"\b[a-z_][a-z0-9_]*\b", re.IGNORECASE)
 
 
+# `name AS (`, or `name AS [NOT] MATERIALIZED (`: DuckDB's hint for a relation read more than once.
+_RELATION_HEAD = re.compile(r"([a-z_][a-z0-9_]*)\s+AS\s*(?:(?:NOT\s+)?MATERIALIZED\s*)?\(", re.IGNORECASE)
+
+
 def split_ctes(prefix: str) -> list[tuple[str, str]]:
     """The prefix's relations in order, each as (name, its text with the comments just before it).
     A small scanner, not a parser: it knows -- comments, '...' strings and parentheses, which is all
@@ -57,7 +61,7 @@ def split_ctes(prefix: str) -> list[tuple[str, str]]:
                 break
         if i >= len(text):
             break
-        head = re.compile(r"([a-z_][a-z0-9_]*)\s+AS\s*\(", re.IGNORECASE).match(text, i)
+        head = _RELATION_HEAD.match(text, i)
         if not head:
             raise ValueError(f"_scoped.sql: no relation at {text[i:i + 40]!r}")
         depth, j = 1, head.end()

@@ -57,6 +57,13 @@ def test_count_filter_is_kept_and_counts_the_same(ch):
     assert both(ch, sql) == ([(3, 2)], [(3, 2)])
 
 
+def test_duckdbs_materialization_hint_is_dropped_and_the_relation_read_twice_counts_the_same(ch):
+    sql = "WITH s AS NOT MATERIALIZED (SELECT * FROM t WHERE n > 1) SELECT count(*) FROM s JOIN s AS s2 ON s.x = s2.x"
+    assert "MATERIALIZED" not in translate(sql, {})[0]
+    expected, got = both(ch, sql)
+    assert got == expected == [(4,)]
+
+
 def test_quantile_cont_interpolates_as_duckdb(ch):
     sql = "SELECT quantile_cont(v, 0.5), quantile_cont(v, 0.9), median(v) FROM t"
     assert translate(sql, {})[0] == ("SELECT quantileExactInclusive(0.5)(v), quantileExactInclusive(0.9)(v), "

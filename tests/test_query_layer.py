@@ -10,7 +10,7 @@ import pytest
 from data.config import load_city
 from queries import cases as q
 from queries.db import SnapshotReader, connect_readonly
-from queries.runner import SQL_DIR, compose
+from queries.runner import SQL_DIR, compose, parameters
 from queries.scope import Access, Scope
 from tests.builders import add_case, new_db
 
@@ -153,13 +153,24 @@ def test_compose_merges_a_leading_with_into_the_scope_prefix():
 
 def test_compose_keeps_the_shared_relations_a_query_reads_and_the_relations_they_read():
     def relations(name):
-        return set(re.findall(r"(?:^|WITH )([a-z_]+) AS \(", compose(name), re.MULTILINE))
+        return set(re.findall(r"(?:^|WITH )([a-z_]+) AS (?:NOT MATERIALIZED )?\(", compose(name), re.MULTILINE))
 
     for name in ("kpi_counts", "kpi_daily_counts", "overdue_counts"):
         assert {"kpi_group_names", "scoped_units", "scoped_areas"} <= relations(name), name
     for name in ("case_count", "case_list", "case_search", "case_rows"):
         assert {"listed_cases", "case_facts", "overdue_open_cases", "scoped_cases"} <= relations(name), name
     assert not {"listed_cases", "kpi_group_names"} & relations("daily_trend")
+
+
+@pytest.mark.parametrize("name", ["party_pairing_scorecard", "daily_trend"])
+def test_a_query_reading_scoped_cases_twice_does_not_copy_the_scoped_cases_first(con, name):
+    """scoped_cases is NOT MATERIALIZED: read twice (case_facts and overdue_open_cases), DuckDB otherwise
+    copied every column of every scoped case before either reader ran (0.47 s at 10M, two years)."""
+    sql = compose(name)
+    assert len(re.findall(r"\bFROM scoped_cases\b", sql)) >= 2, "the query no longer reads it twice"
+    params = {k: v for k, v in scope().params().items() if k in parameters(sql)}
+    plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + sql, params).fetchall())
+    assert "CTE Name: scoped_cases" not in plan
 
 
 def test_reader_memory_limit_is_set_from_the_environment_and_stays_locked(tmp_path, monkeypatch):
