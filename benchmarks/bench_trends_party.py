@@ -1,0 +1,80 @@
+"""趋势 and 党建·志愿's queries over two years, with scoped_cases as it was (DuckDB may materialise it) and
+as it is (NOT MATERIALIZED), on a published snapshot.
+
+    python -m benchmarks.bench_trends_party SNAPSHOT.duckdb [--repeat 3] [--days 730]
+
+Window: --days ending on the data's last day, whole city, now = that day 16:00. For each query, process CPU
+seconds (best of --repeat) and the wall time of the best run, before and after, beside a bare scan of
+five columns of every case in the same run (read the ratios: the machine is shared). The frames are
+compared exactly; it stops if they differ. CPU and wall, because DuckDB runs two threads here.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_cpu
+from queries import runner
+from queries.db import connect_readonly
+from queries.scope import Access, Scope
+
+# (query, its own parameters) as the pages ask for them over two years (monthly buckets)
+QUERIES = {"handling_time": {"grain": "month"}, "source_mix": {"grain": "month"}, "hour_weekday": {},
+           "party_pairing_scorecard": {}, "party_checkin_trend": {"grain": "month"}, "daily_trend": {}}
+HINT = "scoped_cases AS NOT MATERIALIZED ("
+
+
+def composer(before: bool):
+    compose = runner.compose
+    if not before:
+        return compose
+    return lambda name: compose(name).replace(HINT, "scoped_cases AS (")
+
+
+def timed(src, name: str, scope: Scope, params: dict, before: bool, repeat: int):
+    """(least CPU, wall of that run, frame) of `repeat` runs."""
+    original, best = runner.compose, (float("inf"), 0.0, None)
+    runner.compose = composer(before)
+    try:
+        for _ in range(repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            frame = runner.fetch(src, name, scope, **params)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if cpu < best[0]:
+                best = (cpu, wall, frame)
+    finally:
+        runner.compose = original
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--days", type=int, default=730)
+    args = parser.parse_args()
+    if HINT not in runner.load_sql("_scoped"):
+        raise SystemExit("_scoped.sql has no NOT MATERIALIZED scoped_cases: nothing to compare")
+    src = ConnectionSource(connect_readonly(args.db))
+    last = src.cursor().execute("SELECT max(reported_date) FROM cases").fetchone()[0]
+    scope = Scope(last - timedelta(days=args.days), last + timedelta(days=1), Access.city("全市"),
+                  now_at=datetime.combine(last, datetime.min.time()) + timedelta(hours=16))
+    base, _ = best_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": date(last.year, 1, 1)}).fetchall(), args.repeat)
+    print(f"{args.db}: {args.days} days ending {last}, whole city; CPU s best of {args.repeat} (wall of that run)")
+    print(f"baseline: bare scan of five columns of every case {base:.3f} s CPU")
+    print(f"{'query':26} {'before CPU':>10} {'(wall)':>7} {'after CPU':>10} {'(wall)':>7} {'before/base':>11} {'after/base':>10}")
+    for name, params in QUERIES.items():
+        before = timed(src, name, scope, params, True, args.repeat)
+        after = timed(src, name, scope, params, False, args.repeat)
+        pd.testing.assert_frame_equal(after[2], before[2], check_exact=True)
+        print(f"{name:26} {before[0]:10.3f} {before[1]:7.3f} {after[0]:10.3f} {after[1]:7.3f} "
+              f"{before[0] / base:11.1f} {after[0] / base:10.1f}")
+    print(f"baseline again: {best_cpu(lambda: src.cursor().execute(BASELINE_SQL, {'t': date(last.year, 1, 1)}).fetchall(), args.repeat)[0]:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
