@@ -14,45 +14,57 @@ WITH now_clock AS (
     FROM win
     LEFT JOIN ref_workdays e ON e.cal_date = win.now_at::DATE
 ),
-clock AS (
-    SELECT c.case_id, c.unit_code, c.category_code, c.major_code, c.dispatched_at, c.closed_at,
-        c.dispatch_work_minutes AS dispatch_minutes,
-        CASE WHEN c.closed_at IS NULL THEN n.now_minutes ELSE c.close_work_minutes END AS end_minutes,
-        c.deferred_hours
-    FROM scoped_cases c
-    CROSS JOIN now_clock n
-    WHERE c.dispatched_at IS NOT NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND NOT c.is_self_handled
-      AND ((c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP)
-           OR (c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP))
-),
 timed AS (
+    -- One narrow row per case of either part, with the part it belongs to: the model's closures and the
+    -- quarter's dispatched cases (a case may be in both).
     -- not greatest(0, …): it skips NULLs, and a date outside the calendar must stay unknown
-    SELECT *, CASE WHEN (end_minutes - dispatch_minutes) / 60.0 - deferred_hours < 0 THEN 0
-                   ELSE (end_minutes - dispatch_minutes) / 60.0 - deferred_hours END AS work_hours FROM clock
+    SELECT unit_code, category_code, major_code, is_open, in_model, in_quarter,
+           CASE WHEN (end_minutes - dispatch_work_minutes) / 60.0 - deferred_hours < 0 THEN 0
+                ELSE (end_minutes - dispatch_work_minutes) / 60.0 - deferred_hours END AS work_hours
+    FROM (
+        SELECT c.unit_code, c.category_code, c.major_code, c.dispatch_work_minutes, c.deferred_hours,
+               c.closed_at IS NULL AS is_open,
+               c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP
+                   AND c.closed_at >= c.dispatched_at AS in_model,
+               c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP AS in_quarter,
+               CASE WHEN c.closed_at IS NULL THEN n.now_minutes ELSE c.close_work_minutes END AS end_minutes
+        FROM scoped_cases c
+        CROSS JOIN now_clock n
+        WHERE c.dispatched_at IS NOT NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND NOT c.is_self_handled
+          AND ((c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP)
+               OR (c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP))
+    )
+    WHERE work_hours IS NOT NULL
 ),
-model AS (
-    SELECT unit_code, category_code, major_code, GROUPING(unit_code) AS g_unit, GROUPING(category_code) AS g_cat,
-           count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
-    FROM timed
-    WHERE closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND closed_at < $q_start::TIMESTAMP
-      AND closed_at >= dispatched_at AND work_hours IS NOT NULL
-    GROUP BY GROUPING SETS ((unit_code, category_code), (category_code), (major_code))
+-- The model per level as its own GROUP BY (not GROUPING SETS): DuckDB then estimates each a few
+-- thousand rows and builds the joins below on them, not on the quarter's cases (0.6 s at 10M).
+model_uc AS (
+    SELECT unit_code, category_code, count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
+    FROM timed WHERE in_model GROUP BY unit_code, category_code
+),
+model_ca AS (
+    SELECT category_code, count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
+    FROM timed WHERE in_model GROUP BY category_code
+),
+model_mj AS (
+    SELECT major_code, count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
+    FROM timed WHERE in_model GROUP BY major_code
 ),
 predicted AS (
-    SELECT t.case_id, t.work_hours, t.closed_at,
+    SELECT t.work_hours, t.is_open,
         CASE WHEN uc.cases >= $min_volume THEN 'unit_category' WHEN ca.cases >= $min_volume THEN 'category'
              WHEN mj.cases >= $min_volume THEN 'major' END AS level,
         CASE WHEN uc.cases >= $min_volume THEN uc.hours_p90 WHEN ca.cases >= $min_volume THEN ca.hours_p90
              WHEN mj.cases >= $min_volume THEN mj.hours_p90 END AS p90_hours
     FROM timed t
-    LEFT JOIN model uc ON uc.g_unit = 0 AND uc.g_cat = 0 AND uc.unit_code = t.unit_code AND uc.category_code = t.category_code
-    LEFT JOIN model ca ON ca.g_unit = 1 AND ca.g_cat = 0 AND ca.category_code = t.category_code
-    LEFT JOIN model mj ON mj.g_unit = 1 AND mj.g_cat = 1 AND mj.major_code = t.major_code
-    WHERE t.dispatched_at >= $q_start::TIMESTAMP AND t.dispatched_at < $q_end::TIMESTAMP AND t.work_hours IS NOT NULL
+    LEFT JOIN model_uc uc ON uc.unit_code = t.unit_code AND uc.category_code = t.category_code
+    LEFT JOIN model_ca ca ON ca.category_code = t.category_code
+    LEFT JOIN model_mj mj ON mj.major_code = t.major_code
+    WHERE t.in_quarter
 ),
 judged AS (
     SELECT level, work_hours <= p90_hours AS within_p90,
-           closed_at IS NULL AND work_hours <= p90_hours AS undecided
+           is_open AND work_hours <= p90_hours AS undecided
     FROM predicted WHERE level IS NOT NULL
 ),
 -- The 'all' row is a plain aggregate, not GROUP BY ROLLUP: over no rows DuckDB's ROLLUP gives a total
