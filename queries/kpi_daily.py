@@ -141,23 +141,33 @@ def preferred(scope: Scope) -> bool:
 # 0.195 s for 近30天 (city; docs/performance.md section 5). Windows with more settled days than this
 # take it for counts.
 MIN_SETTLED_DAYS_PRECOMPUTED_B = 7
-# Durations (medians, P90) add a case-level query of the window (kpi_durations.sql) to the aggregate
-# path, ~0.05 s CPU for 30 days at 10M: the aggregate path with them measured 0.16 against 0.20 s for
-# the case path at 近30天 (29 settled days) for the city, 0.12 against 0.11 s for a district, 0.12
-# against 0.08–0.12 s at 7–13 days, and 0.13–0.19 against 0.18–0.36 s at 60 days (section 5, "cards
-# with durations"). So a running window asking for them takes it from 近30天 on.
+# Durations (medians, P90) add a case-level query of the window per measure (kpi_durations.sql: 处置时长,
+# 结案时长), ~0.05 s CPU each for 30 days at 10M, while the case path's cost grows with the counts
+# asked (each is a flag of every case of the window). Measured at 10M, 近30天, CPU, aggregate against
+# case path: 总览's cards (14 counts, one measure) 0.16 against 0.20 s for the city, 0.13 against 0.11 s
+# for a district; every column (27 counts, two measures) 0.25–0.27 against 0.39–0.43 s by any grouping;
+# 3 counts and two measures 0.18–0.20 against 0.12–0.14 s; 7–13 days, the cards: 0.11–0.14 against
+# 0.06–0.13 s (docs/performance.md section 5c). So a running window asking for durations takes it from
+# 近30天 on (more settled days than this), when it asks for at least COUNTS_PER_MEASURE counts per measure.
 MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS = 28
+COUNTS_PER_MEASURE = 6
 
 
 def candidate(scope: Scope, columns: tuple[str, ...] | None = None) -> bool:
     """Worth asking the aggregate path for `columns` (None: all): a long window (`preferred`), or a
-    running one (D = today) with more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled days (more than
-    MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS when a duration column is asked for), faster there when
-    B is precomputed for today — `aggregate_counts(..., compute_b=preferred(scope))` declines otherwise."""
+    running one (D = today) with more than MIN_SETTLED_DAYS_PRECOMPUTED_B settled days — with duration
+    columns, more than MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS and at least COUNTS_PER_MEASURE counts
+    per duration measure asked — faster there when B is precomputed for today: `aggregate_counts(...,
+    compute_b=preferred(scope))` declines otherwise."""
+    if preferred(scope):
+        return True
     day_to = settled_day(scope)
-    durations = columns is None or bool(set(columns) & set(DURATION_COLUMNS))
-    least = MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS if durations else MIN_SETTLED_DAYS_PRECOMPUTED_B
-    return preferred(scope) or (day_to == scope.now_at.date() and (day_to - scope.start_date).days > least)
+    asked = KPI_COUNTS_COLUMNS if columns is None else columns
+    measures = sum(any(c in asked for c in pair) for pair in DURATION_MEASURES.values())
+    counts = sum(c in COUNT_COLUMNS for c in asked)
+    least = MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS if measures else MIN_SETTLED_DAYS_PRECOMPUTED_B
+    return (day_to == scope.now_at.date() and (day_to - scope.start_date).days > least
+            and counts >= COUNTS_PER_MEASURE * measures)
 
 
 def is_duckdb(source: CursorSource) -> bool:

@@ -305,8 +305,10 @@ def test_a_case_missing_from_the_durations_makes_the_cards_differ(city, monkeypa
     base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"),
                    start_date=TODAY - timedelta(days=29), end_date=TODAY + timedelta(days=1),
                    now_at=datetime.combine(TODAY, time(15, 31)))
-    columns = kpi_daily.GROUP_COLUMNS + ("accepted_count", "handle_hours_median", "handled_count", "handle_hours_p90")
+    columns = kpi_daily.GROUP_COLUMNS + ("accepted_count", "filed_count", "due_count", "due_closed_count",
+                                         "due_on_time_count", "handle_hours_median", "handled_count", "handle_hours_p90")
     expected = fetch(city, "kpi_counts", base, columns=columns, by="district")
+    assert kpi_daily.candidate(base, columns)   # counts from kpi_daily, durations from kpi_durations
     assert kpi_counts(city, base, "district", columns, live=False).equals(expected)
     ids = [r[0] for r in city.execute(
         "SELECT case_id FROM cases WHERE handled_at >= $s AND handled_at < $e AND handle_work_hours IS NOT NULL "
@@ -377,7 +379,10 @@ def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_d
             (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), None, True),
             (20, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), None, False),
             (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1),
-             counts + ("handle_hours_median", "handled_count", "handle_hours_p90"), True),
+             counts + ("filed_count", "due_closed_count", "handled_count", "handle_hours_median"), True),
+            # fewer than COUNTS_PER_MEASURE counts per duration measure: the case path
+            (30, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1),
+             counts + ("handle_hours_median", "handled_count", "handle_hours_p90"), False),
             (30, after_midnight, TODAY + timedelta(days=2), counts, False),
             (7, datetime.combine(TODAY, time(9, 5)), TODAY + timedelta(days=1), counts, False),
             (400, after_midnight, TODAY + timedelta(days=2), None, True),
