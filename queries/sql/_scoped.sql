@@ -28,9 +28,10 @@ scoped_areas AS (
 scoped_communities AS (
     SELECT area_code AS community_code FROM scoped_areas WHERE level = 3
 ),
--- NOT MATERIALIZED: a query reading scoped_cases twice (case_facts and overdue_open_cases, say) would
--- otherwise make DuckDB copy every column of every scoped case first (0.47 s at 10M, two years, for
--- party_pairing_scorecard); inlined, each reader scans only its columns and row groups.
+-- NOT MATERIALIZED: a query reading this relation twice (the window's flags and the live overdue set,
+-- say) would otherwise make DuckDB copy every column of every scoped case first (0.47 s at 10M, two
+-- years, for the pairing scorecard); inlined, each reader scans only its columns and row groups.
+-- (No relation names in this comment: compose() keeps every relation a relation's text names.)
 scoped_cases AS NOT MATERIALIZED (
     SELECT * FROM cases
     WHERE ($access_all
