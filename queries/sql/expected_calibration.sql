@@ -14,25 +14,37 @@ WITH now_clock AS (
     FROM win
     LEFT JOIN ref_workdays e ON e.cal_date = win.now_at::DATE
 ),
-timed AS (
-    -- One narrow row per case of either part, with the part it belongs to: the model's closures and the
-    -- quarter's dispatched cases (a case may be in both).
-    -- not greatest(0, …): it skips NULLs, and a date outside the calendar must stay unknown
-    SELECT unit_code, category_code, major_code, is_open, in_model, in_quarter,
-           CASE WHEN (end_minutes - dispatch_work_minutes) / 60.0 - deferred_hours < 0 THEN 0
-                ELSE (end_minutes - dispatch_work_minutes) / 60.0 - deferred_hours END AS work_hours
+-- The model's closures and the quarter's cases are read apart, each with its own range (no OR, so each
+-- scan skips the row groups outside its range; scoped_cases is NOT MATERIALIZED); a case may be in both.
+-- not greatest(0, …): it skips NULLs, and a date outside the calendar must stay unknown
+closures AS (
+    SELECT unit_code, category_code, major_code, work_hours
     FROM (
-        SELECT c.unit_code, c.category_code, c.major_code, c.dispatch_work_minutes, c.deferred_hours,
-               c.closed_at IS NULL AS is_open,
-               c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP
-                   AND c.closed_at >= c.dispatched_at AS in_model,
-               c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP AS in_quarter,
-               CASE WHEN c.closed_at IS NULL THEN n.now_minutes ELSE c.close_work_minutes END AS end_minutes
-        FROM scoped_cases c
-        CROSS JOIN now_clock n
-        WHERE c.dispatched_at IS NOT NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND NOT c.is_self_handled
-          AND ((c.closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND c.closed_at < $q_start::TIMESTAMP)
-               OR (c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP))
+        SELECT unit_code, category_code, major_code,
+               CASE WHEN (close_work_minutes - dispatch_work_minutes) / 60.0 - deferred_hours < 0 THEN 0
+                    ELSE (close_work_minutes - dispatch_work_minutes) / 60.0 - deferred_hours END AS work_hours
+        FROM scoped_cases
+        WHERE closed_at >= $q_start::TIMESTAMP - to_days($window_days::INTEGER) AND closed_at < $q_start::TIMESTAMP
+          AND dispatched_at IS NOT NULL AND closed_at >= dispatched_at
+          AND NOT is_cancelled AND NOT is_shelved AND NOT is_self_handled
+    )
+    WHERE work_hours IS NOT NULL
+),
+quarter_cases AS (
+    SELECT unit_code, category_code, major_code, is_open, work_hours
+    FROM (
+        SELECT unit_code, category_code, major_code, is_open,
+               CASE WHEN (end_minutes - dispatch_work_minutes) / 60.0 - deferred_hours < 0 THEN 0
+                    ELSE (end_minutes - dispatch_work_minutes) / 60.0 - deferred_hours END AS work_hours
+        FROM (
+            -- an open case runs to now; a closure on a date outside the calendar stays unknown (NULL)
+            SELECT c.*, c.closed_at IS NULL AS is_open,
+                   CASE WHEN c.closed_at IS NULL THEN n.now_minutes ELSE c.close_work_minutes END AS end_minutes
+            FROM scoped_cases c
+            CROSS JOIN now_clock n
+            WHERE c.dispatched_at >= $q_start::TIMESTAMP AND c.dispatched_at < $q_end::TIMESTAMP
+              AND NOT c.is_cancelled AND NOT c.is_shelved AND NOT c.is_self_handled
+        )
     )
     WHERE work_hours IS NOT NULL
 ),
@@ -40,15 +52,15 @@ timed AS (
 -- thousand rows and builds the joins below on them, not on the quarter's cases (0.6 s at 10M).
 model_uc AS (
     SELECT unit_code, category_code, count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
-    FROM timed WHERE in_model GROUP BY unit_code, category_code
+    FROM closures GROUP BY unit_code, category_code
 ),
 model_ca AS (
     SELECT category_code, count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
-    FROM timed WHERE in_model GROUP BY category_code
+    FROM closures GROUP BY category_code
 ),
 model_mj AS (
     SELECT major_code, count(work_hours) AS cases, quantile_cont(work_hours, 0.9) AS hours_p90
-    FROM timed WHERE in_model GROUP BY major_code
+    FROM closures GROUP BY major_code
 ),
 predicted AS (
     SELECT t.work_hours, t.is_open,
@@ -56,11 +68,10 @@ predicted AS (
              WHEN mj.cases >= $min_volume THEN 'major' END AS level,
         CASE WHEN uc.cases >= $min_volume THEN uc.hours_p90 WHEN ca.cases >= $min_volume THEN ca.hours_p90
              WHEN mj.cases >= $min_volume THEN mj.hours_p90 END AS p90_hours
-    FROM timed t
+    FROM quarter_cases t
     LEFT JOIN model_uc uc ON uc.unit_code = t.unit_code AND uc.category_code = t.category_code
     LEFT JOIN model_ca ca ON ca.category_code = t.category_code
     LEFT JOIN model_mj mj ON mj.major_code = t.major_code
-    WHERE t.in_quarter
 ),
 judged AS (
     SELECT level, work_hours <= p90_hours AS within_p90,
