@@ -38,6 +38,7 @@ _LAYOUT = {
     "case_private": ("(case_id)", None),
     "case_handoffs": ("(toStartOfMonth(to_at), case_id, hop)", "toYYYYMM(to_at)"),
     "case_dispatches": ("(toStartOfMonth(dispatched_at), case_id)", "toYYYYMM(dispatched_at)"),
+    "open_cases": ("(case_id)", None),
 }
 
 
@@ -112,7 +113,7 @@ def create_table_sql(table: str, columns: list[Column], *, name: str | None = No
 # Tables sharded across the cluster (by case, so a case's row, steps and personal data share a shard).
 # Every other table is small (areas, units, reference, people stream) and kept whole on every node as a
 # replicated table under its own name, so joins with it run locally on each shard.
-SHARDED = ("cases", "case_steps", "case_private", "case_handoffs", "case_dispatches")
+SHARDED = ("cases", "case_steps", "case_private", "case_handoffs", "case_dispatches", "open_cases")
 
 
 def distributed_sql(table: str, cluster: str, database: str, local_suffix: str = "_local") -> str:

@@ -548,6 +548,31 @@ ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS category_code VARCHAR;
 ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS source VARCHAR;
 ALTER TABLE case_dispatches ADD COLUMN IF NOT EXISTS case_unit_code VARCHAR;
 
+-- One row per case open at publish and counted by the live rules (not closed, cancelled, shelved or
+-- 不予立案: the rule of case_facts.is_overdue_open), with the columns the alert strip (alert_cases.sql)
+-- and the live overdue count (overdue_counts.sql) read and the codes scoped_open_cases filters on. The
+-- set changes only with the data, never with the clock (a snapshot is immutable): only "past its
+-- deadline now" moves, and that is computed per view over these few rows (~1.2 % of cases).
+-- Rebuilt by every publish (data/sql/refresh_open_cases.sql), read through scoped_open_cases
+-- (queries/sql/_scoped.sql: the very predicate of scoped_cases). Stored in deadline_at order.
+CREATE TABLE IF NOT EXISTS open_cases (
+    case_id            BIGINT NOT NULL,
+    case_no            VARCHAR NOT NULL,
+    source             VARCHAR NOT NULL,
+    kind               VARCHAR NOT NULL,
+    category_code      VARCHAR NOT NULL,
+    major_code         VARCHAR NOT NULL,
+    district_code      VARCHAR,
+    street_code        VARCHAR,
+    community_code     VARCHAR,
+    grid_code          VARCHAR,
+    unit_code          VARCHAR,
+    dispatched_at      TIMESTAMP,
+    handled_at         TIMESTAMP,
+    handle_deadline_at TIMESTAMP,
+    deadline_at        TIMESTAMP
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

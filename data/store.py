@@ -28,9 +28,10 @@ DATA_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "meta_data_span.sql"
 REFRESH_HANDOFFS_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_handoffs.sql"
 REFRESH_DISPATCHES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_dispatches.sql"
 REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_minutes.sql"
+REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "11"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "12"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -38,7 +39,8 @@ SCHEMA_VERSION = "11"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        # 8: case_handoffs (hand-offs per case, built from the steps);
                        # 9: case_dispatches (dispatches in time order; 推诿率's denominator reads it);
                        # 10: case_handoffs / case_dispatches hold the case's access codes (no join);
-                       # 11: cases.dispatch_work_minutes / close_work_minutes (预计办结 reads them)
+                       # 11: cases.dispatch_work_minutes / close_work_minutes (预计办结 reads them);
+                       # 12: open_cases (the cases open at publish: alert strip, live overdue count)
 
 
 class WriterBusy(RuntimeError):
@@ -52,12 +54,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
     """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key),
     the writers' scrubbed forms of free text (data/snapshot.py) and the tables built at publish
-    (case_handoffs, case_dispatches, kpi_daily) up to date."""
+    (open_cases, case_handoffs, case_dispatches, kpi_daily) up to date."""
     con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
     from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
     refresh_reporter_keys(con, db)
     refresh_scrubbed_text(con)
+    refresh_open_cases(con)
     refresh_case_handoffs(con)
     refresh_case_work_minutes(con)
     refresh_kpi_daily(con)
@@ -74,6 +77,14 @@ def refresh_case_work_minutes(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM meta WHERE key = 'work_minutes_office'")
     con.execute(REFRESH_WORK_MINUTES_PATH.read_text(encoding="utf-8"), params)
     set_meta(con, "work_minutes_office", office_key(params))
+
+
+def refresh_open_cases(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuilds open_cases from cases (whole table: the open set depends on each case's row only, and the
+    alert strip and the live overdue count read it through scoped_open_cases, so every snapshot must have
+    it complete)."""
+    con.execute("DELETE FROM open_cases")
+    con.execute(REFRESH_OPEN_CASES_PATH.read_text(encoding="utf-8"))
 
 
 def refresh_case_handoffs(con: duckdb.DuckDBPyConnection) -> None:

@@ -126,18 +126,20 @@ def _granules_by_skip_index(source: ChdbSource, run_query) -> dict[str, tuple[in
 def test_a_window_skips_the_granules_whose_cases_lie_before_it(city):
     """The span columns' minmax indexes: the 总览 KPI queries for November read the November part's
     granule only (the known city has cases in 2025-11, 2026-10 and 2026-11, one granule each), and the
-    live overdue count only the granule holding open cases. Fails if the index goes or the translated
-    predicate stops reaching the table scan."""
+    list of 超期未结 cases only the granule holding open cases (the live count reads open_cases, built at
+    publish). Fails if the index goes or the translated predicate stops reaching the table scan."""
     from datetime import date, datetime
 
     from queries import cases as q
+    from queries.case_records import case_count
     from queries.scope import Access, Scope
     source = ChdbSource()
     try:
         source.load_from(city)
         scope = Scope(start_date=date(2026, 11, 1), end_date=date(2026, 11, 24), access=Access.demo(),
                       now_at=datetime(2026, 11, 23, 10))
-        found = _granules_by_skip_index(source, lambda s: q.case_kpis(s, scope))
+        found = _granules_by_skip_index(source, lambda s: (q.case_kpis(s, scope),
+                                                           case_count(s, scope, "is_overdue_open", "")))
         assert found["last_event_at_minmax"] == (1, 3), found
         assert found["overdue_from_at_minmax"] == (1, 3), found
     finally:

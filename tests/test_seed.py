@@ -25,8 +25,8 @@ def demo(tmp_path_factory):
 
 # Audit records are written by people opening case details on the dashboard (data/audit/*.jsonl,
 # loaded into audit_log by an operator job); a freshly generated database has had no viewer yet.
-# scrubbed_text, case_handoffs and case_dispatches fill when a snapshot is published (the counts are taken before the
-# first publish; tests/test_case_handoffs.py builds and checks case_handoffs).
+# scrubbed_text, case_handoffs, case_dispatches and open_cases fill when a snapshot is published (the counts are taken before the
+# first publish; tests/test_case_handoffs.py and tests/test_open_cases.py build and check them).
 # kpi_daily (and kpi_daily_unsettled) is built at publish only for a city of data.store.KPI_DAILY_MIN_CASES cases or more
 # (tests/test_kpi_daily.py builds and checks it).
 TABLES_FILLED_BY_USE = {"audit_log", "scrubbed_text", "kpi_daily", "kpi_daily_unsettled", "case_handoffs",

@@ -365,6 +365,26 @@ CREATE TABLE IF NOT EXISTS `needs` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `open_cases` (
+    `case_id` Int64,
+    `case_no` String,
+    `source` String,
+    `kind` String,
+    `category_code` String,
+    `major_code` String,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `community_code` Nullable(String),
+    `grid_code` Nullable(String),
+    `unit_code` Nullable(String),
+    `dispatched_at` Nullable(DateTime64(6, 'UTC')),
+    `handled_at` Nullable(DateTime64(6, 'UTC')),
+    `handle_deadline_at` Nullable(DateTime64(6, 'UTC')),
+    `deadline_at` Nullable(DateTime64(6, 'UTC'))
+) ENGINE = MergeTree
+ORDER BY (case_id)
+SETTINGS allow_nullable_key = 1;
+
 CREATE TABLE IF NOT EXISTS `pairings` (
     `pairing_id` Int64,
     `unit_code` String,

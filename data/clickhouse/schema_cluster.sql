@@ -380,6 +380,29 @@ CREATE TABLE IF NOT EXISTS `needs` ON CLUSTER `dashboard_cluster` (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/needs', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `open_cases_local` ON CLUSTER `dashboard_cluster` (
+    `case_id` Int64,
+    `case_no` String,
+    `source` String,
+    `kind` String,
+    `category_code` String,
+    `major_code` String,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `community_code` Nullable(String),
+    `grid_code` Nullable(String),
+    `unit_code` Nullable(String),
+    `dispatched_at` Nullable(DateTime64(6, 'UTC')),
+    `handled_at` Nullable(DateTime64(6, 'UTC')),
+    `handle_deadline_at` Nullable(DateTime64(6, 'UTC')),
+    `deadline_at` Nullable(DateTime64(6, 'UTC'))
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/open_cases_local', '{replica}')
+ORDER BY (case_id)
+SETTINGS allow_nullable_key = 1;
+
+CREATE TABLE IF NOT EXISTS `open_cases` ON CLUSTER `dashboard_cluster` AS `open_cases_local`
+ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `open_cases_local`, cityHash64(case_id));
+
 CREATE TABLE IF NOT EXISTS `pairings` ON CLUSTER `dashboard_cluster` (
     `pairing_id` Int64,
     `unit_code` String,

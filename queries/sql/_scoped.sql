@@ -300,6 +300,26 @@ overdue_open_cases AS (
       AND c.closed_at IS NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND c.status <> 'not_filed'
 )
 ,
+-- The cases open at publish (open_cases, built by every publish: not closed, cancelled, shelved or
+-- 不予立案, the rule of is_overdue_open) through the very access and filter predicate of scoped_cases:
+-- the alert strip (alert_cases) and the live overdue count (overdue_counts) judge the clock over these
+-- few rows instead of every scoped case. Past its deadline now = deadline_at < $now.
+scoped_open_cases AS (
+    SELECT * FROM open_cases
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($communities::VARCHAR[] IS NULL OR list_contains($communities::VARCHAR[], community_code))
+      AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], grid_code))
+      AND ($kinds::VARCHAR[] IS NULL OR list_contains($kinds::VARCHAR[], kind))
+      AND ($majors::VARCHAR[] IS NULL OR list_contains($majors::VARCHAR[], major_code))
+      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], category_code))
+      AND ($sources::VARCHAR[] IS NULL OR list_contains($sources::VARCHAR[], source))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+),
 -- The cases a case list can show (case_count, case_list, case_search, case_rows): case_facts with
 -- in_reported (reported in the window: the default list), and the live overdue set apart. A list reads
 -- one side: `WHERE from_overdue_set = ($set = 'is_overdue_open')`, so the live set never doubles a case of

@@ -4,13 +4,13 @@
 -- Grain: one row per open case (not cancelled, shelved or 不予立案) that is near its handling deadline
 -- (share >= $near_share) or past its closing deadline; the $limit most urgent (overdue longest first).
 -- Parameters: the scope, $near_share, $limit, $office_starts, $office_ends, $office_day_minutes.
-WITH open_cases AS (
+-- Reads scoped_open_cases (the open set, built at publish); only the clock is judged here.
+WITH candidates AS (
     SELECT c.case_id, c.case_no, c.unit_code, c.category_code, c.street_code, c.dispatched_at, c.handled_at,
            c.handle_deadline_at, c.deadline_at, win.now_at
-    FROM scoped_cases c, win
-    WHERE c.closed_at IS NULL AND NOT c.is_cancelled AND NOT c.is_shelved AND c.status <> 'not_filed'
-      AND (c.deadline_at < win.now_at
-           OR (c.handled_at IS NULL AND c.dispatched_at IS NOT NULL AND c.handle_deadline_at > win.now_at))
+    FROM scoped_open_cases c, win
+    WHERE c.deadline_at < win.now_at
+       OR (c.handled_at IS NULL AND c.dispatched_at IS NOT NULL AND c.handle_deadline_at > win.now_at)
 ),
 clocked AS (
     SELECT o.*,
@@ -27,7 +27,7 @@ clocked AS (
         wc.workdays_before * $office_day_minutes + CASE WHEN wc.is_workday THEN list_sum(list_transform(
             list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
             lambda p: greatest(0, least(hour(o.deadline_at) * 60 + minute(o.deadline_at), p[2]) - p[1]))) ELSE 0 END AS close_min
-    FROM open_cases o
+    FROM candidates o
     LEFT JOIN ref_workdays wn ON wn.cal_date = o.now_at::DATE
     LEFT JOIN ref_workdays wd ON wd.cal_date = o.dispatched_at::DATE
     LEFT JOIN ref_workdays wh ON wh.cal_date = o.handle_deadline_at::DATE
