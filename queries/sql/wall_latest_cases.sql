@@ -5,19 +5,21 @@
 WITH latest AS (
     SELECT c.case_id, c.case_no, c.reported_at, c.category_code, c.district_code, c.street_code,
            CASE WHEN c.is_cancelled THEN 'cancel'
-                WHEN c.closed_at <= w.now_at THEN 'close'
-                WHEN c.is_shelved AND c.filed_at <= w.now_at THEN 'shelve'
-                WHEN c.status = 'not_filed' AND c.accepted_at <= w.now_at THEN 'not_filed'
-                WHEN c.verified_at <= w.now_at THEN 'verify'
-                WHEN c.handled_at <= w.now_at THEN 'handle'
-                WHEN c.dispatched_at <= w.now_at THEN 'dispatch'
-                WHEN c.filed_at <= w.now_at THEN 'file'
-                WHEN c.accepted_at <= w.now_at THEN 'accept'
+                WHEN c.closed_at <= $now::TIMESTAMP THEN 'close'
+                WHEN c.is_shelved AND c.filed_at <= $now::TIMESTAMP THEN 'shelve'
+                WHEN c.status = 'not_filed' AND c.accepted_at <= $now::TIMESTAMP THEN 'not_filed'
+                WHEN c.verified_at <= $now::TIMESTAMP THEN 'verify'
+                WHEN c.handled_at <= $now::TIMESTAMP THEN 'handle'
+                WHEN c.dispatched_at <= $now::TIMESTAMP THEN 'dispatch'
+                WHEN c.filed_at <= $now::TIMESTAMP THEN 'file'
+                WHEN c.accepted_at <= $now::TIMESTAMP THEN 'accept'
                 ELSE 'report' END AS step,
            date_diff('minute', c.reported_at,
-                     CASE WHEN c.closed_at <= w.now_at THEN c.closed_at ELSE w.now_at END) AS elapsed_minutes
-    FROM scoped_cases c, win w
-    WHERE c.reported_at <= w.now_at
+                     CASE WHEN c.closed_at <= $now::TIMESTAMP THEN c.closed_at ELSE $now::TIMESTAMP END) AS elapsed_minutes
+    FROM scoped_cases c
+    -- Against the parameter, not win's column: DuckDB then pushes the top-N's running bound into the
+    -- scan and reads the newest row groups only (10M cases: 4 ms; joined with win it read all, 0.4 s).
+    WHERE c.reported_at <= $now::TIMESTAMP
     ORDER BY c.reported_at DESC, c.case_id DESC
     LIMIT $limit
 )
