@@ -7,17 +7,25 @@
 -- Reads scoped_open_cases (the open set, built at publish); only the clock is judged here.
 WITH candidates AS (
     SELECT c.case_id, c.case_no, c.unit_code, c.category_code, c.street_code, c.dispatched_at, c.handled_at,
-           c.handle_deadline_at, c.deadline_at, win.now_at
+           c.handle_deadline_at, c.deadline_at, win.now_at,
+           -- still being handled before its handling deadline: only these have a share of it used
+           coalesce(c.handled_at IS NULL AND c.dispatched_at IS NOT NULL AND c.handle_deadline_at > win.now_at,
+                    false) AS is_handling
     FROM scoped_open_cases c, win
     WHERE c.deadline_at < win.now_at
        OR (c.handled_at IS NULL AND c.dispatched_at IS NOT NULL AND c.handle_deadline_at > win.now_at)
 ),
+-- working minutes at now, once (see queries/worktime_sql.py)
+clock AS (
+    SELECT wn.workdays_before * $office_day_minutes + CASE WHEN wn.is_workday THEN list_sum(list_transform(
+               list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
+               lambda p: greatest(0, least(hour(win.now_at) * 60 + minute(win.now_at), p[2]) - p[1]))) ELSE 0 END AS now_min
+    FROM win
+    LEFT JOIN ref_workdays wn ON wn.cal_date = win.now_at::DATE
+),
 clocked AS (
-    SELECT o.*,
-        -- working minutes at each moment (see queries/worktime_sql.py)
-        wn.workdays_before * $office_day_minutes + CASE WHEN wn.is_workday THEN list_sum(list_transform(
-            list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
-            lambda p: greatest(0, least(hour(o.now_at) * 60 + minute(o.now_at), p[2]) - p[1]))) ELSE 0 END AS now_min,
+    SELECT o.*, clock.now_min,
+        -- working minutes at each moment; dispatch and handling deadline only where a share is judged
         wd.workdays_before * $office_day_minutes + CASE WHEN wd.is_workday THEN list_sum(list_transform(
             list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
             lambda p: greatest(0, least(hour(o.dispatched_at) * 60 + minute(o.dispatched_at), p[2]) - p[1]))) ELSE 0 END AS dispatch_min,
@@ -28,15 +36,14 @@ clocked AS (
             list_zip($office_starts::INTEGER[], $office_ends::INTEGER[]),
             lambda p: greatest(0, least(hour(o.deadline_at) * 60 + minute(o.deadline_at), p[2]) - p[1]))) ELSE 0 END AS close_min
     FROM candidates o
-    LEFT JOIN ref_workdays wn ON wn.cal_date = o.now_at::DATE
-    LEFT JOIN ref_workdays wd ON wd.cal_date = o.dispatched_at::DATE
-    LEFT JOIN ref_workdays wh ON wh.cal_date = o.handle_deadline_at::DATE
-    LEFT JOIN ref_workdays wc ON wc.cal_date = o.deadline_at::DATE
+    CROSS JOIN clock
+    LEFT JOIN ref_workdays wd ON wd.cal_date = CASE WHEN o.is_handling THEN o.dispatched_at::DATE END
+    LEFT JOIN ref_workdays wh ON wh.cal_date = CASE WHEN o.is_handling THEN o.handle_deadline_at::DATE END
+    LEFT JOIN ref_workdays wc ON wc.cal_date = CASE WHEN o.deadline_at < o.now_at THEN o.deadline_at::DATE END
 ),
 judged AS (
     SELECT *,
-        CASE WHEN handled_at IS NULL AND dispatched_at IS NOT NULL AND handle_deadline_at > now_at
-                  AND handle_min > dispatch_min
+        CASE WHEN is_handling AND handle_min > dispatch_min
              THEN (now_min - dispatch_min)::DOUBLE / (handle_min - dispatch_min) END AS handle_used_share,
         deadline_at < now_at AS is_overdue,
         -- NULL when a date is outside the calendar (greatest() would turn that into 0)
