@@ -30,7 +30,7 @@ def demo(tmp_path_factory):
 # kpi_daily (and kpi_daily_unsettled) is built at publish only for a city of data.store.KPI_DAILY_MIN_CASES cases or more
 # (tests/test_kpi_daily.py builds and checks it).
 TABLES_FILLED_BY_USE = {"audit_log", "scrubbed_text", "kpi_daily", "kpi_daily_unsettled", "case_handoffs",
-                        "case_dispatches"}
+                        "case_dispatches", "open_cases"}
 
 
 def test_every_table_of_the_schema_has_rows(demo):
