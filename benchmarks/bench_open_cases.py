@@ -8,7 +8,7 @@ process CPU seconds (best of --repeat each) of each query as it was (every scope
 tests/open_cases_reference.py; the wall's top-N joined with win, kept below) and as it is (open_cases,
 built at publish, through scoped_open_cases; the top-N against $now), beside a bare scan of five
 columns of every case in the same run (the baseline: read the ratios, the machine is shared). A cold
-page run is profiled apart (docs/performance.md 6e). The frames are compared; it stops if they differ.
+page run is profiled apart (docs/performance.md 6f). The frames are compared; it stops if they differ.
 总览 runs alert_cases twice (the city-wide alert state and the user's scope) and overdue_counts three
 times (all, district, unit): the "总览 sum" line adds them up. --build: also time the publish step
 (data.store.refresh_open_cases) on a copy you may write.
