@@ -76,7 +76,8 @@ def main() -> None:
     year_ago = int(cache.get("case_kpis", year_scope, (column,))[column]) if _covered(year_scope, data_start) else None
     # Medians of a single day's closures are too few to read as a trend: at least weeks for durations.
     time_grain = "week" if grain == "day" and scope.days > 14 else grain
-    handling = cache.get("handling_time", scope, time_grain)
+    # Only the measure shown: the cards and the default chart read 派遣→处置; 上报→结案 is asked for when picked.
+    handling = cache.get("handling_time", scope, time_grain, "handle")
     total = handling[handling.is_total]
     total = total.iloc[0] if len(total) else None
 
@@ -153,7 +154,8 @@ def main() -> None:
             st.markdown(f"#### 处置时长趋势（按{GRAINS[time_grain]}）")
         with pick:
             which = filters.render_choice("duration", "时长口径", DURATIONS, "handle", widget="radio")
-        buckets = handling[~handling.is_total]
+        shown = handling if which == "handle" else cache.get("handling_time", scope, time_grain, which)
+        buckets = shown[~shown.is_total]
         if buckets.empty or buckets[f"{which}_timed_count"].sum() == 0:
             render_empty()
         else:
