@@ -24,6 +24,8 @@ SKIP: dict[str, str] = {
     "kpi_durations": "the durations of the pre-aggregated KPI path (queries/kpi_daily.py), DuckDB only; "
                      "ClickHouse engines take the case path (kpi_counts), which this test compares",
     "kpi_daily_rules": "asked by the pre-aggregated KPI path only, on DuckDB only (queries/kpi_daily.built_state)",
+    "kpi_daily_trend": "总览's daily trend from kpi_daily (queries/kpi_daily.daily_trend), DuckDB only; ClickHouse "
+                       "engines take the case path (daily_trend), which this test compares",
     "kpi_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_kpi_daily), not a read query",
     "expected_stats": "预计办结 from the minutes clocked at publish, DuckDB only (queries/expected.py); ClickHouse "
                       "engines take expected_stats_clocked, which this test compares; tests/test_expected_work_minutes.py "
