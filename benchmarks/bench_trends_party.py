@@ -1,6 +1,7 @@
 """趋势 and 党建·志愿's queries over two years, before and after session 5, on a published snapshot: with
 scoped_cases as it was (DuckDB may materialise it) and as it is (NOT MATERIALIZED); and 处置时长 as the page
-asked for it (both measures) and as it asks now (派遣→处置 only, queries.trends.handling_time(measure=)).
+asked for it (both measures) and as it asks now (派遣→处置 only, queries.trends.handling_time(measure=)); source_mix as it was (names joined to
+every case) and as it is (counted per source code, then named).
 
     python -m benchmarks.bench_trends_party SNAPSHOT.duckdb [--repeat 3] [--days 730]
 
@@ -28,6 +29,14 @@ from queries.trends import handling_time
 QUERIES = {"handling_time": {"grain": "month"}, "source_mix": {"grain": "month"}, "hour_weekday": {},
            "party_pairing_scorecard": {}, "party_checkin_trend": {"grain": "month"}, "daily_trend": {}}
 HINT = "scoped_cases AS NOT MATERIALIZED ("
+# source_mix.sql before session 5 (names joined to every accepted case), as tests/test_trend_rewrites.py keeps it
+SOURCE_MIX_BEFORE = """SELECT date_trunc($grain, f.accepted_at)::DATE AS bucket_start, f.source AS source_code,
+       coalesce(s.name_zh, f.source) AS source_name, count(*) AS case_count
+FROM case_facts f
+LEFT JOIN ref_sources s ON s.source_code = f.source
+WHERE f.in_accepted
+GROUP BY 1, 2, 3
+ORDER BY 1, 2;"""
 
 
 def composer(before: bool):
@@ -73,6 +82,10 @@ def main() -> None:
              lambda n=name, p=params: runner.fetch(src, n, scope, **p)) for name, params in QUERIES.items()]
     rows.insert(1, ("handling_time, 派遣→处置 only", lambda: runner.fetch(src, "handling_time", scope, grain="month"),
                     lambda: handling_time(src, scope, "month", "handle")))
+    load = runner.load_sql
+    runner.load_sql = lambda n: SOURCE_MIX_BEFORE if n == "source_mix_before" else load(n)
+    rows.insert(3, ("source_mix, named after", lambda: runner.fetch(src, "source_mix_before", scope, grain="month"),
+                    lambda: runner.fetch(src, "source_mix", scope, grain="month")))
     for label, run_before, run_after in rows:
         before = timed(run_before, True, args.repeat)
         after = timed(run_after, False, args.repeat)
