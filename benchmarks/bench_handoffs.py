@@ -19,10 +19,9 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_cpu
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_cpu, time_publish_step
 from queries.db import connect_readonly
 from queries.handoffs import handoff_pairs, unit_handoffs
 from queries.scope import Access, Scope
@@ -33,17 +32,8 @@ QUERIES = {"handoff_units": lambda src, s: unit_handoffs(src, s),
 
 
 def build(path: Path) -> None:
-    from data.store import apply_schema, refresh_case_handoffs
-    con = duckdb.connect(str(path))
-    try:
-        apply_schema(con)
-        wall, cpu0 = time.perf_counter(), time.process_time()
-        refresh_case_handoffs(con)
-        con.execute("CHECKPOINT")
-        wall, cpu_s = time.perf_counter() - wall, time.process_time() - cpu0
-        rows = con.execute("SELECT count(*) FROM case_handoffs").fetchone()[0]
-    finally:
-        con.close()
+    from data.store import refresh_case_handoffs
+    wall, cpu_s, rows = time_publish_step(path, refresh_case_handoffs, "SELECT count(*) FROM case_handoffs")
     print(f"{path}: case_handoffs and case_dispatches built in {wall:.1f} s wall / {cpu_s:.1f} s CPU, {rows:,} hand-offs")
 
 

@@ -21,10 +21,9 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu, time_publish_step
 from queries import runner
 from queries.db import connect_readonly
 from queries.runner import fetch
@@ -77,29 +76,9 @@ def before():
             runner.compose.cache_clear()
 
 
-def timed(fn, repeat: int) -> tuple[float, float, object]:
-    """(best wall, best process CPU, last result) of `repeat` calls."""
-    best_wall = best_cpu = float("inf")
-    result = None
-    for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        result = fn()
-        best_wall, best_cpu = min(best_wall, time.perf_counter() - w), min(best_cpu, time.process_time() - c)
-    return best_wall, best_cpu, result
-
-
 def build(path: Path) -> None:
-    from data.store import apply_schema, refresh_open_cases
-    con = duckdb.connect(str(path))
-    try:
-        apply_schema(con)
-        wall, cpu0 = time.perf_counter(), time.process_time()
-        refresh_open_cases(con)
-        con.execute("CHECKPOINT")
-        wall, cpu_s = time.perf_counter() - wall, time.process_time() - cpu0
-        rows = con.execute("SELECT count(*) FROM open_cases").fetchone()[0]
-    finally:
-        con.close()
+    from data.store import refresh_open_cases
+    wall, cpu_s, rows = time_publish_step(path, refresh_open_cases, "SELECT count(*) FROM open_cases")
     print(f"{path}: open_cases built in {wall:.2f} s wall / {cpu_s:.2f} s CPU, {rows:,} open cases")
 
 
@@ -119,7 +98,7 @@ def main() -> None:
     district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
     now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
     print(f"{args.db}: {cases:,} cases, {opened:,} open; now {now}; seconds, best of {args.repeat}")
-    base_wall, base_cpu, _r = timed(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)})
+    base_wall, base_cpu, _r = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)})
                                         .fetchall(), args.repeat)
     print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {base_cpu:.3f} s CPU")
     office = office_params()
@@ -136,14 +115,14 @@ def main() -> None:
             runs = {}
             for side, ctx in (("before", before), ("after", nullcontext)):
                 with ctx():
-                    runs[side] = timed(lambda: fetch(src, name, scope, **params), args.repeat)
+                    runs[side] = best_wall_cpu(lambda: fetch(src, name, scope, **params), args.repeat)
                 sums[side] += on_overview * runs[side][0]
             pd.testing.assert_frame_equal(runs["after"][2], runs["before"][2], check_exact=True)
             label = name + ("" if "by" not in params else f" by {params['by']}")
             (wb, pb, _), (wa, pa, _) = runs["before"], runs["after"]
             print(f"{gname:10} {label:24} {wb:11.3f} {wa:10.3f} {pb:10.3f} {pa:9.3f} {wa / base_wall:10.2f} {wb / wa:6.1f}")
         print(f"{gname:10} {'总览 sum (2 + 3 calls)':22} {sums['before']:11.3f} {sums['after']:10.3f}")
-    again = timed(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)}).fetchall(), args.repeat)
+    again = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)}).fetchall(), args.repeat)
     print(f"baseline again: {again[0]:.3f} s wall, {again[1]:.3f} s CPU")
 
 

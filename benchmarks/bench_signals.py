@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu
 from data.signals_config import load_signals
 from queries import anomalies, expected, handoffs, recurrence, reporters
 from queries import cases as case_queries
@@ -125,16 +125,6 @@ def median_seconds(fn, runs: int = 3) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return sorted(times)[len(times) // 2]
-
-
-def best_wall_cpu(fn, repeat: int) -> tuple[float, float, object]:
-    """(least wall seconds, least process CPU seconds, the last result) of `repeat` calls of fn."""
-    wall, cpu, result = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        result = fn()
-        wall, cpu = min(wall, time.perf_counter() - w), min(cpu, time.process_time() - c)
-    return wall, cpu, result
 
 
 def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
