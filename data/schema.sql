@@ -573,6 +573,23 @@ CREATE TABLE IF NOT EXISTS open_cases (
     deadline_at        TIMESTAMP
 );
 
+-- 预计办结's figures (queries/sql/expected_stats.sql's rows, same columns and doubles) for the grants most
+-- officials hold, built by every publish for the publish day (data.store.refresh_expected_stats_day):
+-- grant_key '*' = the whole city (Access.all_districts), else one district code (a one-district grant
+-- without streets). The as-of day, window and office hours it was built with are in meta
+-- expected_stats_day_as_of / _window_days / _office; queries/expected.py reads it (through
+-- scoped_expected_stats_day) only when all three match the view's, else runs the query.
+CREATE TABLE IF NOT EXISTS expected_stats_day (
+    grant_key     VARCHAR NOT NULL,
+    level         VARCHAR NOT NULL,         -- unit_category | category | major | unit
+    unit_code     VARCHAR,
+    category_code VARCHAR,
+    major_code    VARCHAR,
+    cases         BIGINT NOT NULL,
+    hours_median  DOUBLE,
+    hours_p90     DOUBLE
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

@@ -31,7 +31,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "12"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "13"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -40,7 +40,8 @@ SCHEMA_VERSION = "12"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        # 9: case_dispatches (dispatches in time order; 推诿率's denominator reads it);
                        # 10: case_handoffs / case_dispatches hold the case's access codes (no join);
                        # 11: cases.dispatch_work_minutes / close_work_minutes (预计办结 reads them);
-                       # 12: open_cases (the cases open at publish: alert strip, live overdue count)
+                       # 12: open_cases (the cases open at publish: alert strip, live overdue count);
+                       # 13: expected_stats_day (预计办结's figures per grant for the publish day)
 
 
 class WriterBusy(RuntimeError):
@@ -64,6 +65,31 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     refresh_case_handoffs(con)
     refresh_case_work_minutes(con)
     refresh_kpi_daily(con)
+    refresh_expected_stats_day(con)
+
+
+def refresh_expected_stats_day(con: duckdb.DuckDBPyConnection, *, force: bool = False,
+                               now_at: datetime | None = None) -> int:
+    """Builds 预计办结's figures (expected_stats_day, queries/expected.build_day) for the whole city and each
+    district, as of the start of the publish day (the clock of running views, as refresh_kpi_daily) with
+    the city's window — when the city has kpi_daily_min_cases() cases or more (or `force`): below that
+    each grant's query is cheap and a publish every few seconds would pay for grants nobody opens. The
+    meta keys are removed first and set last, so until a build completes every view runs the query."""
+    from data.signals_config import load_signals      # late: reads data.config
+    from queries.expected import build_day
+
+    keys = ("expected_stats_day_as_of", "expected_stats_day_window_days", "expected_stats_day_office")
+    con.execute("DELETE FROM meta WHERE key IN ($a, $b, $c)", dict(zip("abc", keys)))
+    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+        con.execute("DELETE FROM expected_stats_day")
+        return 0
+    day = (now_at or datetime.now()).date()
+    window_days = load_signals().expected_window_days
+    office, rows = build_day(con, datetime.combine(day, datetime.min.time()), window_days)
+    set_meta(con, "expected_stats_day_window_days", str(int(window_days)))
+    set_meta(con, "expected_stats_day_office", office)
+    set_meta(con, "expected_stats_day_as_of", day.isoformat())
+    return rows
 
 
 def refresh_case_work_minutes(con: duckdb.DuckDBPyConnection) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +19,8 @@ from queries.kpi_daily import is_duckdb
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 from queries.worktime_sql import office_key, office_params
+
+_INSERT_DAY_PATH = Path(__file__).resolve().parents[1] / "data" / "sql" / "insert_expected_stats_day.sql"
 
 LEVEL_ZH = {"unit_category": "本单位该小类", "category": "该小类（全部单位）", "major": "该大类（全部单位）"}
 FALLBACK = ("unit_category", "category", "major")
@@ -52,12 +55,60 @@ def clocked_at_publish(source: CursorSource, scope: Scope, office: dict) -> bool
     return fetch(source, "work_minutes_office", scope).iloc[0]["office"] == office_key(office)
 
 
+def grant_key(scope: Scope) -> str | None:
+    """The key of expected_stats_day's rows for `scope`: '*' for a whole-city grant, the district's code
+    for a grant of exactly one district (no streets, no units); None for any other grant or when any
+    filter is set (scoped_expected_stats_day applies the same rule in SQL)."""
+    if scope.unfiltered() != scope:
+        return None
+    access = scope.access
+    if access.all_districts:
+        return "*"
+    if len(access.districts) == 1 and not access.streets and not access.units:
+        return access.districts[0]
+    return None
+
+
+def built_for(source: CursorSource, scope: Scope, as_of: datetime, window_days: int, office: dict) -> bool:
+    """True when expected_stats_day holds `scope`'s figures for exactly this as-of time, window and
+    office hours (built at publish for the publish day; any other day, window or hours runs the query)."""
+    if grant_key(scope) is None or not is_duckdb(source) or as_of != datetime.combine(as_of.date(), time()):
+        return False
+    build = fetch(source, "expected_stats_day_build", scope).iloc[0]
+    return (not pd.isna(build["as_of_day"]) and pd.Timestamp(build["as_of_day"]).date() == as_of.date()
+            and int(build["window_days"]) == int(window_days) and build["office"] == office_key(office))
+
+
 def expected_stats(source: CursorSource, scope: Scope, as_of: datetime, window_days: int) -> pd.DataFrame:
     """Rows of expected_stats.sql: level, unit_code, category_code, major_code, cases, hours_median, hours_p90."""
     office = office_params()
+    if built_for(source, scope, as_of, window_days, office):
+        return fetch(source, "expected_stats_day", scope)
     if clocked_at_publish(source, scope, office):
         return fetch(source, "expected_stats", scope, as_of=as_of, window_days=int(window_days))
     return fetch(source, "expected_stats_clocked", scope, as_of=as_of, window_days=int(window_days), **office)
+
+
+def build_day(con, as_of: datetime, window_days: int) -> tuple[str, int]:
+    """Fills expected_stats_day (emptied first) with expected_stats' frame for the whole city and for each
+    district with cases, as of `as_of`: the very function the dashboard calls, so the rows are the query's.
+    Returns (office key the figures hold for, rows). The caller records the build in meta."""
+    from queries.scope import Access      # the grants whose figures most officials read
+
+    con.execute("DELETE FROM expected_stats_day")
+    districts = [r[0] for r in con.execute(
+        "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1").fetchall()]
+    grants = [("*", Access.city("全市"))] + [(d, Access.for_districts((d,), d)) for d in districts]
+    for key, access in grants:
+        scope = Scope(as_of.date(), as_of.date(), access=access, now_at=as_of)
+        frame = expected_stats(con, scope, as_of, window_days)
+        con.register("expected_frame", frame)
+        try:
+            con.execute(_INSERT_DAY_PATH.read_text(encoding="utf-8"), {"grant_key": key})
+        finally:
+            con.unregister("expected_frame")
+    rows = con.execute("SELECT count(*) FROM expected_stats_day").fetchone()[0]
+    return office_key(office_params()), rows
 
 
 def _lookup(stats: pd.DataFrame) -> dict[tuple, tuple[int, float, float]]:

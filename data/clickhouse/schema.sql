@@ -211,6 +211,18 @@ CREATE TABLE IF NOT EXISTS `checkins` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `expected_stats_day` (
+    `grant_key` String,
+    `level` String,
+    `unit_code` Nullable(String),
+    `category_code` Nullable(String),
+    `major_code` Nullable(String),
+    `cases` Int64,
+    `hours_median` Nullable(Float64),
+    `hours_p90` Nullable(Float64)
+) ENGINE = MergeTree
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `import_flags` (
     `batch_id` Int64,
     `line` Int32,

@@ -226,6 +226,18 @@ CREATE TABLE IF NOT EXISTS `checkins` ON CLUSTER `dashboard_cluster` (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/checkins', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `expected_stats_day` ON CLUSTER `dashboard_cluster` (
+    `grant_key` String,
+    `level` String,
+    `unit_code` Nullable(String),
+    `category_code` Nullable(String),
+    `major_code` Nullable(String),
+    `cases` Int64,
+    `hours_median` Nullable(Float64),
+    `hours_p90` Nullable(Float64)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/expected_stats_day', '{replica}')
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `import_flags` ON CLUSTER `dashboard_cluster` (
     `batch_id` Int64,
     `line` Int32,

@@ -506,6 +506,29 @@ scoped_supervision_orders AS (
       AND ((SELECT open_to_all FROM unit_grant) OR list_contains((SELECT codes FROM unit_grant), unit_code))
 )
 ,
+-- expected_stats_day (预计办结's figures built at publish) for the grant of the scope only: the city's rows
+-- for a whole-city grant, a district's rows for a grant of exactly that one district (no streets, no
+-- units); no rows for any other grant or when any filter is set (those views run expected_stats).
+scoped_expected_stats_day AS (
+    SELECT level, unit_code, category_code, major_code, cases, hours_median, hours_p90
+    FROM expected_stats_day
+    WHERE grant_key = CASE WHEN $access_all THEN '*'
+                           WHEN len($access_districts::VARCHAR[]) = 1 AND len($access_streets::VARCHAR[]) = 0
+                                AND len($access_units::VARCHAR[]) = 0 THEN ($access_districts::VARCHAR[])[1] END
+      AND $districts::VARCHAR[] IS NULL AND $streets::VARCHAR[] IS NULL AND $communities::VARCHAR[] IS NULL
+      AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL AND $majors::VARCHAR[] IS NULL
+      AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL AND $units::VARCHAR[] IS NULL
+)
+,
+-- The as-of day, window (days) and office hours expected_stats_day was built with (meta, set by
+-- data.store.refresh_expected_stats_day; NULLs: not built). One row.
+expected_stats_day_build AS (
+    SELECT max(CASE WHEN key = 'expected_stats_day_as_of' THEN value END)::DATE AS as_of_day,
+           max(CASE WHEN key = 'expected_stats_day_window_days' THEN value END)::INTEGER AS window_days,
+           max(CASE WHEN key = 'expected_stats_day_office' THEN value END) AS office
+    FROM meta WHERE key IN ('expected_stats_day_as_of', 'expected_stats_day_window_days', 'expected_stats_day_office')
+)
+,
 -- The KPI rules kpi_daily was last built with (data.store.refresh_kpi_daily sets it; NULL: not built)
 -- and the day kpi_daily_unsettled was built for (NULL: none). One row.
 kpi_daily_build AS (
