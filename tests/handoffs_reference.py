@@ -58,17 +58,18 @@ scoped_case_dispatches AS (
 
 
 @contextmanager
-def joined_scoped_handoffs():
-    """Within the block, scoped_handoffs and scoped_case_dispatches join the built tables to scoped_cases."""
+def _reading(relations: str, rewrite_body=None):
+    """Within the block, every query composed by queries.runner reads scoped_handoffs (and what follows it
+    up to scoped_case_reporters) as `relations`, and each query file through rewrite_body(name, text)."""
     original = runner.load_sql
 
     def load(name: str) -> str:
         text = original(name)
         if name != "_scoped":
-            return text
+            return rewrite_body(name, text) if rewrite_body else text
         start = text.index("scoped_handoffs AS (")
         end = text.index("-- One row per scoped case with a reporter")
-        return text[:start] + JOINED + text[end:]
+        return text[:start] + relations + text[end:]
 
     runner.compose.cache_clear()
     runner.compose_columns.cache_clear()
@@ -81,30 +82,20 @@ def joined_scoped_handoffs():
         runner.compose_columns.cache_clear()
 
 
-@contextmanager
+def joined_scoped_handoffs():
+    """Within the block, scoped_handoffs and scoped_case_dispatches join the built tables to scoped_cases."""
+    return _reading(JOINED)
+
+
+def _dispatched_from_steps(name: str, text: str) -> str:
+    if name != "handoff_units":
+        return text
+    if DISPATCHED_NOW not in text:
+        raise AssertionError("handoff_units.sql changed: update DISPATCHED_NOW")
+    return text.replace(DISPATCHED_NOW, DISPATCHED_BEFORE)
+
+
 def original_scoped_handoffs():
     """Within the block, every query composed by queries.runner reads scoped_handoffs as REFERENCE, and
     handoff_units counts dispatched cases from the steps as it did."""
-    original = runner.load_sql
-
-    def load(name: str) -> str:
-        text = original(name)
-        if name == "handoff_units":
-            if DISPATCHED_NOW not in text:
-                raise AssertionError("handoff_units.sql changed: update DISPATCHED_NOW")
-            return text.replace(DISPATCHED_NOW, DISPATCHED_BEFORE)
-        if name != "_scoped":
-            return text
-        start = text.index("scoped_handoffs AS (")
-        end = text.index("-- One row per scoped case with a reporter")
-        return text[:start] + REFERENCE + text[end:]
-
-    runner.compose.cache_clear()
-    runner.compose_columns.cache_clear()
-    runner.load_sql = load
-    try:
-        yield
-    finally:
-        runner.load_sql = original
-        runner.compose.cache_clear()
-        runner.compose_columns.cache_clear()
+    return _reading(REFERENCE, _dispatched_from_steps)
