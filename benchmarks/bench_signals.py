@@ -135,7 +135,10 @@ def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
     now = datetime.fromisoformat(now_text or meta.get("data_as_of") or meta["data_last_at"])
     cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     built = expected.clocked_at_publish(source, scope_at(now), office_params())
-    print(f"{db}: {cases:,} cases, now {now:%Y-%m-%d %H:%M}, minutes clocked at publish: {built}")
+    day_built = expected.built_for(source, scope_at(now), expected.window_end(scope_at(now)),
+                                   load_signals().expected_window_days, office_params())
+    print(f"{db}: {cases:,} cases, now {now:%Y-%m-%d %H:%M}, minutes clocked at publish: {built}, "
+          f"预计办结 built for this day (expected_stats_day): {day_built}")
     if not built:
         raise SystemExit("the snapshot has no working minutes for these office hours: republish it first")
     config = load_signals()
@@ -162,6 +165,12 @@ def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
                                         window_days=config.expected_window_days,
                                         min_volume=config.expected_min_cases, **office)
                 for name in ("expected_calibration_clocked", "expected_calibration")),
+            # the page path (probe + expected_stats_day) when the snapshot was published on `now`'s day,
+            # against the query it replaces (section 6e)
+            "expected_stats (day)": (
+                lambda: fetch(source, "expected_stats", scope.unfiltered(), as_of=as_of,
+                              window_days=config.expected_window_days),
+                lambda: expected.expected_stats(source, scope.unfiltered(), as_of, config.expected_window_days)),
         }
         for name, (before, after) in runs.items():
             b_wall, b_cpu, b_frame = best_wall_cpu(before, repeat)
