@@ -83,8 +83,15 @@ def split_ctes(prefix: str) -> list[tuple[str, str]]:
     return out
 
 
+# A string literal (matched first: its '--' is no comment) or a comment of SQL text; neither names a relation.
+_LITERAL_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
 def _words(sql: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(sql)}
+    """The words of `sql` outside its comments and string literals: a relation named in a comment of another must not be
+    pulled into the queries that read that other (a comment on scoped_cases naming the window made
+    area_options read the window and the clock, and its cache key expire with the minute)."""
+    return {w.lower() for w in _WORD.findall(_LITERAL_OR_COMMENT.sub(" ", sql))}
 
 
 @lru_cache(maxsize=None)
@@ -92,8 +99,8 @@ def compose(name: str) -> str:
     """The scope prefix joined with the query body into one statement, keeping only the prefix's
     relations the body reads (directly or through another relation). DuckDB binds every relation of
     a WITH, used or not: the whole prefix cost ~50 ms of planning per query at any data size (issue
-    13), the pruned one a fraction. Which relations a name reaches is found by word (a name in a
-    comment keeps a relation in: harmless); the definitions are the same text, so access and
+    13), the pruned one a fraction. Which relations a name reaches is found by word outside comments;
+    the definitions are the same text, so access and
     filters are enforced exactly as before, and a relation left out fails the query, never widens it."""
     prefix = load_sql("_scoped").rstrip()
     body = load_sql(name)

@@ -162,6 +162,22 @@ def test_compose_keeps_the_shared_relations_a_query_reads_and_the_relations_they
     assert not {"listed_cases", "kpi_group_names"} & relations("daily_trend")
 
 
+def test_a_relation_named_only_in_a_comment_is_not_pulled_in(monkeypatch):
+    from queries import runner
+
+    prefix = ("WITH win AS (SELECT $now::TIMESTAMP AS now_at),\n"
+              "scoped_x AS (\n    -- unlike win, this reads no clock\n    SELECT 1 AS a /* nor win */ WHERE 'win--' <> ''\n),\n"
+              "scoped_y AS (SELECT now_at FROM win)")
+    bodies = {"_scoped": prefix, "q_x": "SELECT a FROM scoped_x", "q_y": "SELECT now_at FROM scoped_y"}
+    monkeypatch.setattr(runner, "load_sql", bodies.__getitem__)
+    runner.compose.cache_clear()
+    try:
+        assert "win AS" not in runner.compose("q_x") and "scoped_x AS" in runner.compose("q_x")
+        assert "win AS" in runner.compose("q_y")     # a real read still pulls the relation in
+    finally:
+        runner.compose.cache_clear()
+
+
 @pytest.mark.parametrize("name", ["party_pairing_scorecard", "daily_trend"])
 def test_a_query_reading_scoped_cases_twice_does_not_copy_the_scoped_cases_first(con, name):
     """scoped_cases is NOT MATERIALIZED: read twice (case_facts and overdue_open_cases), DuckDB otherwise
