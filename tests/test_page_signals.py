@@ -146,6 +146,31 @@ def test_overview_shows_the_alert_strip_with_counts_by_rule_and_level(app_db, tm
     assert "**预警**　异动 :yellow-badge[黄 1]　未确认 1 条" in strip and "红" not in strip
 
 
+def test_a_city_wide_user_reads_the_city_evaluation_and_others_evaluate_their_own(app_db, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from queries.scope import Access
+    from ui import alerts as ui_alerts
+    from ui import cache
+
+    monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda name, *a, **k: (asked.append(name), real_get(name, *a, **k))[1])
+    at = run_page("dashboard.py")
+    strip = next(m.value for m in at.markdown if "**预警**" in m.value)
+    assert "**预警**　异动 :yellow-badge[黄 1]　未确认 1 条" in strip      # the same strip as evaluated alone
+    assert "alerts" not in asked          # the demo identity sees the whole city: no second evaluation
+
+    _state, city, _frame = ui_alerts._city_evaluation()
+    live = replace(city.live(), access=Access.demo())
+    assert ui_alerts._is_the_city_view(live, city)
+    assert not ui_alerts._is_the_city_view(replace(live, access=Access(districts=("430903",), label="区")), city)
+    assert not ui_alerts._is_the_city_view(replace(live, districts=("430903",)), city)     # a filter
+    assert not ui_alerts._is_the_city_view(replace(live, now_at=city.now_at.replace(minute=(city.now_at.minute + 1) % 60)), city)
+    assert not ui_alerts._is_the_city_view(replace(live, exclude_cancelled=not live.exclude_cancelled), city)
+
+
 def test_the_wall_shows_alert_counts_in_its_header_and_no_name(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 

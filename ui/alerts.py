@@ -3,6 +3,7 @@ webhook), this user's alerts with when they fired and who acknowledged them, and
 counts by level. Alerts name cases, places and units, never a person."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
@@ -28,18 +29,35 @@ def _city_scope() -> Scope:
 
 
 @st.cache_data(ttl=120, max_entries=4, show_spinner=False)
-def _synced(version: str, minute: str, _snap) -> dict[str, dict]:
+def _synced(version: str, minute: str, _snap) -> tuple[dict[str, dict], Scope, pd.DataFrame]:
     """Evaluates every rule city-wide and updates the alert state, once per snapshot and minute per
-    process (the lock in data.alert_state keeps several processes consistent). Returns the active state."""
+    process (the lock in data.alert_state keeps several processes consistent). Returns the active
+    state, the scope evaluated and its alerts."""
     config, signals = load_alerts(), load_signals()
     scope = _city_scope()
     alerts = evaluate(_snap, scope, config, signals)
-    return alert_state.sync(alerts, scope.now_at, webhook_url=config.webhook_url).active
+    return alert_state.sync(alerts, scope.now_at, webhook_url=config.webhook_url).active, scope, alerts
+
+
+def _city_evaluation() -> tuple[dict[str, dict], Scope, pd.DataFrame]:
+    snap = cache.snapshot()
+    return _synced(snap.version, now().strftime("%Y-%m-%dT%H:%M"), snap)
 
 
 def active_state() -> dict[str, dict]:
-    snap = cache.snapshot()
-    return _synced(snap.version, now().strftime("%Y-%m-%dT%H:%M"), snap)
+    return _city_evaluation()[0]
+
+
+def _sees_the_whole_city(access: Access) -> bool:
+    return access.all_districts and not (access.districts or access.streets or access.units)
+
+
+def _is_the_city_view(live: Scope, city: Scope) -> bool:
+    """True when `live` asks exactly what the city-wide evaluation answered: an identity that sees
+    every district, no filter, the same KPI rules and minute. Its alerts are then those rows, and
+    evaluating them again cost a city-wide user's first view as much again (at 10M cases 0.13 s, at
+    100M 0.4 s: alert_cases, anomaly_counts and the 按期结案率 rule's counts)."""
+    return _sees_the_whole_city(live.access) and replace(live, access=city.access) == city.live()
 
 
 def user_alerts(scope: Scope) -> pd.DataFrame:
@@ -61,8 +79,9 @@ def _acks_stamp() -> tuple[int, int] | None:
 
 
 def _user_alerts(scope: Scope) -> pd.DataFrame:
-    state = active_state()
-    alerts = cache.get("alerts", scope, load_alerts(), load_signals())
+    state, city_scope, city_alerts = _city_evaluation()
+    alerts = city_alerts if _is_the_city_view(scope, city_scope) else cache.get("alerts", scope, load_alerts(),
+                                                                                  load_signals())
     acks = alert_state.acks()
     fired = alerts.alert_key.map(lambda k: state.get(k, {}).get("fired_at"))
     acked = [acks.get((k, f)) if f else None for k, f in zip(alerts.alert_key, fired)]
