@@ -99,12 +99,13 @@ def build_day(con, as_of: datetime, window_days: int) -> tuple[str, int]:
     districts = [r[0] for r in con.execute(
         "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1").fetchall()]
     grants = [("*", Access.city("全市"))] + [(d, Access.for_districts((d,), d)) for d in districts]
+    insert_sql = _INSERT_DAY_PATH.read_text(encoding="utf-8")
     for key, access in grants:
         scope = Scope(as_of.date(), as_of.date(), access=access, now_at=as_of)
         frame = expected_stats(con, scope, as_of, window_days)
         con.register("expected_frame", frame)
         try:
-            con.execute(_INSERT_DAY_PATH.read_text(encoding="utf-8"), {"grant_key": key})
+            con.execute(insert_sql, {"grant_key": key})
         finally:
             con.unregister("expected_frame")
     rows = con.execute("SELECT count(*) FROM expected_stats_day").fetchone()[0]

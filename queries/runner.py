@@ -88,9 +88,9 @@ _LITERAL_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL
 
 
 def _words(sql: str) -> set[str]:
-    """The words of `sql` outside its comments and string literals: a relation named in a comment of another must not be
-    pulled into the queries that read that other (a comment on scoped_cases naming the window made
-    area_options read the window and the clock, and its cache key expire with the minute)."""
+    """The words of `sql` outside its comments and string literals: a relation named in a comment of
+    another must not be pulled into the queries that read that other (a comment on scoped_cases naming
+    the window made area_options read the window and the clock, and its cache key expire with the minute)."""
     return {w.lower() for w in _WORD.findall(_LITERAL_OR_COMMENT.sub(" ", sql))}
 
 
