@@ -590,6 +590,27 @@ CREATE TABLE IF NOT EXISTS expected_stats_day (
     hours_p90     DOUBLE
 );
 
+-- 预计办结's calibration (queries/sql/expected_calibration.sql) for the grants expected_stats_day holds and
+-- the last quarter closed before the publish day, built by every publish (data.store.
+-- refresh_expected_calibration) from _scoped.sql calibration_closed / calibration_open, the rows the query
+-- computes otherwise: the closed cases' counts per fallback level (fixed per snapshot, grant and quarter)
+-- and the open cases, which each view judges against now. Quarter, window, minimum closures and office
+-- hours are in meta expected_calibration_*; queries/expected.calibration reads the tables only when all
+-- match the view's, else computes the model.
+CREATE TABLE IF NOT EXISTS expected_calibration_closed (
+    grant_key  VARCHAR NOT NULL,
+    level      VARCHAR NOT NULL,            -- unit_category | category | major
+    cases      BIGINT NOT NULL,
+    within_p90 BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS expected_calibration_open (
+    grant_key             VARCHAR NOT NULL,
+    level                 VARCHAR NOT NULL,
+    dispatch_work_minutes INTEGER,
+    deferred_hours        DOUBLE,
+    p90_hours             DOUBLE
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

@@ -31,7 +31,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "13"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "15"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -42,6 +42,7 @@ SCHEMA_VERSION = "13"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        # 11: cases.dispatch_work_minutes / close_work_minutes (预计办结 reads them);
                        # 12: open_cases (the cases open at publish: alert strip, live overdue count);
                        # 13: expected_stats_day (预计办结's figures per grant for the publish day)
+                       # 15: expected_calibration_closed / _open (预计办结's calibration per grant, last quarter)
 
 
 class WriterBusy(RuntimeError):
@@ -66,6 +67,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     refresh_case_work_minutes(con)
     refresh_kpi_daily(con)
     refresh_expected_stats_day(con)
+    refresh_expected_calibration(con)
 
 
 def refresh_expected_stats_day(con: duckdb.DuckDBPyConnection, *, force: bool = False,
@@ -89,6 +91,33 @@ def refresh_expected_stats_day(con: duckdb.DuckDBPyConnection, *, force: bool = 
     set_meta(con, "expected_stats_day_window_days", str(int(window_days)))
     set_meta(con, "expected_stats_day_office", office)
     set_meta(con, "expected_stats_day_as_of", day.isoformat())
+    return rows
+
+
+def refresh_expected_calibration(con: duckdb.DuckDBPyConnection, *, force: bool = False,
+                                 now_at: datetime | None = None) -> int:
+    """Builds 预计办结's calibration rows (expected_calibration_closed / _open, queries/expected.
+    build_calibration) for the whole city and each district, for the last quarter closed before the
+    publish day with the city's window and minimum closures, by the rule of refresh_expected_stats_day
+    (cities of kpi_daily_min_cases() cases or more, or `force`; meta removed first, set last)."""
+    from data.signals_config import load_signals      # late: reads data.config
+    from queries.expected import build_calibration, last_closed_quarter
+
+    keys = ("expected_calibration_q_start", "expected_calibration_q_end", "expected_calibration_window_days",
+            "expected_calibration_min_volume", "expected_calibration_office")
+    con.execute("DELETE FROM meta WHERE key IN ($a, $b, $c, $d, $e)", dict(zip("abcde", keys)))
+    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+        con.execute("DELETE FROM expected_calibration_closed")
+        con.execute("DELETE FROM expected_calibration_open")
+        return 0
+    quarter = last_closed_quarter((now_at or datetime.now()).date())
+    signals = load_signals()
+    office, rows = build_calibration(con, quarter, signals.expected_window_days, signals.expected_min_cases)
+    set_meta(con, "expected_calibration_q_end", quarter[1].isoformat())
+    set_meta(con, "expected_calibration_window_days", str(int(signals.expected_window_days)))
+    set_meta(con, "expected_calibration_min_volume", str(int(signals.expected_min_cases)))
+    set_meta(con, "expected_calibration_office", office)
+    set_meta(con, "expected_calibration_q_start", quarter[0].isoformat())
     return rows
 
 

@@ -17,10 +17,13 @@ import pandas as pd
 from data.worktime import WorkCalendar
 from queries.kpi_daily import is_duckdb
 from queries.runner import CursorSource, fetch
-from queries.scope import Scope
+from queries.scope import Access, Scope
 from queries.worktime_sql import office_key, office_params
 
-_INSERT_DAY_PATH = Path(__file__).resolve().parents[1] / "data" / "sql" / "insert_expected_stats_day.sql"
+_DATA_SQL = Path(__file__).resolve().parents[1] / "data" / "sql"
+_INSERT_DAY_PATH = _DATA_SQL / "insert_expected_stats_day.sql"
+_INSERT_CALIBRATION_PATHS = {"expected_calibration_closed_model": _DATA_SQL / "insert_expected_calibration_closed.sql",
+                             "expected_calibration_open_model": _DATA_SQL / "insert_expected_calibration_open.sql"}
 
 LEVEL_ZH = {"unit_category": "本单位该小类", "category": "该小类（全部单位）", "major": "该大类（全部单位）"}
 FALLBACK = ("unit_category", "category", "major")
@@ -89,18 +92,21 @@ def expected_stats(source: CursorSource, scope: Scope, as_of: datetime, window_d
     return fetch(source, "expected_stats_clocked", scope, as_of=as_of, window_days=int(window_days), **office)
 
 
+def built_grants(con) -> list[tuple[str, Access]]:
+    """The grants whose 预计办结 figures every publish builds, most officials' (key as grant_key gives it):
+    the whole city ('*') and each district with cases."""
+    districts = [r[0] for r in con.execute(
+        "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1").fetchall()]
+    return [("*", Access.city("全市"))] + [(d, Access.for_districts((d,), d)) for d in districts]
+
+
 def build_day(con, as_of: datetime, window_days: int) -> tuple[str, int]:
     """Fills expected_stats_day (emptied first) with expected_stats' frame for the whole city and for each
     district with cases, as of `as_of`: the very function the dashboard calls, so the rows are the query's.
     Returns (office key the figures hold for, rows). The caller records the build in meta."""
-    from queries.scope import Access      # the grants whose figures most officials read
-
     con.execute("DELETE FROM expected_stats_day")
-    districts = [r[0] for r in con.execute(
-        "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1").fetchall()]
-    grants = [("*", Access.city("全市"))] + [(d, Access.for_districts((d,), d)) for d in districts]
     insert_sql = _INSERT_DAY_PATH.read_text(encoding="utf-8")
-    for key, access in grants:
+    for key, access in built_grants(con):
         scope = Scope(as_of.date(), as_of.date(), access=access, now_at=as_of)
         frame = expected_stats(con, scope, as_of, window_days)
         con.register("expected_frame", frame)
@@ -185,14 +191,55 @@ def calibration(source: CursorSource, scope: Scope, quarter: tuple[date, date], 
                 min_cases: int) -> pd.DataFrame:
     """Share of the quarter's dispatched cases that closed within the P90 predicted at the quarter's
     start: rows level ('all' first, then each fallback level used), cases, within_p90, undecided, rate."""
-    start, end = quarter
     office = office_params()
-    name = "expected_calibration" if clocked_at_publish(source, scope, office) else "expected_calibration_clocked"
-    frame = fetch(source, name, scope, q_start=datetime.combine(start, time()),
-                  q_end=datetime.combine(end, time()), window_days=int(window_days), min_volume=int(min_cases),
-                  **office)
+    params = _quarter_params(quarter, window_days, min_cases)
+    built = calibration_built_for(source, scope, quarter, window_days, min_cases, office)
+    if built or clocked_at_publish(source, scope, office):
+        frame = fetch(source, "expected_calibration", scope, built=built, **params, **office)
+    else:
+        frame = fetch(source, "expected_calibration_clocked", scope, **params, **office)
     frame["rate"] = frame["within_p90"] / frame["cases"].where(frame["cases"] > 0)
     return frame
+
+
+def _quarter_params(quarter: tuple[date, date], window_days: int, min_cases: int) -> dict:
+    start, end = quarter
+    return {"q_start": datetime.combine(start, time()), "q_end": datetime.combine(end, time()),
+            "window_days": int(window_days), "min_volume": int(min_cases)}
+
+
+def calibration_built_for(source: CursorSource, scope: Scope, quarter: tuple[date, date], window_days: int,
+                          min_cases: int, office: dict) -> bool:
+    """True when expected_calibration_closed / _open hold `scope`'s grant for exactly this quarter, window,
+    minimum closures and office hours (built at publish for the last quarter closed before the publish
+    day; any other quarter, parameters, grant, filter or engine computes the model)."""
+    if grant_key(scope) is None or not is_duckdb(source):
+        return False
+    build = fetch(source, "expected_calibration_build", scope).iloc[0]
+    return (not pd.isna(build["q_start"]) and pd.Timestamp(build["q_start"]).date() == quarter[0]
+            and pd.Timestamp(build["q_end"]).date() == quarter[1] and int(build["window_days"]) == int(window_days)
+            and int(build["min_volume"]) == int(min_cases) and build["office"] == office_key(office))
+
+
+def build_calibration(con, quarter: tuple[date, date], window_days: int, min_cases: int) -> tuple[str, int]:
+    """Fills expected_calibration_closed / _open (emptied first) for the whole city and each district with
+    the quarter's closed cases per level and its open cases: the rows of _scoped.sql calibration_closed /
+    calibration_open, which expected_calibration.sql reads when not built. Returns (office key, open rows).
+    The caller records the build in meta."""
+    con.execute("DELETE FROM expected_calibration_closed")
+    con.execute("DELETE FROM expected_calibration_open")
+    params = _quarter_params(quarter, window_days, min_cases)
+    inserts = {name: path.read_text(encoding="utf-8") for name, path in _INSERT_CALIBRATION_PATHS.items()}
+    for key, access in built_grants(con):
+        scope = Scope(quarter[0], quarter[0], access=access, now_at=datetime.combine(quarter[1], time()))
+        for name, insert_sql in inserts.items():
+            con.register("calibration_frame", fetch(con, name, scope, **params))
+            try:
+                con.execute(insert_sql, {"grant_key": key})
+            finally:
+                con.unregister("calibration_frame")
+    rows = con.execute("SELECT count(*) FROM expected_calibration_open").fetchone()[0]
+    return office_key(office_params()), rows
 
 
 def quarter_label(quarter: tuple[date, date]) -> str:

@@ -36,6 +36,12 @@ SKIP: dict[str, str] = {
                           "(queries/expected.built_for); ClickHouse engines take expected_stats_clocked, which this "
                           "test compares; tests/test_expected_stats_day.py compares the table with the query exactly",
     "expected_stats_day_build": "asked by 预计办结 on DuckDB only (queries/expected.built_for)",
+    "expected_calibration_build": "asked by 预计办结's calibration on DuckDB only (queries/expected.calibration_built_for)",
+    "expected_calibration_closed_model": "run at publish on DuckDB to build expected_calibration_closed "
+                                         "(queries/expected.build_calibration), not a page query; "
+                                         "tests/test_expected_calibration_built.py compares the built path exactly",
+    "expected_calibration_open_model": "run at publish on DuckDB to build expected_calibration_open "
+                                       "(queries/expected.build_calibration), not a page query",
 }
 
 REL_TOL = 1e-9

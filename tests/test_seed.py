@@ -28,9 +28,11 @@ def demo(tmp_path_factory):
 # scrubbed_text, case_handoffs, case_dispatches and open_cases fill when a snapshot is published (the counts are taken before the
 # first publish; tests/test_case_handoffs.py and tests/test_open_cases.py build and check them).
 # kpi_daily (and kpi_daily_unsettled) is built at publish only for a city of data.store.KPI_DAILY_MIN_CASES cases or more
-# (tests/test_kpi_daily.py builds and checks it); so is expected_stats_day (tests/test_expected_stats_day.py).
+# (tests/test_kpi_daily.py builds and checks it); so are expected_stats_day (tests/test_expected_stats_day.py)
+# and expected_calibration_closed / _open (tests/test_expected_calibration_built.py).
 TABLES_FILLED_BY_USE = {"audit_log", "scrubbed_text", "kpi_daily", "kpi_daily_unsettled", "case_handoffs",
-                        "case_dispatches", "open_cases", "expected_stats_day"}
+                        "case_dispatches", "open_cases", "expected_stats_day", "expected_calibration_closed",
+                        "expected_calibration_open"}
 
 
 def test_every_table_of_the_schema_has_rows(demo):

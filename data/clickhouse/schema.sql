@@ -211,6 +211,23 @@ CREATE TABLE IF NOT EXISTS `checkins` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `expected_calibration_closed` (
+    `grant_key` String,
+    `level` String,
+    `cases` Int64,
+    `within_p90` Int64
+) ENGINE = MergeTree
+ORDER BY tuple();
+
+CREATE TABLE IF NOT EXISTS `expected_calibration_open` (
+    `grant_key` String,
+    `level` String,
+    `dispatch_work_minutes` Nullable(Int32),
+    `deferred_hours` Nullable(Float64),
+    `p90_hours` Nullable(Float64)
+) ENGINE = MergeTree
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `expected_stats_day` (
     `grant_key` String,
     `level` String,

@@ -226,6 +226,23 @@ CREATE TABLE IF NOT EXISTS `checkins` ON CLUSTER `dashboard_cluster` (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/checkins', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `expected_calibration_closed` ON CLUSTER `dashboard_cluster` (
+    `grant_key` String,
+    `level` String,
+    `cases` Int64,
+    `within_p90` Int64
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/expected_calibration_closed', '{replica}')
+ORDER BY tuple();
+
+CREATE TABLE IF NOT EXISTS `expected_calibration_open` ON CLUSTER `dashboard_cluster` (
+    `grant_key` String,
+    `level` String,
+    `dispatch_work_minutes` Nullable(Int32),
+    `deferred_hours` Nullable(Float64),
+    `p90_hours` Nullable(Float64)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/expected_calibration_open', '{replica}')
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `expected_stats_day` ON CLUSTER `dashboard_cluster` (
     `grant_key` String,
     `level` String,
