@@ -139,6 +139,10 @@ def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
                                    load_signals().expected_window_days, office_params())
     print(f"{db}: {cases:,} cases, now {now:%Y-%m-%d %H:%M}, minutes clocked at publish: {built}, "
           f"预计办结 built for this day (expected_stats_day): {day_built}")
+    quarter_built = expected.calibration_built_for(
+        source, scope_at(now), expected.last_closed_quarter(now.date()), load_signals().expected_window_days,
+        load_signals().expected_min_cases, office_params())
+    print(f"calibration built for the last closed quarter (expected_calibration_closed / _open): {quarter_built}")
     if not built:
         raise SystemExit("the snapshot has no working minutes for these office hours: republish it first")
     config = load_signals()
@@ -151,7 +155,7 @@ def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
           f"(best of {repeat})\n")
     district = con.execute("SELECT min(district_code) FROM cases").fetchone()[0]
     grants = [("city", Access.demo()), (f"district {district}", Access.for_districts((district,), district))]
-    print(f"{'query':<22} {'grant':<16} {'before wall / CPU':>22} {'after wall / CPU':>22} {'before/after':>12}")
+    print(f"{'query':<36} {'grant':<16} {'before wall / CPU':>22} {'after wall / CPU':>22} {'before/after':>12}")
     for label, access in grants:
         scope = replace(scope_at(now), access=access)
         as_of = expected.window_end(scope)
@@ -163,20 +167,28 @@ def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
             "expected_calibration": tuple(
                 lambda name=name: fetch(source, name, scope.unfiltered(), q_start=q_start, q_end=q_end,
                                         window_days=config.expected_window_days,
-                                        min_volume=config.expected_min_cases, **office)
-                for name in ("expected_calibration_clocked", "expected_calibration")),
+                                        min_volume=config.expected_min_cases, **office, **built)
+                for name, built in (("expected_calibration_clocked", {}), ("expected_calibration", {"built": False}))),
             # the page path (probe + expected_stats_day) when the snapshot was published on `now`'s day,
             # against the query it replaces (section 6e)
             "expected_stats (day)": (
                 lambda: fetch(source, "expected_stats", scope.unfiltered(), as_of=as_of,
                               window_days=config.expected_window_days),
                 lambda: expected.expected_stats(source, scope.unfiltered(), as_of, config.expected_window_days)),
+            # the page path (probe + expected_calibration_closed / _open judged against now) when the
+            # snapshot was published in the quarter after `quarter`, against the model in the query (6e)
+            "expected_calibration (quarter built)": (
+                lambda: fetch(source, "expected_calibration", scope.unfiltered(), q_start=q_start, q_end=q_end,
+                              window_days=config.expected_window_days, min_volume=config.expected_min_cases,
+                              built=False, **office),
+                lambda: expected.calibration(source, scope.unfiltered(), quarter, config.expected_window_days,
+                                             config.expected_min_cases).drop(columns="rate")),
         }
         for name, (before, after) in runs.items():
             b_wall, b_cpu, b_frame = best_wall_cpu(before, repeat)
             a_wall, a_cpu, a_frame = best_wall_cpu(after, repeat)
             pd.testing.assert_frame_equal(a_frame, b_frame, check_exact=True)
-            print(f"{name:<22} {label:<16} {b_wall * 1000:7.0f} / {b_cpu * 1000:5.0f} ms ({b_wall / base_wall:4.1f}×)"
+            print(f"{name:<36} {label:<16} {b_wall * 1000:7.0f} / {b_cpu * 1000:5.0f} ms ({b_wall / base_wall:4.1f}×)"
                   f" {a_wall * 1000:7.0f} / {a_cpu * 1000:5.0f} ms ({a_wall / base_wall:4.1f}×) {b_wall / a_wall:10.1f}×")
     print("\n(× = wall time over the bare scan's; frames of before and after identical, checked exactly)")
 

@@ -3,10 +3,10 @@
 -- the $window_days before it, fallback 小类 × unit, then 小类, then 大类, each needing $min_volume closures).
 -- Grain: one row per fallback level used, plus 'all'. Open cases count as late once their working time
 -- to now passes their P90; open ones not yet past it are undecided. Closed cases per level and the open
--- ones come from the model ($built false) or, for a grant built at publish with these parameters
--- ($built true, queries/expected.calibration checks), from expected_calibration_closed / _open: the same
--- rows; either way only now is clocked here, once. expected_calibration_clocked.sql's rows. Parameters:
--- the scope, $built, $q_start, $q_end, $window_days, $min_volume, $office_starts, $office_ends,
+-- ones come from the model ($built false) or, for a grant built at publish with these parameters ($built
+-- true, queries/expected.calibration checks), out of expected_calibration_closed / _open: the same rows.
+-- Either way only now is clocked here, once. expected_calibration_clocked.sql's rows. Parameters: the
+-- scope, $built, $q_start, $q_end, $window_days, $min_volume, $office_starts, $office_ends,
 -- $office_day_minutes.
 WITH now_clock AS (
     SELECT (e.workdays_before * $office_day_minutes + CASE WHEN e.is_workday THEN list_sum(list_transform(
@@ -22,7 +22,7 @@ closed AS (
     UNION ALL
     SELECT level, cases, within_p90 FROM calibration_closed WHERE NOT $built::BOOLEAN
 ),
-open_cases AS (
+open_rows AS (
     SELECT level, dispatch_work_minutes, deferred_hours, p90_hours
     FROM scoped_expected_calibration_open WHERE $built::BOOLEAN
     UNION ALL
@@ -36,7 +36,7 @@ open_judged AS (
         SELECT o.level, o.p90_hours,
                CASE WHEN (n.now_minutes - o.dispatch_work_minutes) / 60.0 - o.deferred_hours < 0 THEN 0
                     ELSE (n.now_minutes - o.dispatch_work_minutes) / 60.0 - o.deferred_hours END AS work_hours
-        FROM open_cases o
+        FROM open_rows o
         CROSS JOIN now_clock n
     )
     WHERE work_hours IS NOT NULL
