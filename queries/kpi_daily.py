@@ -49,7 +49,7 @@ DURATION_COLUMNS = ("handle_hours_median", "handle_hours_p90", "close_hours_medi
 # kpi_daily's presence count: cases on the day of their last_event_at (> 0: the group has a case in
 # the window, as kpi_counts lists every group with a case in case_facts, even with zero counts).
 PRESENCE = "case_count"
-VALID = "kpi_daily_valid"   # kpi_daily_counts.sql: kpi_daily was built with the scope's KPI rules
+VALID = "kpi_daily_valid"   # kpi_daily_counts*.sql: kpi_daily was built with the scope's KPI rules (and B for D)
 # Every column of kpi_counts.sql in its order (tests/test_kpi_daily.py checks it against the file).
 KPI_COUNTS_COLUMNS = (
     "group_code", "accepted_count", "accepted_on_time_count", "filed_count", "filed_on_time_count",
@@ -208,11 +208,15 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     at = datetime.combine(day_to, time())
 
     def a_minus_b(precomputed_b: bool) -> pd.DataFrame:
-        # B from kpi_daily_unsettled (when built for D) and no case read for it, or B from the cases.
-        return fetch(source, "kpi_daily_counts", scope, columns=GROUP_COLUMNS + counts + (PRESENCE, VALID),
-                     by=by, day_from=scope.start_date, day_to=day_to, kpi_rules=rules_key(scope),
-                     precomputed_b=precomputed_b,
-                     **(unbounded_params() | {"span_start": UNBOUNDED_END if precomputed_b else at, "span_end": at}))
+        # B from kpi_daily_unsettled (built for D): a query that plans no case relation (at 10M its
+        # planning alone was ~0.02 s of the 0.03 s the former single file took with an empty B branch
+        # over the cases); or B from the cases.
+        asked = {"columns": GROUP_COLUMNS + counts + (PRESENCE, VALID), "by": by, "day_from": scope.start_date,
+                 "day_to": day_to, "kpi_rules": rules_key(scope)}
+        if precomputed_b:
+            return fetch(source, "kpi_daily_counts_precomputed", scope, **asked)
+        return fetch(source, "kpi_daily_counts", scope, **asked,
+                     **(unbounded_params() | {"span_start": at, "span_end": at}))
 
     # B from kpi_daily_unsettled (no case read for it) for a running window (D = the day of now) when it
     # was built for D; else from the cases. (An ended window whose D happens to be the publish day

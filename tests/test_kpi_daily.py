@@ -450,3 +450,17 @@ def test_kpi_daily_applies_the_very_access_and_filter_predicate_of_scoped_cases(
     for name in kpi_daily.CASE_ONLY_FILTERS:
         assert f"${name}::VARCHAR[] IS NULL" in others
     assert where_lines("scoped_kpi_daily_unsettled") == daily   # B precomputed: the same predicate
+
+
+def test_the_precomputed_b_of_another_day_is_never_subtracted(city):
+    """kpi_daily_counts_precomputed.sql reads kpi_daily_unsettled only for the day it was built for:
+    asked with another $day_to (a publish between the rules question and the query) it says invalid,
+    so the caller takes the case path instead of subtracting the wrong day's B."""
+    base = apply_rules(Scope(TODAY, TODAY), load_city())
+    scope = replace(base, start_date=TODAY - timedelta(days=30), end_date=TODAY + timedelta(days=1),
+                    access=Access.city("市级"), now_at=datetime.combine(TODAY, time(15, 31)))
+    asked = {"columns": kpi_daily.GROUP_COLUMNS + ("accepted_count", kpi_daily.PRESENCE, kpi_daily.VALID),
+             "by": "all", "day_from": scope.start_date, "kpi_rules": kpi_daily.rules_key(scope)}
+    assert fetch(city, "kpi_daily_counts_precomputed", scope, day_to=TODAY, **asked)[kpi_daily.VALID].all()
+    other = fetch(city, "kpi_daily_counts_precomputed", scope, day_to=TODAY - timedelta(days=1), **asked)
+    assert not other[kpi_daily.VALID].any()
