@@ -457,6 +457,7 @@ def test_the_precomputed_b_of_another_day_is_never_subtracted(city):
     asked with another $day_to (a publish between the rules question and the query) it says invalid,
     so the caller takes the case path instead of subtracting the wrong day's B."""
     base = apply_rules(Scope(TODAY, TODAY), load_city())
+    _rebuild(city, base)   # as a publish on TODAY (an earlier test may have published on the clock's day)
     scope = replace(base, start_date=TODAY - timedelta(days=30), end_date=TODAY + timedelta(days=1),
                     access=Access.city("市级"), now_at=datetime.combine(TODAY, time(15, 31)))
     asked = {"columns": kpi_daily.GROUP_COLUMNS + ("accepted_count", kpi_daily.PRESENCE, kpi_daily.VALID),
