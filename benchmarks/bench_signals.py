@@ -165,7 +165,7 @@ def bench_expected(db: str, now_text: str | None, repeat: int) -> None:
                               window_days=config.expected_window_days, **office),
                 lambda: fetch(source, "expected_stats", scope, as_of=as_of, window_days=config.expected_window_days)),
             "expected_calibration": tuple(
-                lambda name=name: fetch(source, name, scope.unfiltered(), q_start=q_start, q_end=q_end,
+                lambda name=name, built=built: fetch(source, name, scope.unfiltered(), q_start=q_start, q_end=q_end,
                                         window_days=config.expected_window_days,
                                         min_volume=config.expected_min_cases, **office, **built)
                 for name, built in (("expected_calibration_clocked", {}), ("expected_calibration", {"built": False}))),

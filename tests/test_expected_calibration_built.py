@@ -33,7 +33,8 @@ GRANTS = [Access.city("全市"), Access.demo()] + [Access.for_districts((d,), d)
 def build(con, monkeypatch, day: date, window_days: int, min_cases: int) -> tuple[date, date]:
     signals = data.signals_config.SignalsConfig(expected_window_days=window_days, expected_min_cases=min_cases)
     monkeypatch.setattr(data.signals_config, "load_signals", lambda *a: signals)
-    refresh_expected_calibration(con, force=True, now_at=datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
+    publish_at = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
+    refresh_expected_calibration(con, force=True, now_at=publish_at)
     return expected.last_closed_quarter(day)
 
 
@@ -158,6 +159,6 @@ def test_a_small_city_builds_nothing_and_every_view_runs_the_query(city, monkeyp
     assert city.execute("SELECT count(*) FROM expected_calibration_open").fetchone()[0] == 0
     assert city.execute("SELECT count(*) FROM meta WHERE key LIKE 'expected_calibration%'").fetchone()[0] == 0
     names = fetched_names(monkeypatch, expected)
-    expected.calibration(city, view(Access.city("全市"), datetime(2026, 3, 10, 9)), (date(2025, 10, 1), date(2026, 1, 1)),
-                         180, 3)
+    expected.calibration(city, view(Access.city("全市"), datetime(2026, 3, 10, 9)),
+                         (date(2025, 10, 1), date(2026, 1, 1)), 180, 3)
     assert names == ["expected_calibration_build", "work_minutes_office", "expected_calibration"]
