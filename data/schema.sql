@@ -454,6 +454,35 @@ CREATE TABLE IF NOT EXISTS kpi_daily (
     case_count                INTEGER NOT NULL
 );
 
+-- Every timed case of 处置时长 / 结案时长 over an unbounded window (case_facts' in_handled with
+-- handle_work_hours, in_closed with close_work_hours not NULL), built with kpi_daily under the same KPI
+-- rules (meta kpi_daily_rules): measure 'handle' / 'close', the hours, the anchor's day (handled_at /
+-- closed_at: the flags need only that day in the window, nothing else of the window or the clock), the
+-- access codes, and bucket = the value's equal-count bucket (0..255) in the measure's sorted order, so
+-- every value of a bucket is <= every value of the next. Stored sorted by (measure, bucket, hours):
+-- the values of one bucket are a few row groups. Read through scoped_case_durations
+-- (queries/kpi_daily.py, kpi_duration_values.sql). Codes may be NULL.
+CREATE TABLE IF NOT EXISTS case_durations (
+    measure       VARCHAR NOT NULL,
+    bucket        SMALLINT NOT NULL,
+    hours         DOUBLE NOT NULL,
+    day           DATE NOT NULL,
+    district_code VARCHAR,
+    street_code   VARCHAR,
+    unit_code     VARCHAR
+);
+
+-- case_durations counted per (measure, day, district, bucket): how many of a window's timed cases lie
+-- in each bucket, for the whole city or a district, without reading them (kpi_duration_counts.sql).
+-- Read through scoped_case_duration_days. Codes may be NULL.
+CREATE TABLE IF NOT EXISTS case_duration_days (
+    measure       VARCHAR NOT NULL,
+    day           DATE NOT NULL,
+    district_code VARCHAR,
+    bucket        SMALLINT NOT NULL,
+    case_count    INTEGER NOT NULL
+);
+
 -- kpi_daily's correction B (queries/kpi_daily.py) for D = the publish day, precomputed: the same
 -- columns, counted the same way, over the cases not settled at that day's midnight
 -- (first_event_at < D <= last_event_at): case_anchor_counts with an unbounded window and $span_start =

@@ -31,7 +31,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "15"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "17"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -43,6 +43,8 @@ SCHEMA_VERSION = "15"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        # 12: open_cases (the cases open at publish: alert strip, live overdue count);
                        # 13: expected_stats_day (预计办结's figures per grant for the publish day)
                        # 15: expected_calibration_closed / _open (预计办结's calibration per grant, last quarter)
+                       # 17: case_durations / case_duration_days (median and P90 of working hours
+                       #     by rank, built with kpi_daily: queries/kpi_daily.duration_quantiles)
 
 
 class WriterBusy(RuntimeError):
@@ -185,6 +187,8 @@ def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False,
     if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
         con.execute("DELETE FROM kpi_daily")
         con.execute("DELETE FROM kpi_daily_unsettled")
+        con.execute("DELETE FROM case_durations")
+        con.execute("DELETE FROM case_duration_days")
         return 0
     # The publish day by the clock running windows use (Scope.now_at): B is precomputed for it.
     today = (now_at or datetime.now()).date()

@@ -20,17 +20,22 @@ for most views D is today (a running window): the publish also builds B for D = 
 On another day (after midnight, before the next publish) or for a window ended earlier (上月), B is
 computed from the cases as before, or, for a short window, the case path is taken (`preferred`). kpi_daily holds districts,
 streets and units: any other filter or grouping, a rule setting other than the one it was built with,
-or a ClickHouse engine takes the case path. Durations (medians, P90) are not sums: they come from the
-cases when asked for, through kpi_durations.sql (the same values, without kpi_counts' counts).
+or a ClickHouse engine takes the case path. Durations (medians, P90) are not sums: they come by rank
+from case_durations / case_duration_days, built with kpi_daily (`ranked_quantiles`: the whole city or a
+district grant, all or by district), or from the cases through kpi_durations.sql (the same values,
+without kpi_counts' counts).
 tests/test_kpi_daily.py compares both paths over random selections.
 """
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from datetime import date, datetime, time
+from fractions import Fraction
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from queries.runner import CursorSource, compose, fetch, parameters
@@ -105,6 +110,16 @@ def build(con: duckdb.DuckDBPyConnection, rules: Scope, unsettled_day: date) -> 
     rows = con.execute("SELECT count(*) FROM kpi_daily").fetchone()[0]
     con.execute("DELETE FROM kpi_daily_unsettled")
     con.execute("INSERT INTO kpi_daily_unsettled BY NAME " + body, bound({"span_start": at, "span_end": at}))
+    # The timed cases of the durations by rank (duration_quantiles), under the same rules and meta key:
+    # case_durations first, then its counts per day and district.
+    timed = compose("kpi_durations_build").rstrip().removesuffix(";")
+    con.execute("DELETE FROM case_durations")
+    con.execute("INSERT INTO case_durations BY NAME " + timed,
+                {k: v for k, v in (scope.params() | unbounded_params()).items() if k in parameters(timed)})
+    per_day = compose("kpi_duration_days_build").rstrip().removesuffix(";")
+    con.execute("DELETE FROM case_duration_days")
+    con.execute("INSERT INTO case_duration_days BY NAME " + per_day,
+                {k: v for k, v in (scope.params() | unbounded_params()).items() if k in parameters(per_day)})
     return rules_key(scope), rows
 
 
@@ -240,8 +255,8 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     else:
         out = recent
     durations = tuple(c for c in wanted if c in DURATION_COLUMNS)
-    if durations:
-        out = out.merge(duration_quantiles(source, scope, by, durations), on="group_code", how="left")
+    if durations:   # built_state held: case_durations was built with kpi_daily under these rules
+        out = out.merge(duration_quantiles(source, scope, by, durations, ranked=True), on="group_code", how="left")
     return _typed_as_duckdb(out[list(wanted)].reset_index(drop=True), counts, durations)
 
 
@@ -267,22 +282,100 @@ DURATION_MEASURES = {"handle": ("handle_hours_median", "handle_hours_p90"),
                      "close": ("close_hours_median", "close_hours_p90")}
 
 
-def duration_quantiles(source: CursorSource, scope: Scope, by: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    """group_code + `columns` (of DURATION_COLUMNS): kpi_counts.sql's values for them, from
-    kpi_durations.sql, one statement per measure asked for. At 10M cases over two years one measure
-    cost 0.40 s of CPU there against 0.60 s for the same two columns through kpi_counts.sql (FILTER
-    aggregates, one sort per quantile): both quantiles come from one sort, and only the measure's own
-    rows reach the aggregate. A group without a timed case has no row (NULL after the caller's merge,
-    as in kpi_counts.sql)."""
+def duration_quantiles(source: CursorSource, scope: Scope, by: str, columns: tuple[str, ...], *,
+                       ranked: bool = False) -> pd.DataFrame:
+    """group_code + `columns` (of DURATION_COLUMNS): kpi_counts.sql's values for them, one measure at a
+    time. With `ranked` (the caller checked that case_durations was built under the scope's rules) and a
+    selection the rank tables answer (`ranks_apply`), from them (`ranked_quantiles`); otherwise from
+    kpi_durations.sql, which at 10M cases over two years cost 0.40 s of CPU per measure against 0.60 s
+    for the same two columns through kpi_counts.sql (FILTER aggregates, one sort per quantile): both
+    quantiles come from one sort, and only the measure's own rows reach the aggregate. A group without a
+    timed case has no row (NULL after the caller's merge, as in kpi_counts.sql)."""
     out = pd.DataFrame({"group_code": pd.Series(dtype=object)})
     for measure, (median, p90) in DURATION_MEASURES.items():
         asked = [c for c in (median, p90) if c in columns]
         if not asked:
             continue
-        timed = fetch(source, "kpi_durations", scope, by=by, measure=measure) \
-            .rename(columns={"hours_median": median, "hours_p90": p90})
+        if ranked and ranks_apply(scope, by):
+            timed = ranked_quantiles(source, scope, by, measure)
+        else:
+            timed = fetch(source, "kpi_durations", scope, by=by, measure=measure)
+        timed = timed.rename(columns={"hours_median": median, "hours_p90": p90})
         out = out.merge(timed[["group_code", *asked]].astype({"group_code": object}), on="group_code", how="outer")
     return out
+
+
+# The rank tables (case_durations, case_duration_days: data/schema.sql) answer these groupings, for the
+# whole city or a district grant, filtered by district at most (case_duration_days holds no other code).
+# Any window: at 10M cases they measured 3–5× less CPU than kpi_durations.sql for 近30天 and 8–20× for
+# two years (benchmarks/bench_duration_ranks.py, docs/performance.md section 5b).
+RANKED_GROUPS = ("all", "district")
+QUANTILES = (0.5, 0.9)   # kpi_durations.sql's list: median, P90
+
+
+def ranks_apply(scope: Scope, by: str) -> bool:
+    """case_duration_days can count this selection's timed cases (see RANKED_GROUPS)."""
+    access = scope.access
+    return (by in RANKED_GROUPS and not access.units and not access.streets
+            and (access.all_districts or bool(access.districts))
+            and scope.streets is None and scope.units is None
+            and all(getattr(scope, f) is None for f in CASE_ONLY_FILTERS))
+
+
+def ranked_quantiles(source: CursorSource, scope: Scope, by: str, measure: str) -> pd.DataFrame:
+    """kpi_durations.sql's frame (group_code, hours_median, hours_p90) for one measure, by rank: a case's
+    flag (in_handled, in_closed) is its anchor day in the window and the same flag over an unbounded
+    window (nothing else of the window or the clock), so a window's timed cases are case_durations'
+    rows of its days. Counts per bucket (case_duration_days) locate, per group, the buckets holding the
+    ranks floor((n-1)q) and ceil((n-1)q); only those buckets' values are read (kpi_duration_values.sql),
+    and the two order statistics are interpolated as DuckDB's quantile_cont does (`_interpolate`)."""
+    window = {"by": by, "measure": measure, "day_from": scope.start_date, "day_to": scope.end_date}
+    counts = fetch(source, "kpi_duration_counts", scope, **window)
+    # Per group: n, and for each quantile the ranks (lo, hi) with the bucket holding each and the
+    # count of the group's values in earlier buckets.
+    picks: dict[str, list[tuple[float, list[tuple[int, int, int]]]]] = {}
+    for group, rows in counts.groupby("group_code", sort=True):
+        buckets = rows["bucket"].to_numpy()
+        ends = rows["case_count"].to_numpy().cumsum()
+        n = int(ends[-1])
+        picks[group] = []
+        for q in QUANTILES:
+            rn = (n - 1) * q
+            ranks = []
+            for k in (math.floor(rn), math.ceil(rn)):
+                i = int(np.searchsorted(ends, k, side="right"))   # first bucket ending after rank k
+                ranks.append((k, int(buckets[i]), int(ends[i - 1]) if i else 0))
+            picks[group].append((rn, ranks))
+    if not picks:
+        return pd.DataFrame({"group_code": pd.Series(dtype=str), "hours_median": pd.Series(dtype="float64"),
+                             "hours_p90": pd.Series(dtype="float64")})
+    wanted = sorted({b for quantiles in picks.values() for _, ranks in quantiles for _, b, _ in ranks})
+    values = fetch(source, "kpi_duration_values", scope, buckets=wanted, bucket_min=wanted[0],
+                   bucket_max=wanted[-1], **window)
+    sorted_hours = {(g, int(b)): h for g, b, h in zip(values["group_code"], values["bucket"], values["hours"])}
+    out = []
+    for group, quantiles in picks.items():
+        row = [group]
+        for rn, ranks in quantiles:
+            (k_lo, b_lo, before_lo), (k_hi, b_hi, before_hi) = ranks
+            lo = float(sorted_hours[(group, b_lo)][k_lo - before_lo])
+            hi = float(sorted_hours[(group, b_hi)][k_hi - before_hi])
+            row.append(_interpolate(lo, hi, rn))
+        out.append(row)
+    return pd.DataFrame(out, columns=["group_code", "hours_median", "hours_p90"]).astype(
+        {"hours_median": "float64", "hours_p90": "float64"})
+
+
+def _interpolate(lo: float, hi: float, rn: float) -> float:
+    """quantile_cont's value between the order statistics lo (rank floor(rn)) and hi (rank ceil(rn)),
+    bit for bit as this DuckDB build computes it: lo when rn is whole, else lo·(1−d) + hi·d with d = rn −
+    floor(rn), the first product fused into the sum (one rounding: fma(lo, 1−d, hi·d)). Found on random
+    lists (6,000 quantiles, every other reading of the formula differed on some); tests/test_kpi_durations.py
+    compares this path with kpi_durations.sql exactly, so a DuckDB that computes otherwise fails there."""
+    if math.floor(rn) == math.ceil(rn):
+        return lo
+    d = rn - math.floor(rn)
+    return float(Fraction(lo) * Fraction(1.0 - d) + Fraction(hi * d))   # exact, then one rounding
 
 
 def _typed_as_duckdb(frame: pd.DataFrame, counts: tuple[str, ...], durations: tuple[str, ...]) -> pd.DataFrame:

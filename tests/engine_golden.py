@@ -30,6 +30,12 @@ SKIP: dict[str, str] = {
     "kpi_daily_trend": "总览's daily trend from kpi_daily (queries/kpi_daily.daily_trend), DuckDB only; ClickHouse "
                        "engines take the case path (daily_trend), which this test compares",
     "kpi_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_kpi_daily), not a read query",
+    "kpi_duration_counts": "the durations by rank (queries/kpi_daily.ranked_quantiles), DuckDB only; ClickHouse engines "
+                           "take the case path (kpi_counts), which this test compares; tests/test_kpi_duration_ranks.py "
+                           "compares the rank path with kpi_durations exactly",
+    "kpi_duration_values": "as kpi_duration_counts: the durations by rank, DuckDB only",
+    "kpi_durations_build": "run by the writer at publish on DuckDB (queries/kpi_daily.build), not a read query",
+    "kpi_duration_days_build": "run by the writer at publish on DuckDB (queries/kpi_daily.build), not a read query",
     "expected_stats": "预计办结 from the minutes clocked at publish, DuckDB only (queries/expected.py); ClickHouse "
                       "engines take expected_stats_clocked, which this test compares; tests/test_expected_work_minutes.py "
                       "compares the two exactly",

@@ -299,16 +299,18 @@ def test_a_case_missing_from_kpi_daily_makes_the_daily_trend_differ(city):
 
 
 def test_a_case_missing_from_the_durations_makes_the_cards_differ(city, monkeypatch):
-    """The cards of a running 30-day window take counts from kpi_daily and 处置时长 from kpi_durations.sql
-    (kpi_counts with durations from MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS settled days): with one
-    handled case of the window left out of the durations query, the cards differ from the case path."""
+    """The cards of a running 30-day window take counts from kpi_daily and 处置时长 from the durations'
+    own queries (kpi_counts with durations from MIN_SETTLED_DAYS_PRECOMPUTED_B_DURATIONS settled days):
+    kpi_durations.sql, or the rank tables (case_durations, case_duration_days) when the window is long
+    enough for them: with one handled case of the window left out of what those queries read, the cards
+    differ from the case path."""
     base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"),
                    start_date=TODAY - timedelta(days=29), end_date=TODAY + timedelta(days=1),
                    now_at=datetime.combine(TODAY, time(15, 31)))
     columns = kpi_daily.GROUP_COLUMNS + ("accepted_count", "filed_count", "due_count", "due_closed_count",
                                          "due_on_time_count", "handle_hours_median", "handled_count", "handle_hours_p90")
     expected = fetch(city, "kpi_counts", base, columns=columns, by="district")
-    assert kpi_daily.candidate(base, columns)   # counts from kpi_daily, durations from kpi_durations
+    assert kpi_daily.candidate(base, columns)   # counts from kpi_daily, durations from their own queries
     assert kpi_counts(city, base, "district", columns, live=False).equals(expected)
     ids = [r[0] for r in city.execute(
         "SELECT case_id FROM cases WHERE handled_at >= $s AND handled_at < $e AND handle_work_hours IS NOT NULL "
@@ -322,11 +324,23 @@ def test_a_case_missing_from_the_durations_makes_the_cards_differ(city, monkeypa
             def cursor(self, case_id=case_id):
                 cur = city.cursor()
                 cur.execute("BEGIN")
+                day, hours, district = cur.execute(
+                    "SELECT handled_at::DATE, handle_work_hours, district_code FROM cases WHERE case_id = $id",
+                    {"id": case_id}).fetchone()
+                timed = cur.execute("SELECT rowid, bucket FROM case_durations WHERE measure = 'handle' AND day = $d "
+                                    "AND hours = $h AND district_code = $c LIMIT 1",
+                                    {"d": day, "h": hours, "c": district}).fetchone()
+                if timed:   # its row in the rank tables too
+                    cur.execute("DELETE FROM case_durations WHERE rowid = $r", {"r": timed[0]})
+                    cur.execute("UPDATE case_duration_days SET case_count = case_count - 1 WHERE measure = 'handle' "
+                                "AND day = $d AND district_code = $c AND bucket = $b",
+                                {"d": day, "c": district, "b": timed[1]})
                 cur.execute("DELETE FROM cases WHERE case_id = $id", {"id": case_id})
                 return cur
 
         def without_one(source, name, scope, **kw):
-            return real_fetch(WithoutOne() if name == "kpi_durations" else source, name, scope, **kw)
+            durations = name in ("kpi_durations", "kpi_duration_counts", "kpi_duration_values")
+            return real_fetch(WithoutOne() if durations else source, name, scope, **kw)
 
         monkeypatch.setattr(kpi_daily, "fetch", without_one)
         got = kpi_counts(city, base, "district", columns, live=False)
@@ -450,6 +464,7 @@ def test_kpi_daily_applies_the_very_access_and_filter_predicate_of_scoped_cases(
     for name in kpi_daily.CASE_ONLY_FILTERS:
         assert f"${name}::VARCHAR[] IS NULL" in others
     assert where_lines("scoped_kpi_daily_unsettled") == daily   # B precomputed: the same predicate
+    assert where_lines("scoped_case_durations") == daily        # durations by rank: the same predicate
 
 
 def test_the_precomputed_b_of_another_day_is_never_subtracted(city):

@@ -289,6 +289,36 @@ scoped_kpi_daily_unsettled AS (
       AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
 )
 ,
+-- case_durations (every timed case's hours with its anchor day, built at publish) through the very
+-- access and district / street / unit filter predicate of the pre-aggregated counts above, on the same
+-- codes; with any other filter it is empty.
+scoped_case_durations AS (
+    SELECT * FROM case_durations
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL
+      AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
+)
+,
+-- case_duration_days (bucket counts per day and district) holds the district code only: it answers
+-- the whole city or a district grant, filtered by district at most. A street or unit grant, or any
+-- other filter, sees nothing here (never more than the case-level table would show):
+-- queries/kpi_daily.py asks only for the selections it answers.
+scoped_case_duration_days AS (
+    SELECT * FROM case_duration_days
+    WHERE ($access_all OR (list_contains($access_districts::VARCHAR[], district_code)
+                           AND len($access_streets::VARCHAR[]) = 0))
+      AND len($access_units::VARCHAR[]) = 0
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND $streets::VARCHAR[] IS NULL AND $units::VARCHAR[] IS NULL
+      AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL
+      AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
+),
 -- 超期未处置, live: every scoped case open and past its closing deadline right now, whatever the
 -- window (same rule as case_facts.is_overdue_open). overdue_from_at (set at publish) makes it a scan
 -- of one column and the few rows that match; results over it depend on $now only, so they are
