@@ -384,6 +384,13 @@ def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_d
         return real(*args, **kw)
 
     monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
+    names, real_fetch = [], kpi_daily.fetch
+
+    def named(source, name, scope, **kw):
+        names.append(name)
+        return real_fetch(source, name, scope, **kw)
+
+    monkeypatch.setattr(kpi_daily, "fetch", named)
     base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"))
     after_midnight = datetime.combine(TODAY + timedelta(days=1), time(0, 5))
     counts = kpi_daily.GROUP_COLUMNS + ("accepted_count", "due_count", "satisfied_count")
@@ -403,8 +410,14 @@ def test_kpi_counts_takes_the_precomputed_b_for_running_windows_on_the_publish_d
             # ended at the publish day's midnight: D = the publish day, but B from the cases, once
             (400, after_midnight, TODAY, counts, True)):
         answers.clear()
+        names.clear()
         scope = replace(base, start_date=end - timedelta(days=days), end_date=end, now_at=now_at)
         got = kpi_counts(city, scope, "district", columns, live=False)
+        # B precomputed (a running window on the publish day): read by the file that plans no case
+        # relation; otherwise B from the cases, or no A − B at all (the case path)
+        running_today = now_at.date() == TODAY and end > TODAY
+        assert ("kpi_daily_counts_precomputed" in names) == (aggregate and running_today), (days, now_at, names)
+        assert ("kpi_daily_counts" in names) == (aggregate and not running_today), (days, now_at, names)
         monkeypatch.setattr(kpi_daily, "aggregate_counts", lambda *a, **k: None)
         pd.testing.assert_frame_equal(got, kpi_counts(city, scope, "district", columns, live=False))
         monkeypatch.setattr(kpi_daily, "aggregate_counts", spy)
