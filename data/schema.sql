@@ -640,6 +640,25 @@ CREATE TABLE IF NOT EXISTS expected_calibration_open (
     p90_hours             DOUBLE
 );
 
+-- 趋势's counts of accepted cases (case_facts.in_accepted, a flag no window end or clock changes: the
+-- acceptance day and, under the KPI rules it was built with, not cancelled), built by every publish of
+-- a city of data.store.kpi_daily_min_cases() cases or more (data.store.refresh_accepted_daily), on the
+-- day of accepted_at, per district, along one dimension per row: 'source' (source), 'category' (kind,
+-- category_code) or 'hour' (weekday and hour of reported_at, as hour_weekday.sql reads them). The other
+-- dimensions' columns are NULL in a row. The rules it was built with are meta accepted_daily_rules;
+-- queries/accepted_daily.py reads it through scoped_accepted_daily for city and district grants.
+CREATE TABLE IF NOT EXISTS accepted_daily (
+    day           DATE NOT NULL,
+    district_code VARCHAR,
+    dimension     VARCHAR NOT NULL,         -- source | category | hour
+    source        VARCHAR,
+    kind          VARCHAR,
+    category_code VARCHAR,
+    weekday       INTEGER,                  -- isodow(reported_at): 1 = Monday
+    hour          INTEGER,                  -- reported_hour
+    case_count    BIGINT NOT NULL
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

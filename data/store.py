@@ -42,6 +42,7 @@ SCHEMA_VERSION = "17"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        # 11: cases.dispatch_work_minutes / close_work_minutes (预计办结 reads them);
                        # 12: open_cases (the cases open at publish: alert strip, live overdue count);
                        # 13: expected_stats_day (预计办结's figures per grant for the publish day)
+                       # 14: accepted_daily (趋势's accepted counts by day, district and source / 小类 / hour)
                        # 15: expected_calibration_closed / _open (预计办结's calibration per grant, last quarter)
                        # 17: case_durations / case_duration_days (median and P90 of working hours
                        #     by rank, built with kpi_daily: queries/kpi_daily.duration_quantiles)
@@ -58,7 +59,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
     """Brings the columns derived from others (cases.first_event_at / last_event_at, case_private.reporter_key),
     the writers' scrubbed forms of free text (data/snapshot.py) and the tables built at publish
-    (open_cases, case_handoffs, case_dispatches, kpi_daily) up to date."""
+    (open_cases, case_handoffs, case_dispatches, kpi_daily, accepted_daily) up to date."""
     con.execute("SET enable_progress_bar = false")   # DuckDB draws one on stdout for long statements
     con.execute(REFRESH_SPAN_PATH.read_text(encoding="utf-8"))
     from data.reporter_key import refresh_reporter_keys   # late: data.reporter_key reads data.config
@@ -68,6 +69,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     refresh_case_handoffs(con)
     refresh_case_work_minutes(con)
     refresh_kpi_daily(con)
+    refresh_accepted_daily(con)
     refresh_expected_stats_day(con)
     refresh_expected_calibration(con)
 
@@ -195,6 +197,25 @@ def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False,
     rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()), today)
     set_meta(con, "kpi_daily_unsettled_day", today.isoformat())
     set_meta(con, "kpi_daily_rules", rules)
+    return rows
+
+
+def refresh_accepted_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
+    """Rebuilds 趋势's accepted counts (accepted_daily, queries/accepted_daily.py) under the city's KPI rules
+    when the city has at least kpi_daily_min_cases() cases (or `force`); below that the table is emptied
+    and the case queries answer (cheap there, and a publish every few seconds pays nothing). The rules key
+    in meta is removed first and set last, so until a build completes every view reads the cases."""
+    from data.config import load_city           # late: as for data.reporter_key
+    from queries.accepted_daily import build
+    from queries.kpis import apply_rules
+    from queries.scope import Scope
+
+    con.execute("DELETE FROM meta WHERE key = 'accepted_daily_rules'")
+    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+        con.execute("DELETE FROM accepted_daily")
+        return 0
+    rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()))
+    set_meta(con, "accepted_daily_rules", rules)
     return rows
 
 

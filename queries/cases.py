@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.config import load_city
-from queries import kpi_daily
+from queries import accepted_daily, kpi_daily
 from queries.kpis import kpi_columns, registry
 from queries.league import unit_league as rank_units
 from queries.runner import CursorSource, fetch
@@ -37,8 +37,12 @@ def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, 
         columns = tuple(c for c in order if c != LIVE_COLUMN)
     # Pre-aggregated for long windows, and for running ones on the publish day, where the selection
     # allows (queries/kpi_daily.py: identical numbers), else per case.
-    window = (kpi_daily.aggregate_counts(source, scope, by, columns, compute_b=kpi_daily.preferred(scope))
-              if kpi_daily.candidate(scope, columns) else None)
+    # Counts whose flags no window end or clock changes (趋势's cards), for the whole selection: sums of
+    # kpi_daily over the window's days (queries/accepted_daily.py: identical frame).
+    window = (accepted_daily.time_free_counts(source, scope, columns)
+              if by == "all" and columns is not None else None)
+    if window is None and kpi_daily.candidate(scope, columns):
+        window = kpi_daily.aggregate_counts(source, scope, by, columns, compute_b=kpi_daily.preferred(scope))
     if window is None:
         window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
     if columns is not None and LIVE_COLUMN not in order:

@@ -1,5 +1,8 @@
 """Typed functions over the trend query files: (source, scope, ...) -> DataFrame. No streamlit here.
 
+The counts (trend_series, top_categories, hour_weekday, source_mix) are read from tables built at publish
+where the selection allows (queries/accepted_daily.py: the same frames), else from the cases.
+
 Comparisons (环比, 同比) need cases before the window. Rather than re-deriving set membership for other
 windows, these functions widen the Scope's window so that case_facts' flags (in_accepted, in_filed,
 in_closed) cover the comparison stretches too, and the SQL splits by time inside it.
@@ -11,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
+from queries import accepted_daily
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 
@@ -43,7 +47,8 @@ def trend_series(source: CursorSource, scope: Scope, grain: str, measure: str = 
     _check(grain, measure)
     wide = replace(scope, start_date=scope.start_date - _LOOKBACK)
     return fetch(source, "trend_series", wide, grain=grain, measure=measure,
-                 series_start=datetime.combine(scope.start_date, time()), data_start=data_start)
+                 series_start=datetime.combine(scope.start_date, time()), data_start=data_start,
+                 from_kpi_daily=accepted_daily.trend_counts_from_kpi_daily(source, wide))
 
 
 def top_categories(source: CursorSource, scope: Scope, top_n: int = 5) -> pd.DataFrame:
@@ -51,16 +56,17 @@ def top_categories(source: CursorSource, scope: Scope, top_n: int = 5) -> pd.Dat
     prev = scope.previous_period()
     wide = replace(scope, start_date=prev.start_date)
     return fetch(source, "top_categories", wide, split=datetime.combine(scope.start_date, time()),
-                 previous_end=datetime.combine(prev.end_date, time()), top_n=int(top_n))
+                 previous_end=datetime.combine(prev.end_date, time()), top_n=int(top_n),
+                 from_accepted_daily=accepted_daily.answers(source, wide))
 
 
 def hour_weekday(source: CursorSource, scope: Scope) -> pd.DataFrame:
-    return fetch(source, "hour_weekday", scope)
+    return fetch(source, "hour_weekday", scope, from_accepted_daily=accepted_daily.answers(source, scope))
 
 
 def source_mix(source: CursorSource, scope: Scope, grain: str) -> pd.DataFrame:
     _check(grain)
-    return fetch(source, "source_mix", scope, grain=grain)
+    return fetch(source, "source_mix", scope, grain=grain, from_accepted_daily=accepted_daily.answers(source, scope))
 
 
 HANDLING_MEASURES = ("handle", "close")   # handle_work_hours (派遣→处置), close_work_hours (上报→结案)

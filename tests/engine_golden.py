@@ -51,6 +51,13 @@ SKIP: dict[str, str] = {
                                          "tests/test_expected_calibration_built.py compares the built path exactly",
     "expected_calibration_open_model": "run at publish on DuckDB to build expected_calibration_open "
                                        "(queries/expected.build_calibration), not a page query",
+    "accepted_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_accepted_daily), not a read "
+                            "query; source_mix, hour_weekday and top_categories read its table on DuckDB only "
+                            "(queries/accepted_daily.py) and their case branch, which this test compares, elsewhere",
+    "accepted_daily_rules": "asked by 趋势's counts on DuckDB only (queries/accepted_daily.answers)",
+    "kpi_daily_sums": "趋势's cards (time-free counts, whole selection) from kpi_daily, DuckDB only "
+                      "(queries/accepted_daily.time_free_counts); ClickHouse engines take kpi_counts, which this test "
+                      "compares; tests/test_accepted_daily.py compares the two exactly",
 }
 
 REL_TOL = 1e-9

@@ -675,3 +675,28 @@ kpi_daily_build AS (
            max(CASE WHEN key = 'kpi_daily_unsettled_day' THEN value END)::DATE AS unsettled_day
     FROM meta WHERE key IN ('kpi_daily_rules', 'kpi_daily_unsettled_day')
 )
+,
+-- accepted_daily (趋势's accepted counts per day, district and source / 小类 / weekday-hour, built at
+-- publish: queries/accepted_daily.py) through scoped_cases' access and filter predicate, word for word
+-- on the codes it holds (tests/test_accepted_daily.py). It holds districts only: street_code and
+-- unit_code are NULL here, so a grant narrowed to streets or to units, or a street or unit filter,
+-- sees no row (fail closed), and with any other filter it is empty; queries/accepted_daily.py routes
+-- those selections to the case queries.
+scoped_accepted_daily AS (
+    SELECT * FROM (SELECT *, NULL::VARCHAR AS street_code, NULL::VARCHAR AS unit_code FROM accepted_daily) a
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL
+      AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
+)
+,
+-- The KPI rules accepted_daily was last built with (meta accepted_daily_rules, set by
+-- data.store.refresh_accepted_daily; NULL: not built). One row.
+accepted_daily_build AS (
+    SELECT max(value) AS rules FROM meta WHERE key = 'accepted_daily_rules'
+)

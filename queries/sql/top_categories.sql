@@ -1,13 +1,21 @@
 -- The 小类 with most accepted cases in [$split, end), per kind (部件/事件), with their count in
 -- [start, $previous_end) (the comparison period, queries/periods.py; queries.trends sets the window so).
 -- Grain: one row per (kind, category) among the first $top_n of its kind; ties by category code.
--- Parameters: the scope, $split, $previous_end, $top_n.
+-- Parameters: the scope, $split, $previous_end, $top_n, $from_accepted_daily: from the counts built at
+-- publish (accepted_daily, by day of accepted_at; $split and $previous_end are midnights), as in source_mix.sql.
 WITH per_category AS (
     SELECT kind, category_code,
-           count(*) FILTER (WHERE accepted_at >= $split::TIMESTAMP) AS case_count,
-           count(*) FILTER (WHERE accepted_at < $previous_end::TIMESTAMP) AS previous_count
+           (count(*) FILTER (WHERE accepted_at >= $split::TIMESTAMP))::BIGINT AS case_count,
+           (count(*) FILTER (WHERE accepted_at < $previous_end::TIMESTAMP))::BIGINT AS previous_count
     FROM case_facts
-    WHERE in_accepted
+    WHERE in_accepted AND NOT $from_accepted_daily::BOOLEAN
+    GROUP BY kind, category_code
+    UNION ALL
+    SELECT kind, category_code,
+           coalesce(sum(case_count) FILTER (WHERE day >= $split::DATE), 0)::BIGINT AS case_count,
+           coalesce(sum(case_count) FILTER (WHERE day < $previous_end::DATE), 0)::BIGINT AS previous_count
+    FROM scoped_accepted_daily
+    WHERE $from_accepted_daily::BOOLEAN AND dimension = 'category' AND day >= $start::DATE AND day < $end::DATE
     GROUP BY kind, category_code
 ),
 ranked AS (
