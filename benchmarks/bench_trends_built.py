@@ -5,11 +5,14 @@ kpi_counts routed it before) against kpi_daily's sums — each "after" as the pa
 small rules query included).
 
     python -m benchmarks.bench_trends_built SNAPSHOT.duckdb [--repeat 3] [--now 2026-12-07T16:00]
+                                            [--build WRITABLE_COPY.duckdb]
 
 Windows 近30天 and 两年 ending on the day of --now (default: the day kpi_daily's B was built for, 16:00),
 whole city and the district with most cases. Process CPU and wall seconds, best of --repeat, beside a bare
 scan of five columns of every case in the same run (read the ratios: the machine is shared). The frames
 are compared exactly; it stops if they differ or if a built path declined (tables not built: republish).
+--build: first times the publish step (data.store.refresh_accepted_daily) on that writable copy (it is
+rewritten: never the writers' own file).
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from unittest import mock
 
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu, time_publish_step
 from data.config import load_city
 from queries import accepted_daily, trends
 from queries.cases import case_kpis
@@ -69,7 +72,13 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--now", type=datetime.fromisoformat, default=None)
+    parser.add_argument("--build", type=Path, default=None)
     args = parser.parse_args()
+    if args.build is not None:
+        from data.store import refresh_accepted_daily
+        wall, cpu, rows = time_publish_step(args.build, lambda con: refresh_accepted_daily(con, force=True),
+                                            "SELECT count(*) FROM accepted_daily")
+        print(f"publish step accepted_daily on {args.build}: {rows:,} rows, {cpu:.1f} s CPU ({wall:.1f} s wall)")
     src = ConnectionSource(connect_readonly(args.db))
     cur = src.cursor()
     if args.now is None:
