@@ -35,12 +35,12 @@ def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, 
     if columns is not None:
         order = GROUP_COLUMNS + tuple(c for c in columns if c not in GROUP_COLUMNS)
         columns = tuple(c for c in order if c != LIVE_COLUMN)
-    # Pre-aggregated for long windows, and for running ones on the publish day, where the selection
-    # allows (queries/kpi_daily.py: identical numbers), else per case.
     # Counts whose flags no window end or clock changes (趋势's cards), for the whole selection: sums of
     # kpi_daily over the window's days (queries/accepted_daily.py: identical frame).
     window = (accepted_daily.time_free_counts(source, scope, columns)
               if by == "all" and columns is not None else None)
+    # Pre-aggregated for long windows, and for running ones on the publish day, where the selection
+    # allows (queries/kpi_daily.py: identical numbers), else per case.
     if window is None and kpi_daily.candidate(scope, columns):
         window = kpi_daily.aggregate_counts(source, scope, by, columns, compute_b=kpi_daily.preferred(scope))
     if window is None:
