@@ -21,7 +21,7 @@ import pandas as pd
 from benchmarks.baseline import BASELINE_SQL
 from queries import case_records, party, trends
 from queries.db import connect_readonly
-from queries.runner import _LEADING_WITH, load_sql
+from queries.runner import execute_text
 from queries.scope import Access, Scope
 
 
@@ -93,17 +93,14 @@ ORDER BY is_total, bucket_start
 
 
 def separate_quantiles_handling_time(con, scope: Scope, grain: str) -> pd.DataFrame:
-    sql = load_sql("_scoped").rstrip() + "\n" + SEPARATE_QUANTILES_HANDLING_TIME
-    return con.execute(sql, scope.params() | {"grain": grain}).df()
+    return execute_text(con, SEPARATE_QUANTILES_HANDLING_TIME, scope, grain=grain).df()
 
 
 def single_query_page(con, scope: Scope, set_flag: str, query: str, sort: str, descending: bool, page: int,
                       page_size: int) -> tuple[pd.DataFrame, int | None]:
     """(rows, total) of the replaced single query; total None when the page is empty."""
-    body = SINGLE_QUERY_CASE_LIST.strip()
-    sql = load_sql("_scoped").rstrip() + ",\n" + body[_LEADING_WITH.match(body).end():]
     no_pattern, text_pattern = case_records.search_patterns(query)
-    frame = con.execute(sql, scope.params() | dict(
+    frame = execute_text(con, SINGLE_QUERY_CASE_LIST.strip(), scope, **dict(
         set=set_flag, no_pattern=no_pattern, text_pattern=text_pattern, sort=sort, descending=descending,
         limit=page_size, offset=(page - 1) * page_size)).df()
     total = int(frame.total_count.iloc[0]) if len(frame) else None

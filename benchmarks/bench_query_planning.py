@@ -37,8 +37,11 @@ def best_cpu_seconds(fn, runs: int = 5) -> float:
 
 
 def whole_prefix(name: str) -> str:
-    """compose() as it was: the whole prefix, every relation."""
-    prefix = runner.load_sql("_scoped").rstrip()
+    """compose() as it was: the whole prefix, every relation — less the calibration model's, which
+    came later and read the quarter's own parameters (DuckDB binds every relation of a WITH)."""
+    kept = [text for n, text in runner.split_ctes(runner.load_sql("_scoped").rstrip())
+            if "$q_start" not in runner.compose_text(f"SELECT * FROM {n}")]  # noqa: S608 - relation names
+    prefix = "WITH " + ",\n".join(kept)
     body = runner.load_sql(name)
     match = runner._LEADING_WITH.match(body)
     return prefix + ",\n" + body[match.end():] if match else prefix + "\n" + body

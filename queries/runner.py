@@ -96,14 +96,20 @@ def _words(sql: str) -> set[str]:
 
 @lru_cache(maxsize=None)
 def compose(name: str) -> str:
-    """The scope prefix joined with the query body into one statement, keeping only the prefix's
-    relations the body reads (directly or through another relation). DuckDB binds every relation of
-    a WITH, used or not: the whole prefix cost ~50 ms of planning per query at any data size (issue
-    13), the pruned one a fraction. Which relations a name reaches is found by word outside comments;
-    the definitions are the same text, so access and
-    filters are enforced exactly as before, and a relation left out fails the query, never widens it."""
+    """The scope prefix joined with query `name`'s body into one statement (see compose_text)."""
+    return compose_text(load_sql(name))
+
+
+def compose_text(body: str) -> str:
+    """The scope prefix joined with `body` into one statement, keeping only the prefix's relations
+    the body reads (directly or through another relation). DuckDB binds every relation of a WITH,
+    used or not: the whole prefix cost ~50 ms of planning per query at any data size (issue 13), the
+    pruned one a fraction; and some relations take their own parameters (the calibration model's
+    quarter), which a statement that does not read them must not ask for. Which relations a body
+    reaches is found by word outside comments; the definitions are the same text, so access and
+    filters are enforced exactly as before, and a relation left out fails the query, never widens it.
+    Tests and benchmarks that read a relation directly compose their SELECT with this, as queries do."""
     prefix = load_sql("_scoped").rstrip()
-    body = load_sql(name)
     ctes = split_ctes(prefix)
     uses = {n: _words(text) - {n} for n, text in ctes}
     wanted, todo = set(), [w for w in _words(body) if w in uses]
@@ -172,10 +178,21 @@ def fetch(source: CursorSource, name: str, scope: Scope, *, columns: tuple[str, 
     """Run query `name` for `scope`; extra keyword arguments bind the query's own parameters.
     `columns`: only these output columns (see compose_columns); None for all."""
     sql = compose(name) if columns is None else compose_columns(name, tuple(columns))
-    used = parameters(sql)
-    bound = {k: v for k, v in scope.params().items() if k in used} | params
     cur = source.cursor()
     try:
-        return execute(cur, sql, bound).df()
+        return execute(cur, sql, bind(sql, scope, params)).df()
     finally:
         cur.close()
+
+
+def bind(sql: str, scope: Scope, params: dict) -> dict:
+    """The scope's parameters `sql` reads, and the query's own `params` as given."""
+    used = parameters(sql)
+    return {k: v for k, v in scope.params().items() if k in used} | params
+
+
+def execute_text(con: duckdb.DuckDBPyConnection, body: str, scope: Scope, **params) -> duckdb.DuckDBPyConnection:
+    """An ad-hoc statement over the scoped relations (tests and benchmarks that read a relation
+    directly), composed and bound exactly as `fetch` composes and binds a query file."""
+    sql = compose_text(body)
+    return con.execute(sql, bind(sql, scope, params))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries.runner import load_sql
+from queries.runner import execute_text
 from queries.scope import Access
 from tests.builders import new_db, window_scope
 from tests.test_party_queries import build_city
@@ -21,8 +21,8 @@ RELATIONS = {
 
 
 def visible(con, access: Access, relation: str, **filters) -> set:
-    sql = load_sql("_scoped").rstrip() + f"\nSELECT DISTINCT {RELATIONS[relation]} AS k FROM {relation}"  # noqa: S608 - constant names
-    return {r[0] for r in con.execute(sql, window_scope(access=access, **filters).params()).fetchall()}
+    sql = f"SELECT DISTINCT {RELATIONS[relation]} AS k FROM {relation}"  # noqa: S608 - constant names
+    return {r[0] for r in execute_text(con, sql, window_scope(access=access, **filters)).fetchall()}
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +63,7 @@ def test_a_unit_grant_sees_its_dispatched_cases_anywhere_and_only_its_own_people
     assert visible(con, unit, "scoped_projects") == {1}
     assert visible(con, unit, "scoped_resources") == {1}
     assert visible(con, unit, "scoped_supervision_orders") == {1, 3, 4}
-    calls = con.execute(load_sql("_scoped").rstrip() + "\nSELECT DISTINCT unit_code FROM scoped_whistle_calls",
-                        window_scope(access=unit).params()).fetchall()
+    calls = execute_text(con, "SELECT DISTINCT unit_code FROM scoped_whistle_calls", window_scope(access=unit)).fetchall()
     assert {r[0] for r in calls} == {"C001"}
 
 

@@ -225,15 +225,14 @@ def test_a_drill_down_link_carries_the_filters_and_the_set_but_not_the_page_stat
 
 
 def test_the_scope_prefix_exposes_no_raw_personal_column(con):
-    from queries.runner import load_sql
+    from queries.runner import execute_text
     from tests.builders import add_person
 
     case(con, 1, datetime(2026, 11, 2, 9), source="hotline")
     add_private(con, 1, name="张三", phone="13812345678", id_no="430902199001011234", address="汽车路12号")
     add_person(con, 1, "王小明")
-    prefix = load_sql("_scoped").rstrip()
     for relation in ("scoped_case_reporters", "scoped_people"):
-        cur = con.execute(prefix + f"\nSELECT * FROM {relation}", scope().params())  # noqa: S608 - constant names
+        cur = execute_text(con, f"SELECT * FROM {relation}", scope())  # noqa: S608 - constant names
         columns = [d[0] for d in cur.description]
         values = " ".join(str(v) for row in cur.fetchall() for v in row)
         assert not {"name", "reporter_name", "reporter_phone", "reporter_id_no", "address"} & set(columns)

@@ -11,7 +11,7 @@ from data.config import load_city
 from queries import cases as q
 from queries.kpis import (SET_LABELS, apply_rules, case_sets, definitions_frame, format_value, kpi_columns, kpi_value,
                           kpi_values, registry, shown_value)
-from queries.runner import load_sql
+from queries.runner import execute_text
 from queries.scope import Access, Scope
 from tests.builders import add_case, add_cases, new_db
 
@@ -53,7 +53,7 @@ def test_every_kpi_reads_existing_columns_and_every_case_set_is_a_case_facts_fla
     for k in KPIS.values():
         assert {c for c in (k.numerator, k.denominator, k.basis, k.p90) if c} <= columns, k.key
         assert k.numerator_set in SET_LABELS and (k.denominator_set is None or k.denominator_set in SET_LABELS)
-    facts = con.execute(load_sql("_scoped").rstrip() + "\nSELECT * FROM case_facts LIMIT 0", scope().params())
+    facts = execute_text(con, "SELECT * FROM case_facts LIMIT 0", scope())
     flags = {d[0] for d in facts.description}
     assert set(SET_LABELS) <= flags
     assert set(case_sets(CITY)) == set(SET_LABELS)  # every set is behind some KPI, and only those are allowed
