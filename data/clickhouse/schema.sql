@@ -1,6 +1,19 @@
 -- GENERATED from data/schema.sql by `python -m data.clickhouse_load --ddl-only`; do not edit.
 -- tests/test_clickhouse_load.py fails when this file and the DuckDB schema drift apart.
 
+CREATE TABLE IF NOT EXISTS `accepted_daily` (
+    `day` Date32,
+    `district_code` Nullable(String),
+    `dimension` String,
+    `source` Nullable(String),
+    `kind` Nullable(String),
+    `category_code` Nullable(String),
+    `weekday` Nullable(Int32),
+    `hour` Nullable(Int32),
+    `case_count` Int64
+) ENGINE = MergeTree
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `activities` (
     `activity_id` Int64,
     `title` String,
@@ -84,6 +97,26 @@ CREATE TABLE IF NOT EXISTS `case_dispatches` (
 PARTITION BY toYYYYMM(dispatched_at)
 ORDER BY (toStartOfMonth(dispatched_at), case_id)
 SETTINGS allow_nullable_key = 1;
+
+CREATE TABLE IF NOT EXISTS `case_duration_days` (
+    `measure` String,
+    `day` Date32,
+    `district_code` Nullable(String),
+    `bucket` Int16,
+    `case_count` Int32
+) ENGINE = MergeTree
+ORDER BY tuple();
+
+CREATE TABLE IF NOT EXISTS `case_durations` (
+    `measure` String,
+    `bucket` Int16,
+    `hours` Float64,
+    `day` Date32,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `unit_code` Nullable(String)
+) ENGINE = MergeTree
+ORDER BY tuple();
 
 CREATE TABLE IF NOT EXISTS `case_handoffs` (
     `case_id` Int64,

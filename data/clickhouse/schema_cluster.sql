@@ -1,6 +1,19 @@
 -- GENERATED from data/schema.sql by `python -m data.clickhouse_load --ddl-only --cluster dashboard_cluster`; do not edit.
 -- tests/test_clickhouse_load.py fails when this file and the DuckDB schema drift apart.
 
+CREATE TABLE IF NOT EXISTS `accepted_daily` ON CLUSTER `dashboard_cluster` (
+    `day` Date32,
+    `district_code` Nullable(String),
+    `dimension` String,
+    `source` Nullable(String),
+    `kind` Nullable(String),
+    `category_code` Nullable(String),
+    `weekday` Nullable(Int32),
+    `hour` Nullable(Int32),
+    `case_count` Int64
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/accepted_daily', '{replica}')
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `activities` ON CLUSTER `dashboard_cluster` (
     `activity_id` Int64,
     `title` String,
@@ -87,6 +100,26 @@ SETTINGS allow_nullable_key = 1;
 
 CREATE TABLE IF NOT EXISTS `case_dispatches` ON CLUSTER `dashboard_cluster` AS `case_dispatches_local`
 ENGINE = Distributed(`dashboard_cluster`, `dashboard`, `case_dispatches_local`, cityHash64(case_id));
+
+CREATE TABLE IF NOT EXISTS `case_duration_days` ON CLUSTER `dashboard_cluster` (
+    `measure` String,
+    `day` Date32,
+    `district_code` Nullable(String),
+    `bucket` Int16,
+    `case_count` Int32
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_duration_days', '{replica}')
+ORDER BY tuple();
+
+CREATE TABLE IF NOT EXISTS `case_durations` ON CLUSTER `dashboard_cluster` (
+    `measure` String,
+    `bucket` Int16,
+    `hours` Float64,
+    `day` Date32,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `unit_code` Nullable(String)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/case_durations', '{replica}')
+ORDER BY tuple();
 
 CREATE TABLE IF NOT EXISTS `case_handoffs_local` ON CLUSTER `dashboard_cluster` (
     `case_id` Int64,
