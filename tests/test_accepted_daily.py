@@ -24,6 +24,7 @@ from queries.cases import case_kpis
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
+from tests.random_selections import CityCodes, grant, pick, window_end
 
 TODAY = date(2026, 11, 23)
 RULE_SETS = [{}, dict(exclude_cancelled=False, exclude_shelved=False)]
@@ -60,53 +61,26 @@ def _rebuild(con, rules: Scope) -> None:
     assert rows > 0
 
 
-def _codes(con, sql: str) -> list[str]:
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
 def _selections(con, rules: Scope, n: int, seed: int):
     rng = np.random.default_rng(seed)
-    districts = _codes(con, "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1")
-    streets = con.execute("SELECT DISTINCT street_code, district_code FROM cases WHERE street_code IS NOT NULL "
-                          "ORDER BY 1").fetchall()
-    units = _codes(con, "SELECT DISTINCT unit_code FROM cases WHERE unit_code IS NOT NULL ORDER BY 1")
-    first_day = con.execute("SELECT min(first_event_at)::DATE FROM cases").fetchone()[0]
-
-    def pick(values, k):
-        return tuple(sorted(rng.choice(values, size=min(k, len(values)), replace=False).tolist()))
-
+    city = CityCodes.of(con)
+    districts, streets, units = city.districts, city.streets, city.units
     out = []
     while len(out) < n:
         kind = rng.choice(["running", "ended", "ends_today", "ends_yesterday", "before_data", "running"])
         now_day = TODAY + timedelta(days=int(rng.choice([0, 0, 1, int(rng.integers(-420, 40))])))
         now_at = datetime.combine(now_day, time(int(rng.integers(0, 24)), int(rng.integers(0, 60))))
         if kind == "before_data":
-            now_at = datetime.combine(first_day - timedelta(days=int(rng.integers(0, 30))), time(9, 17))
+            now_at = datetime.combine(city.first_day - timedelta(days=int(rng.integers(0, 30))), time(9, 17))
         span = int(rng.choice([1, 2, 7, 30, 31, 92, 365, 730]))
-        if kind in ("running", "before_data"):
-            end = now_at.date() + timedelta(days=int(rng.integers(1, 10)))
-        elif kind == "ends_today":
-            end = now_at.date()
-        elif kind == "ends_yesterday":
-            end = now_at.date() - timedelta(days=1)
-        else:
-            end = now_at.date() - timedelta(days=int(rng.integers(2, 400)))
-        grant = rng.choice(["city", "city", "district", "district", "street", "unit"])
-        if grant == "city":
-            access = Access.city("市级")
-        elif grant == "district":
-            access = Access.for_districts(pick(districts, int(rng.integers(1, 3))), "区县")
-        elif grant == "street":
-            chosen = [streets[i] for i in rng.choice(len(streets), size=2, replace=False)]
-            access = Access.for_streets(tuple(s for s, _ in chosen), tuple(d for _, d in chosen), "街道")
-        else:
-            access = Access.for_units(pick(units, int(rng.integers(1, 4))), "单位")
+        end = window_end(rng, kind, now_at)
+        access = grant(rng, str(rng.choice(["city", "city", "district", "district", "street", "unit"])), city)
         filters = {}
         if rng.random() < 0.35:
-            filters["districts"] = pick(districts, int(rng.integers(1, 3)))
+            filters["districts"] = pick(rng, districts, int(rng.integers(1, 3)))
         for name, values in (("streets", [s for s, _ in streets]), ("units", units), ("kinds", ["event", "component"])):
             if rng.random() < 0.1:
-                filters[name] = pick(values, 1)
+                filters[name] = pick(rng, values, 1)
         grain = str(rng.choice(list(trends.GRAINS)))
         measure = str(rng.choice(list(trends.TREND_MEASURES)))
         out.append((replace(rules, start_date=end - timedelta(days=span), end_date=end, access=access,

@@ -23,6 +23,7 @@ from queries.cases import kpi_counts
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
+from tests.random_selections import CityCodes, codes, grant, pick, window_end
 
 TODAY = date(2026, 11, 23)
 RULE_SETS = [
@@ -54,10 +55,6 @@ def city(tmp_path_factory):
     con.close()
 
 
-def _codes(con, sql: str) -> list[str]:
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
 def _rebuild(con, rules: Scope) -> None:
     """As a publish on TODAY: kpi_daily, and B precomputed for D = TODAY (kpi_daily_unsettled)."""
     key, rows = kpi_daily.build(con, rules, TODAY)
@@ -70,15 +67,8 @@ def _rebuild(con, rules: Scope) -> None:
 def _selections(con, rules: Scope, n: int, seed: int):
     """n random (scope, by, columns) the aggregate path applies to, plus some it does not."""
     rng = np.random.default_rng(seed)
-    districts = _codes(con, "SELECT DISTINCT district_code FROM cases WHERE district_code IS NOT NULL ORDER BY 1")
-    streets = con.execute("SELECT DISTINCT street_code, district_code FROM cases WHERE street_code IS NOT NULL "
-                          "ORDER BY 1").fetchall()
-    units = _codes(con, "SELECT DISTINCT unit_code FROM cases WHERE unit_code IS NOT NULL ORDER BY 1")
-    first_day = con.execute("SELECT min(first_event_at)::DATE FROM cases").fetchone()[0]
-
-    def pick(values, k):
-        return tuple(sorted(rng.choice(values, size=min(k, len(values)), replace=False).tolist()))
-
+    city = CityCodes.of(con)
+    districts, streets, units = city.districts, city.streets, city.units
     out = []
     while len(out) < n:
         kind = rng.choice(["running", "ended", "ends_today", "ends_yesterday", "before_data", "midnight",
@@ -88,37 +78,21 @@ def _selections(con, rules: Scope, n: int, seed: int):
         now_day = TODAY + timedelta(days=int(rng.choice([0, 0, 0, 1, int(rng.integers(-420, 40))])))
         now_at = datetime.combine(now_day, time(int(rng.integers(0, 24)), int(rng.integers(0, 60))))
         if kind == "before_data":
-            now_at = datetime.combine(first_day - timedelta(days=int(rng.integers(0, 30))), time(9, 17))
+            now_at = datetime.combine(city.first_day - timedelta(days=int(rng.integers(0, 30))), time(9, 17))
         if kind == "midnight":
             now_at = datetime.combine(now_day, time(0, int(rng.choice([0, 1, 7]))))
         span = int(rng.choice([1, 2, 7, 30, 31, 92, 365, 730, 800]))
-        if kind in ("running", "before_data", "midnight"):
-            end = now_at.date() + timedelta(days=int(rng.integers(1, 10)))
-        elif kind == "ends_today":
-            end = now_at.date()
-        elif kind == "ends_yesterday":
-            end = now_at.date() - timedelta(days=1)
-        else:
-            end = now_at.date() - timedelta(days=int(rng.integers(2, 400)))
+        end = window_end(rng, kind, now_at)
         start = end - timedelta(days=span)
-        grant = rng.choice(["city", "district", "street", "unit"])
-        if grant == "city":
-            access = Access.city("市级")
-        elif grant == "district":
-            access = Access.for_districts(pick(districts, int(rng.integers(1, 3))), "区县")
-        elif grant == "street":
-            chosen = [streets[i] for i in rng.choice(len(streets), size=2, replace=False)]
-            access = Access.for_streets(tuple(s for s, _ in chosen), tuple(d for _, d in chosen), "街道")
-        else:
-            access = Access.for_units(pick(units, int(rng.integers(1, 4))), "单位")
+        access = grant(rng, str(rng.choice(["city", "district", "street", "unit"])), city)
         filters = {}
         for name, values in (("districts", districts), ("streets", [s for s, _ in streets]), ("units", units)):
             if rng.random() < 0.25:
-                filters[name] = pick(values, int(rng.integers(1, 4)))
+                filters[name] = pick(rng, values, int(rng.integers(1, 4)))
         by = str(rng.choice(["all", "unit", "district", "street", "all", "unit", "district", "street",
                              "community", "grid"]))
         if rng.random() < 0.05:
-            filters["categories"] = pick(_codes(con, "SELECT DISTINCT category_code FROM cases ORDER BY 1"), 2)
+            filters["categories"] = pick(rng, codes(con, "SELECT DISTINCT category_code FROM cases ORDER BY 1"), 2)
         columns = None
         if rng.random() < 0.6:
             chosen = list(rng.choice(kpi_daily.COUNT_COLUMNS + kpi_daily.DURATION_COLUMNS,
@@ -357,8 +331,8 @@ def test_daily_trend_takes_kpi_daily_where_it_can(city, monkeypatch):
     base = replace(apply_rules(Scope(TODAY, TODAY), load_city()), access=Access.city("市级"),
                    start_date=TODAY - timedelta(days=30), end_date=TODAY + timedelta(days=1),
                    now_at=datetime.combine(TODAY, time(9, 5)))
-    district = _codes(city, "SELECT min(district_code) FROM cases")[0]
-    category = _codes(city, "SELECT min(category_code) FROM cases")[0]
+    district = codes(city, "SELECT min(district_code) FROM cases")[0]
+    category = codes(city, "SELECT min(category_code) FROM cases")[0]
     names = []
     real_fetch = kpi_daily.fetch
     monkeypatch.setattr(kpi_daily, "fetch", lambda *a, **k: names.append(a[1]) or real_fetch(*a, **k))
