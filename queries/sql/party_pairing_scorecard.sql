@@ -60,10 +60,10 @@ community_due AS (
     WHERE community_code IN (SELECT community_code FROM active)
     GROUP BY 1
 ),
-community_overdue AS (   -- live: open and past the deadline now, whatever the window
+community_overdue AS (   -- live: open and past the deadline now, whatever the window (the open set built at publish)
     SELECT community_code, count(*) AS overdue_open_count
-    FROM overdue_open_cases
-    WHERE community_code IN (SELECT community_code FROM active)
+    FROM scoped_open_cases
+    WHERE deadline_at < $now::TIMESTAMP AND community_code IN (SELECT community_code FROM active)
     GROUP BY 1
 ),
 community_cases AS (
