@@ -13,7 +13,9 @@ recent AS (
                >= s.day_start_at AS in_day_span
     FROM scoped_cases c, spans s
     WHERE NOT c.is_cancelled AND c.street_code IS NOT NULL
-      AND c.reported_at < s.now_at AND c.reported_at >= s.now_at - to_days(7 * ($weeks::INTEGER + 1))
+      -- bounds on $now itself, not on the window's column: compared with a constant, the scan skips the
+      -- row groups reported earlier (a comparison with a joined column is not pushed into the scan)
+      AND c.reported_at < $now::TIMESTAMP AND c.reported_at >= $now::TIMESTAMP - to_days(7 * ($weeks::INTEGER + 1))
 ),
 counts AS (
     SELECT street_code, category_code,
