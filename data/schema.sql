@@ -455,8 +455,9 @@ CREATE TABLE IF NOT EXISTS kpi_daily (
 );
 
 -- Every timed case of 处置时长 / 结案时长 over an unbounded window (case_facts' in_handled with
--- handle_work_hours, in_closed with close_work_hours not NULL), built with kpi_daily under the same KPI
--- rules (meta kpi_daily_rules): measure 'handle' / 'close', the hours, the anchor's day (handled_at /
+-- handle_work_hours, in_closed with close_work_hours not NULL, in_closed with handle_work_hours not NULL),
+-- built with kpi_daily under the same KPI rules (meta kpi_daily_rules): measure 'handle' / 'close' /
+-- 'handle_closed' (趋势's 派遣→处置 by closing day), the hours, the anchor's day (handled_at / closed_at /
 -- closed_at: the flags need only that day in the window, nothing else of the window or the clock), the
 -- access codes, and bucket = the value's equal-count bucket (0..255) in the measure's sorted order, so
 -- every value of a bucket is <= every value of the next. Stored sorted by (measure, bucket, hours):

@@ -31,7 +31,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "18"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "19"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -48,6 +48,8 @@ SCHEMA_VERSION = "18"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        #     by rank, built with kpi_daily: queries/kpi_daily.duration_quantiles)
                        # 18: accepted_daily landed after 17 had been stamped: a database published at
                        #     17 before it lacks the table its 趋势 queries bind (16 was not used)
+                       # 19: case_durations' measure 'handle_closed' (处置时长 of the cases closed, by
+                       #     closing day: 趋势's handling_time by rank, queries/trends.py)
 
 
 class WriterBusy(RuntimeError):

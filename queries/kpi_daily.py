@@ -322,22 +322,27 @@ def ranks_apply(scope: Scope, by: str) -> bool:
             and all(getattr(scope, f) is None for f in CASE_ONLY_FILTERS))
 
 
-def ranked_quantiles(source: CursorSource, scope: Scope, by: str, measure: str) -> pd.DataFrame:
+def ranked_quantiles(source: CursorSource, scope: Scope, by: str, measure: str, *, grain: str = "day",
+                     counted: bool = False) -> pd.DataFrame:
     """kpi_durations.sql's frame (group_code, hours_median, hours_p90) for one measure, by rank: a case's
     flag (in_handled, in_closed) is its anchor day in the window and the same flag over an unbounded
     window (nothing else of the window or the clock), so a window's timed cases are case_durations'
     rows of its days. Counts per bucket (case_duration_days) locate, per group, the buckets holding the
     ranks floor((n-1)q) and ceil((n-1)q); only those buckets' values are read (kpi_duration_values.sql),
-    and the two order statistics are interpolated as DuckDB's quantile_cont does (`_interpolate`)."""
-    window = {"by": by, "measure": measure, "day_from": scope.start_date, "day_to": scope.end_date}
+    and the two order statistics are interpolated as DuckDB's quantile_cont does (`_interpolate`).
+    by='period': the groups are the `grain` buckets of the anchor day (group_code 'YYYY-MM-DD', the
+    bucket's first day: date_trunc); `counted` adds timed_count (n, BIGINT) after group_code."""
+    window = {"by": by, "grain": grain, "measure": measure, "day_from": scope.start_date,
+              "day_to": scope.end_date}
     counts = fetch(source, "kpi_duration_counts", scope, **window)
     # Per group: n, and for each quantile the ranks (lo, hi) with the bucket holding each and the
     # count of the group's values in earlier buckets.
     picks: dict[str, list[tuple[float, list[tuple[int, int, int]]]]] = {}
+    sizes: dict[str, int] = {}
     for group, rows in counts.groupby("group_code", sort=True):
         buckets = rows["bucket"].to_numpy()
         ends = rows["case_count"].to_numpy().cumsum()
-        n = int(ends[-1])
+        n = sizes[group] = int(ends[-1])
         picks[group] = []
         for q in QUANTILES:
             rn = (n - 1) * q
@@ -346,24 +351,39 @@ def ranked_quantiles(source: CursorSource, scope: Scope, by: str, measure: str) 
                 i = int(np.searchsorted(ends, k, side="right"))   # first bucket ending after rank k
                 ranks.append((k, int(buckets[i]), int(ends[i - 1]) if i else 0))
             picks[group].append((rn, ranks))
+    names = ["group_code", *(["timed_count"] if counted else []), "hours_median", "hours_p90"]
+    types = {"timed_count": "int64", "hours_median": "float64", "hours_p90": "float64"}
     if not picks:
-        return pd.DataFrame({"group_code": pd.Series(dtype=str), "hours_median": pd.Series(dtype="float64"),
-                             "hours_p90": pd.Series(dtype="float64")})
-    wanted = sorted({b for quantiles in picks.values() for _, ranks in quantiles for _, b, _ in ranks})
-    values = fetch(source, "kpi_duration_values", scope, buckets=wanted, bucket_min=wanted[0],
-                   bucket_max=wanted[-1], **window)
+        return pd.DataFrame({c: pd.Series(dtype=types.get(c, str)) for c in names})
+    # Only the (group, bucket) pairs holding a wanted rank: by 'period' a bucket wanted by one month is not
+    # read for the others (10M cases, two years by month: 950 (month, bucket) lists → 50). One read per run
+    # of nearby buckets: the medians' and the P90s' lie far apart, and only `bucket BETWEEN` skips row groups.
+    pairs = sorted({(b, g) for g, quantiles in picks.items() for _, ranks in quantiles for _, b, _ in ranks})
+    runs: list[list[tuple[int, str]]] = []
+    for b, g in pairs:
+        if runs and b - runs[-1][-1][0] <= _BUCKET_GAP:
+            runs[-1].append((b, g))
+        else:
+            runs.append([(b, g)])
+    values = pd.concat([fetch(source, "kpi_duration_values", scope, pair_groups=[g for _, g in run],
+                              pair_buckets=[b for b, _ in run], bucket_min=run[0][0], bucket_max=run[-1][0],
+                              **window) for run in runs], ignore_index=True)
     sorted_hours = {(g, int(b)): h for g, b, h in zip(values["group_code"], values["bucket"], values["hours"])}
     out = []
     for group, quantiles in picks.items():
-        row = [group]
+        row = [group, *([sizes[group]] if counted else [])]
         for rn, ranks in quantiles:
             (k_lo, b_lo, before_lo), (k_hi, b_hi, before_hi) = ranks
             lo = float(sorted_hours[(group, b_lo)][k_lo - before_lo])
             hi = float(sorted_hours[(group, b_hi)][k_hi - before_hi])
             row.append(_interpolate(lo, hi, rn))
         out.append(row)
-    return pd.DataFrame(out, columns=["group_code", "hours_median", "hours_p90"]).astype(
-        {"hours_median": "float64", "hours_p90": "float64"})
+    return pd.DataFrame(out, columns=names).astype({c: types[c] for c in names[1:]})
+
+
+# Wanted buckets further apart than this are read by separate queries (each `bucket BETWEEN` range is a few
+# row groups); nearer ones by one (a query costs ~10 ms to plan and start).
+_BUCKET_GAP = 16
 
 
 def _interpolate(lo: float, hi: float, rn: float) -> float:

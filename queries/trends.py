@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from queries import accepted_daily
+from queries import accepted_daily, kpi_daily
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 
@@ -70,21 +70,63 @@ def source_mix(source: CursorSource, scope: Scope, grain: str) -> pd.DataFrame:
 
 
 HANDLING_MEASURES = ("handle", "close")   # handle_work_hours (派遣→处置), close_work_hours (上报→结案)
+# handling_time's measure -> case_durations' measure holding its hours on the closing day: handle_work_hours
+# of in_closed ('handle_closed'; 'handle' there is in_handled on the handling day), close_work_hours of
+# in_closed ('close').
+RANKED_HANDLING = {"handle": "handle_closed", "close": "close"}
 
 
 def handling_time(source: CursorSource, scope: Scope, grain: str, measure: str | None = None) -> pd.DataFrame:
     """Per bucket of the closing day, plus one row with is_total: median and P90 working hours.
     `measure` (handle | close): only that measure's columns (bucket_start, is_total, closed_count and its
     timed count, median and P90), the very rows and values of the full frame; DuckDB then skips the other
-    measure's quantiles, about half the query over long windows (docs/performance.md 6e). None: both."""
+    measure's quantiles, about half the query over long windows (docs/performance.md 6e). None: both.
+    Where the rank tables answer (`handling_by_rank`), from them: the same frame."""
     _check(grain)
+    if measure is not None and measure not in HANDLING_MEASURES:
+        raise ValueError(f"unknown duration measure: {measure!r}")
+    if handling_by_rank(source, scope):
+        return _ranked_handling_time(source, scope, grain, HANDLING_MEASURES if measure is None else (measure,))
     if measure is None:
         return fetch(source, "handling_time", scope, grain=grain)
-    if measure not in HANDLING_MEASURES:
-        raise ValueError(f"unknown duration measure: {measure!r}")
     columns = ("bucket_start", "is_total", "closed_count", f"{measure}_timed_count",
                f"{measure}_median_hours", f"{measure}_p90_hours")
     frame = fetch(source, "handling_time", scope, columns=columns, grain=grain)
     # compose_columns orders by bucket_start alone, where the total's NULL falls by the engine's NULL order;
     # the full query's order is is_total, bucket_start
     return frame.sort_values(["is_total", "bucket_start"], kind="stable").reset_index(drop=True)
+
+
+def handling_by_rank(source: CursorSource, scope: Scope) -> bool:
+    """handling_time of this selection may come from the rank tables (case_durations, case_duration_days) and
+    kpi_daily's closed counts: the city or a district grant, filtered by district at most (what
+    case_duration_days holds), a DuckDB source, the tables built under the scope's KPI rules (one build)."""
+    return (kpi_daily.ranks_apply(scope, "all") and kpi_daily.is_duckdb(source)
+            and kpi_daily.built_state(source, scope)[0])
+
+
+def _ranked_handling_time(source: CursorSource, scope: Scope, grain: str, measures: tuple[str, ...]) -> pd.DataFrame:
+    """handling_time.sql's frame (the columns of `measures`) by rank. Exact because in_closed is "closed_at in
+    [start, end)" and attributes of the case (no window end, no clock: docs/performance.md 5b), so a window's
+    cases of a bucket are the rows of its days: closed_count sums kpi_daily's closed_count per bucket (a
+    bucket with a closed case is a row, as in the GROUP BY), the timed counts and quantiles come from
+    kpi_daily.ranked_quantiles per bucket ('period') and for the window ('all')."""
+    closed = fetch(source, "kpi_daily_closed_buckets", scope, grain=grain)
+    keys = pd.to_datetime(closed["bucket_start"]).dt.strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"bucket_start": list(closed["bucket_start"]) + [None],
+                          "is_total": [False] * len(closed) + [True],
+                          "closed_count": list(closed["closed_count"]) + [int(closed["closed_count"].sum())]})
+    for measure in measures:
+        per_bucket, total = (kpi_daily.ranked_quantiles(source, scope, by, RANKED_HANDLING[measure], grain=grain,
+                                                        counted=True).set_index("group_code")
+                             for by in ("period", "all"))
+        for column, ranked, empty in (("timed_count", "timed_count", 0), ("median_hours", "hours_median", None),
+                                      ("p90_hours", "hours_p90", None)):
+            values = list(keys.map(per_bucket[ranked])) + [total[ranked].get("all", empty)]
+            frame[f"{measure}_{column}"] = values
+        frame[f"{measure}_timed_count"] = frame[f"{measure}_timed_count"].fillna(0)
+    types = {"bucket_start": closed["bucket_start"].dtype, "closed_count": "int64"}
+    for measure in measures:
+        types |= {f"{measure}_timed_count": "int64", f"{measure}_median_hours": "float64",
+                  f"{measure}_p90_hours": "float64"}
+    return frame.astype(types)

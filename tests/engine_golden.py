@@ -58,6 +58,9 @@ SKIP: dict[str, str] = {
     "kpi_daily_sums": "趋势's cards (time-free counts, whole selection) from kpi_daily, DuckDB only "
                       "(queries/accepted_daily.time_free_counts); ClickHouse engines take kpi_counts, which this test "
                       "compares; tests/test_accepted_daily.py compares the two exactly",
+    "kpi_daily_closed_buckets": "趋势's 处置时长 by rank, closed counts per bucket from kpi_daily, DuckDB only "
+                                "(queries/trends.handling_by_rank); ClickHouse engines take handling_time, which "
+                                "this test compares; tests/test_handling_time_ranks.py compares the two exactly",
 }
 
 REL_TOL = 1e-9

@@ -193,7 +193,7 @@ def test_bucket_counts_never_show_more_than_the_grant_sees(city):
     window = dict(start_date=date(2020, 1, 1), end_date=date(2030, 1, 1))
 
     def counted(**kw) -> int:
-        return int(fetch(city, "kpi_duration_counts", scope(**window, **kw), by="all", measure="handle",
+        return int(fetch(city, "kpi_duration_counts", scope(**window, **kw), by="all", grain="day", measure="handle",
                          day_from=window["start_date"], day_to=window["end_date"])["case_count"].sum())
 
     def in_table(where: str) -> int:
