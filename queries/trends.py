@@ -74,6 +74,10 @@ HANDLING_MEASURES = ("handle", "close")   # handle_work_hours (派遣→处置),
 # of in_closed ('handle_closed'; 'handle' there is in_handled on the handling day), close_work_hours of
 # in_closed ('close').
 RANKED_HANDLING = {"handle": "handle_closed", "close": "close"}
+# Windows from this many days take the rank path where it answers: at 10M cases (benchmarks/
+# bench_handling_time_ranks.py) it cost 1.2–1.9× less CPU than handling_time.sql over 92 days by week and
+# 2–3.4× less over two years, but 1.1–1.6× more over 30 days by day (30 groups: each reads its own buckets).
+RANKED_HANDLING_MIN_DAYS = 60
 
 
 def handling_time(source: CursorSource, scope: Scope, grain: str, measure: str | None = None) -> pd.DataFrame:
@@ -85,8 +89,8 @@ def handling_time(source: CursorSource, scope: Scope, grain: str, measure: str |
     _check(grain)
     if measure is not None and measure not in HANDLING_MEASURES:
         raise ValueError(f"unknown duration measure: {measure!r}")
-    if handling_by_rank(source, scope):
-        return _ranked_handling_time(source, scope, grain, HANDLING_MEASURES if measure is None else (measure,))
+    if scope.days >= RANKED_HANDLING_MIN_DAYS and handling_by_rank(source, scope):
+        return ranked_handling_time(source, scope, grain, measure)
     if measure is None:
         return fetch(source, "handling_time", scope, grain=grain)
     columns = ("bucket_start", "is_total", "closed_count", f"{measure}_timed_count",
@@ -105,12 +109,14 @@ def handling_by_rank(source: CursorSource, scope: Scope) -> bool:
             and kpi_daily.built_state(source, scope)[0])
 
 
-def _ranked_handling_time(source: CursorSource, scope: Scope, grain: str, measures: tuple[str, ...]) -> pd.DataFrame:
-    """handling_time.sql's frame (the columns of `measures`) by rank. Exact because in_closed is "closed_at in
+def ranked_handling_time(source: CursorSource, scope: Scope, grain: str, measure: str | None) -> pd.DataFrame:
+    """handling_time's frame (one measure's columns, or both) by rank, for a selection `handling_by_rank`
+    accepts (any window). Exact because in_closed is "closed_at in
     [start, end)" and attributes of the case (no window end, no clock: docs/performance.md 5b), so a window's
     cases of a bucket are the rows of its days: closed_count sums kpi_daily's closed_count per bucket (a
     bucket with a closed case is a row, as in the GROUP BY), the timed counts and quantiles come from
     kpi_daily.ranked_quantiles per bucket ('period') and for the window ('all')."""
+    measures = HANDLING_MEASURES if measure is None else (measure,)
     closed = fetch(source, "kpi_daily_closed_buckets", scope, grain=grain)
     keys = pd.to_datetime(closed["bucket_start"]).dt.strftime("%Y-%m-%d")
     frame = pd.DataFrame({"bucket_start": list(closed["bucket_start"]) + [None],

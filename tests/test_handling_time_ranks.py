@@ -35,7 +35,7 @@ def from_cases(con, sc, grain, measure) -> pd.DataFrame:
 def assert_same_as_cases(con, sc, grain, measure) -> pd.DataFrame:
     assert trends.handling_by_rank(con, sc), sc
     want = from_cases(con, sc, grain, measure)
-    pd.testing.assert_frame_equal(trends.handling_time(con, sc, grain, measure), want, check_exact=True,
+    pd.testing.assert_frame_equal(trends.ranked_handling_time(con, sc, grain, measure), want, check_exact=True,
                                   obj=f"{grain} {measure} {sc}")
     return want
 
@@ -101,12 +101,12 @@ def test_buckets_of_none_one_and_two_timed_cases():
             for grain, measure in zip(trends.GRAINS, MEASURES):
                 assert_same_as_cases(con, scope(start_date=date(2026, 11, begin), end_date=date(2026, 11, end)),
                                      grain, measure)
-        days = trends.handling_time(con, scope(start_date=date(2026, 11, 1), end_date=date(2026, 11, 30)), "day",
+        days = trends.ranked_handling_time(con, scope(start_date=date(2026, 11, 1), end_date=date(2026, 11, 30)), "day",
                                     "handle")
         assert days["closed_count"].tolist() == [1, 2, 1, 2, 6]
         assert days["handle_timed_count"].tolist() == [1, 2, 0, 2, 5]
         assert days["handle_median_hours"].tolist()[:2] == [1.1, 0.5] and pd.isna(days["handle_median_hours"][2])
-        none = trends.handling_time(con, scope(start_date=date(2026, 11, 20), end_date=date(2026, 11, 21)), "week",
+        none = trends.ranked_handling_time(con, scope(start_date=date(2026, 11, 20), end_date=date(2026, 11, 21)), "week",
                                     "close")
         assert none["is_total"].tolist() == [True] and none["closed_count"].tolist() == [0]
     finally:
@@ -127,7 +127,7 @@ def test_tables_built_without_one_case_change_a_frame(city):
     differ = 0
     for grain in trends.GRAINS:
         for measure in ("handle", "close"):
-            differ += not trends.handling_time(city, sc, grain, measure).equals(from_cases(city, sc, grain, measure))
+            differ += not trends.ranked_handling_time(city, sc, grain, measure).equals(from_cases(city, sc, grain, measure))
     build(city)
     assert differ >= 3
 
@@ -145,6 +145,13 @@ def test_which_selections_take_the_rank_path(city):
         assert not trends.handling_by_rank(city, scope(**long, **kw)), kw
     # other KPI rules than the tables were built with
     assert not trends.handling_by_rank(city, replace(scope(**long, access=Access.city("t")), exclude_cancelled=False))
+    # handling_time takes it for windows of RANKED_HANDLING_MIN_DAYS or more only
+    taken = []
+    with mock.patch.object(trends, "ranked_handling_time", side_effect=lambda *a: taken.append(a[1].days)):
+        for days in (1, 30, trends.RANKED_HANDLING_MIN_DAYS - 1, trends.RANKED_HANDLING_MIN_DAYS, 730):
+            trends.handling_time(city, scope(start_date=date(2025, 1, 1), end_date=date(2025, 1, 1) + timedelta(days=days),
+                                             access=Access.city("t")), "week", "handle")
+    assert taken == [trends.RANKED_HANDLING_MIN_DAYS, 730]
     empty = new_db()   # no kpi_daily built (a city below the threshold)
     try:
         assert not trends.handling_by_rank(empty, scope(**long, access=Access.city("t")))
