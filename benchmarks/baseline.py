@@ -4,6 +4,8 @@ publish step on a writable copy."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 # Five raw columns of every case, no flag evaluated: what no case-level query can beat.
@@ -57,3 +59,27 @@ def time_publish_step(path: Path, refresh, rows_sql: str) -> tuple[float, float,
         return wall, cpu, con.execute(rows_sql).fetchone()[0]
     finally:
         con.close()
+
+
+@dataclass(frozen=True)
+class SnapshotUnderTest:
+    """A published snapshot opened as the reader opens it, with what a query benchmark sets up first."""
+    source: ConnectionSource
+    last_day: date            # the data's last day of reports
+    now: datetime             # that day at 16:00, the benchmarks' pinned clock
+    district: str             # the district with the most cases
+    baseline_wall_s: float    # the bare scan (BASELINE_SQL), best of `repeat`
+    baseline_cpu_s: float
+
+
+def open_snapshot(path: Path, repeat: int) -> SnapshotUnderTest:
+    from queries.db import connect_readonly
+
+    source = ConnectionSource(connect_readonly(path))
+    cur = source.cursor()
+    last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
+    district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
+    wall, cpu, _ = best_wall_cpu(lambda: source.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(),
+                                 repeat)
+    return SnapshotUnderTest(source, last, now, district, wall, cpu)

@@ -12,15 +12,14 @@ columns of every case measured in the same run as the baseline; the two frames a
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu
+from benchmarks.baseline import best_wall_cpu, open_snapshot
 from data.config import load_city
 from queries import kpi_daily
-from queries.db import connect_readonly
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
@@ -38,15 +37,11 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    src = ConnectionSource(connect_readonly(args.db))
-    cur = src.cursor()
-    last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
-    district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    snap = open_snapshot(args.db, args.repeat)
+    src, cur, last, district, now = snap.source, snap.source.cursor(), snap.last_day, snap.district, snap.now
+    bw, bc = snap.baseline_wall_s, snap.baseline_cpu_s
     sizes = [cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("case_durations", "case_duration_days")]
-    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
     city = load_city()
-    bw, bc, _ = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(),
-                              args.repeat)
     print(f"{args.db}: case_durations {sizes[0]:,} rows, case_duration_days {sizes[1]:,} rows; now {now}; "
           f"district {district}")
     print(f"baseline (bare scan of 5 columns of every case): {bw:.3f} s wall / {bc:.3f} s CPU")

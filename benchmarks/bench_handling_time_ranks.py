@@ -11,16 +11,15 @@ case measured in the same run as the baseline; the frames are compared exactly (
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu
+from benchmarks.baseline import best_wall_cpu, open_snapshot
 from data.config import load_city
 from queries import trends
-from queries.db import connect_readonly
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 
@@ -30,15 +29,11 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    src = ConnectionSource(connect_readonly(args.db))
-    cur = src.cursor()
-    last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
-    district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    snap = open_snapshot(args.db, args.repeat)
+    src, cur, last, district, now = snap.source, snap.source.cursor(), snap.last_day, snap.district, snap.now
+    bw, bc = snap.baseline_wall_s, snap.baseline_cpu_s
     sizes = cur.execute("SELECT measure, count(*) FROM case_durations GROUP BY 1 ORDER BY 1").fetchall()
-    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
     city = load_city()
-    bw, bc, _ = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(),
-                              args.repeat)
     print(f"{args.db}: case_durations {', '.join(f'{m} {n:,}' for m, n in sizes)} rows; now {now}; district {district}")
     print(f"baseline (bare scan of 5 columns of every case): {bw:.3f} s wall / {bc:.3f} s CPU")
     print(f"{'window':<6} {'selection':<16} {'measure':<7} {'handling_time.sql wall / CPU':>30} {'by rank wall / CPU':>26}  CPU ratio")

@@ -268,3 +268,15 @@ def fetched_names(monkeypatch, module) -> list[str]:
 
     monkeypatch.setattr(module, "fetch", recording)
     return names
+
+
+def publish_kpi_daily(con: duckdb.DuckDBPyConnection, rules, day: date) -> int:
+    """kpi_daily and kpi_daily_unsettled (B for `day`) built under `rules` (a Scope carrying the KPI rules),
+    with the meta a publish on `day` sets; the number of kpi_daily rows."""
+    from data.store import set_meta
+    from queries import kpi_daily
+
+    key, rows = kpi_daily.build(con, rules, day)
+    set_meta(con, "kpi_daily_unsettled_day", day.isoformat())
+    set_meta(con, "kpi_daily_rules", key)
+    return rows

@@ -24,6 +24,7 @@ from queries.cases import case_kpis
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
+from tests.builders import publish_kpi_daily
 from tests.random_selections import CityCodes, grant, pick, window_end
 
 TODAY = date(2026, 11, 23)
@@ -53,9 +54,7 @@ def city(tmp_path_factory):
 
 def _rebuild(con, rules: Scope) -> None:
     """As a publish on TODAY under `rules`: kpi_daily (with B for TODAY) and accepted_daily."""
-    key, _ = kpi_daily.build(con, rules, TODAY)
-    set_meta(con, "kpi_daily_unsettled_day", TODAY.isoformat())
-    set_meta(con, "kpi_daily_rules", key)
+    publish_kpi_daily(con, rules, TODAY)
     key, rows = accepted_daily.build(con, rules)
     set_meta(con, "accepted_daily_rules", key)
     assert rows > 0

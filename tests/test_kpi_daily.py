@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 
 from data.config import load_city, published_path
-from data.store import set_meta
 from queries import kpi_daily
 from queries.cases import kpi_counts
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
+from tests.builders import publish_kpi_daily
 from tests.random_selections import CityCodes, codes, grant, pick, window_end
 
 TODAY = date(2026, 11, 23)
@@ -57,10 +57,7 @@ def city(tmp_path_factory):
 
 def _rebuild(con, rules: Scope) -> None:
     """As a publish on TODAY: kpi_daily, and B precomputed for D = TODAY (kpi_daily_unsettled)."""
-    key, rows = kpi_daily.build(con, rules, TODAY)
-    set_meta(con, "kpi_daily_unsettled_day", TODAY.isoformat())
-    set_meta(con, "kpi_daily_rules", key)
-    assert rows > 0
+    assert publish_kpi_daily(con, rules, TODAY) > 0
     assert con.execute("SELECT count(*) FROM kpi_daily_unsettled").fetchone()[0] > 0
 
 
