@@ -18,41 +18,27 @@ cards: 本期, 上期, 去年同期) are sums of kpi_daily over the window's day
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import duckdb
 import pandas as pd
 
 from queries import kpi_daily
-from queries.runner import CursorSource, compose, fetch, parameters
-from queries.scope import Access, Scope
-
-# Filters accepted_daily cannot apply (it holds the district of each count only).
-CASE_ONLY_FILTERS = ("streets", "communities", "grids", "kinds", "majors", "categories", "sources", "units")
+from queries.runner import CursorSource, fetch
+from queries.scope import Scope
 
 
 def build(con: duckdb.DuckDBPyConnection, rules: Scope) -> tuple[str, int]:
     """Rebuilds accepted_daily on the writers' connection for the KPI rules of `rules` (a Scope carrying
     the city's rules); returns (rules key for meta accepted_daily_rules, rows). The caller removes the
     meta key first and sets it after, so a failed build leaves the case queries in use."""
-    scope = replace(rules, start_date=kpi_daily.UNBOUNDED_START.date(), end_date=kpi_daily.UNBOUNDED_END.date(),
-                    now_at=kpi_daily.UNBOUNDED_END, access=Access.city("publish"), districts=None, streets=None,
-                    communities=None, grids=None, kinds=None, majors=None, categories=None, sources=None,
-                    units=None)
-    body = compose("accepted_daily_build").rstrip().removesuffix(";")   # constant SQL text only
-    used = parameters(body)
-    params = {k: v for k, v in (scope.params() | kpi_daily.unbounded_params()).items() if k in used}
-    con.execute("DELETE FROM accepted_daily")
-    con.execute("INSERT INTO accepted_daily BY NAME " + body, params)
+    scope = kpi_daily.publish_scope(rules)
+    kpi_daily.refill(con, "accepted_daily", "accepted_daily_build", scope)
     return kpi_daily.rules_key(scope), con.execute("SELECT count(*) FROM accepted_daily").fetchone()[0]
 
 
 def holds(scope: Scope) -> bool:
-    """accepted_daily can answer this selection: a whole-city or district grant, no filter but districts
-    (the source and the rules are checked by `answers`)."""
-    access = scope.access
-    return ((access.all_districts or bool(access.districts)) and not access.streets and not access.units
-            and all(getattr(scope, f) is None for f in CASE_ONLY_FILTERS))
+    """accepted_daily can answer this selection: it holds each count's district only (the source and the
+    rules are checked by `answers`)."""
+    return kpi_daily.district_grain(scope)
 
 
 def answers(source: CursorSource, scope: Scope) -> bool:

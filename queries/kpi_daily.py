@@ -84,42 +84,53 @@ def unbounded_params() -> dict:
             "span_start": UNBOUNDED_START, "span_end": UNBOUNDED_END}
 
 
+def publish_scope(rules: Scope) -> Scope:
+    """What every table built at publish counts: the whole city, no filter, the unbounded window, under the
+    KPI rules of `rules` (a Scope carrying the city's rules)."""
+    return replace(rules, start_date=UNBOUNDED_START.date(), end_date=UNBOUNDED_END.date(),
+                   now_at=UNBOUNDED_END, access=Access.city("publish"), districts=None, streets=None,
+                   communities=None, grids=None, kinds=None, majors=None, categories=None, sources=None,
+                   units=None)
+
+
+# Each table a build at publish fills: its DELETE and its INSERT head (constant SQL text only).
+_REFILLS = {
+    "kpi_daily": ("DELETE FROM kpi_daily", "INSERT INTO kpi_daily BY NAME "),
+    "kpi_daily_unsettled": ("DELETE FROM kpi_daily_unsettled", "INSERT INTO kpi_daily_unsettled BY NAME "),
+    "case_durations": ("DELETE FROM case_durations", "INSERT INTO case_durations BY NAME "),
+    "case_duration_days": ("DELETE FROM case_duration_days", "INSERT INTO case_duration_days BY NAME "),
+    "accepted_daily": ("DELETE FROM accepted_daily", "INSERT INTO accepted_daily BY NAME "),
+}
+
+
+def refill(con: duckdb.DuckDBPyConnection, table: str, query: str, scope: Scope, **span) -> None:
+    """Empties `table` (a key of _REFILLS) and fills it with query file `query` composed with the scope
+    prefix, bound to `scope`'s parameters and the unbounded window's (`span` overriding its bounds)."""
+    delete, insert = _REFILLS[table]
+    body = compose(query).rstrip().removesuffix(";")
+    used = parameters(body)
+    con.execute(delete)
+    con.execute(insert + body, {k: v for k, v in (scope.params() | unbounded_params() | span).items() if k in used})
+
+
 def build(con: duckdb.DuckDBPyConnection, rules: Scope, unsettled_day: date) -> tuple[str, int]:
     """Rebuilds kpi_daily on the writers' connection for the KPI rules of `rules` (a Scope carrying
     the city's rules), and kpi_daily_unsettled (B) for D = `unsettled_day` (the publish day); returns
     (rules key to store in meta as kpi_daily_rules, rows of kpi_daily). The caller deletes the meta
     keys first and sets them after (kpi_daily_unsettled_day = `unsettled_day`), so a failed build
     leaves the case path in use."""
-    scope = replace(rules, start_date=UNBOUNDED_START.date(), end_date=UNBOUNDED_END.date(),
-                    now_at=UNBOUNDED_END, access=Access.city("publish"), districts=None, streets=None,
-                    communities=None, grids=None, kinds=None, majors=None, categories=None, sources=None,
-                    units=None)
-    # Constant SQL text only: an INSERT head and the query file composed with the scope prefix, run
-    # for kpi_daily (unbounded span), then for B at D = unsettled_day into kpi_daily_unsettled: the
-    # cases with first_event_at < D <= last_event_at (kpi_daily_counts.sql computes it so, with these
-    # span bounds, when D is another day).
-    body = compose("kpi_daily_build").rstrip().removesuffix(";")
-    used = parameters(body)
+    scope = publish_scope(rules)
+    # kpi_daily over the unbounded span, then B at D = unsettled_day into kpi_daily_unsettled: the cases
+    # with first_event_at < D <= last_event_at (kpi_daily_counts.sql computes it so, with these span
+    # bounds, when D is another day).
     at = datetime.combine(unsettled_day, time())
-
-    def bound(span: dict) -> dict:
-        return {k: v for k, v in (scope.params() | unbounded_params() | span).items() if k in used}
-
-    con.execute("DELETE FROM kpi_daily")
-    con.execute("INSERT INTO kpi_daily BY NAME " + body, bound({}))
+    refill(con, "kpi_daily", "kpi_daily_build", scope)
     rows = con.execute("SELECT count(*) FROM kpi_daily").fetchone()[0]
-    con.execute("DELETE FROM kpi_daily_unsettled")
-    con.execute("INSERT INTO kpi_daily_unsettled BY NAME " + body, bound({"span_start": at, "span_end": at}))
+    refill(con, "kpi_daily_unsettled", "kpi_daily_build", scope, span_start=at, span_end=at)
     # The timed cases of the durations by rank (duration_quantiles), under the same rules and meta key:
     # case_durations first, then its counts per day and district.
-    timed = compose("kpi_durations_build").rstrip().removesuffix(";")
-    con.execute("DELETE FROM case_durations")
-    con.execute("INSERT INTO case_durations BY NAME " + timed,
-                {k: v for k, v in (scope.params() | unbounded_params()).items() if k in parameters(timed)})
-    per_day = compose("kpi_duration_days_build").rstrip().removesuffix(";")
-    con.execute("DELETE FROM case_duration_days")
-    con.execute("INSERT INTO case_duration_days BY NAME " + per_day,
-                {k: v for k, v in (scope.params() | unbounded_params()).items() if k in parameters(per_day)})
+    refill(con, "case_durations", "kpi_durations_build", scope)
+    refill(con, "case_duration_days", "kpi_duration_days_build", scope)
     return rules_key(scope), rows
 
 
@@ -315,9 +326,15 @@ QUANTILES = (0.5, 0.9)   # kpi_durations.sql's list: median, P90
 
 def ranks_apply(scope: Scope, by: str) -> bool:
     """case_duration_days can count this selection's timed cases (see RANKED_GROUPS)."""
+    return by in RANKED_GROUPS and district_grain(scope)
+
+
+def district_grain(scope: Scope) -> bool:
+    """The selection is whole districts: the city or a district grant (no streets, no units) and no filter
+    but districts — what a table holding only each case's district answers (case_duration_days,
+    accepted_daily)."""
     access = scope.access
-    return (by in RANKED_GROUPS and not access.units and not access.streets
-            and (access.all_districts or bool(access.districts))
+    return ((access.all_districts or bool(access.districts)) and not access.streets and not access.units
             and scope.streets is None and scope.units is None
             and all(getattr(scope, f) is None for f in CASE_ONLY_FILTERS))
 
