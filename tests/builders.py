@@ -280,3 +280,16 @@ def publish_kpi_daily(con: duckdb.DuckDBPyConnection, rules, day: date) -> int:
     set_meta(con, "kpi_daily_unsettled_day", day.isoformat())
     set_meta(con, "kpi_daily_rules", key)
     return rows
+
+
+def seeded_copy(root: Path, n_cases: int, seed: int, today: date) -> duckdb.DuckDBPyConnection:
+    """A writable connection to a copy of the published snapshot of a seeded city built in `root`."""
+    import shutil
+
+    from data.config import published_path
+    from data.seed import build
+
+    build(root / "city.duckdb", n_cases=n_cases, seed=seed, today=today, progress=lambda *a: None)
+    copy = root / "copy.duckdb"
+    shutil.copyfile(published_path(root / "city.duckdb"), copy)
+    return duckdb.connect(str(copy))

@@ -8,23 +8,21 @@ the page's functions take the built path exactly where it answers.
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from data.config import load_city, published_path
+from data.config import load_city
 from data.store import set_meta
 from queries import accepted_daily, kpi_daily, trends
 from queries.cases import case_kpis
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
-from tests.builders import publish_kpi_daily
+from tests.builders import publish_kpi_daily, seeded_copy
 from tests.random_selections import CityCodes, grant, pick, window_end
 
 TODAY = date(2026, 11, 23)
@@ -39,13 +37,7 @@ pytestmark = pytest.mark.slow   # ~80 selections × 5 queries on a seeded city: 
 def city(tmp_path_factory):
     """A writable copy of a small seeded city's snapshot, some cases without a district (kept as a group
     by accepted_daily; the access predicate must drop them for district grants), both tables built."""
-    from data.seed import build
-
-    root = tmp_path_factory.mktemp("accepted_daily")
-    build(root / "city.duckdb", n_cases=3000, seed=31, today=TODAY, progress=lambda *a: None)
-    copy = root / "copy.duckdb"
-    shutil.copyfile(published_path(root / "city.duckdb"), copy)
-    con = duckdb.connect(str(copy))
+    con = seeded_copy(tmp_path_factory.mktemp("accepted_daily"), n_cases=3000, seed=31, today=TODAY)
     con.execute("UPDATE cases SET district_code = NULL, street_code = NULL WHERE case_id % 97 = 3")
     _rebuild(con, apply_rules(Scope(TODAY, TODAY), load_city()))
     yield con

@@ -7,22 +7,20 @@ selections really exercise both corrections (B and C): without either the check 
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from data.config import load_city, published_path
+from data.config import load_city
 from queries import kpi_daily
 from queries.cases import kpi_counts
 from queries.kpis import apply_rules
 from queries.runner import fetch
 from queries.scope import Access, Scope
-from tests.builders import publish_kpi_daily
+from tests.builders import publish_kpi_daily, seeded_copy
 from tests.random_selections import CityCodes, codes, grant, pick, window_end
 
 TODAY = date(2026, 11, 23)
@@ -40,13 +38,7 @@ pytestmark = pytest.mark.slow   # ~300 comparisons on a seeded city: about a min
 def city(tmp_path_factory):
     """A writable copy of a small seeded city's snapshot, with some cases given no district, no
     street or no unit (kpi_daily keeps NULL codes as groups; the access predicate must drop them)."""
-    from data.seed import build
-
-    root = tmp_path_factory.mktemp("kpi_daily")
-    build(root / "city.duckdb", n_cases=3000, seed=29, today=TODAY, progress=lambda *a: None)
-    copy = root / "copy.duckdb"
-    shutil.copyfile(published_path(root / "city.duckdb"), copy)
-    con = duckdb.connect(str(copy))
+    con = seeded_copy(tmp_path_factory.mktemp("kpi_daily"), n_cases=3000, seed=29, today=TODAY)
     con.execute("UPDATE cases SET district_code = NULL, street_code = NULL WHERE case_id % 97 = 3")
     con.execute("UPDATE cases SET street_code = NULL WHERE case_id % 89 = 5")
     con.execute("UPDATE cases SET unit_code = NULL WHERE case_id % 83 = 7")
