@@ -26,6 +26,7 @@ import duckdb
 
 from data.config import PROJECT_ROOT
 from data.privacy import MAY_CHANGE_RE2, scrub_text
+from data.writer_memory import writer_memory_settings
 
 PRIVATE_SQL = PROJECT_ROOT / "data" / "sql" / "snapshot_private.sql"
 # Free-text columns anyone may have typed a phone or ID number into: table -> columns.
@@ -86,7 +87,7 @@ def _apply_scrubbed_text(con: duckdb.DuckDBPyConnection) -> None:
 
 def strip_private(path: Path) -> None:
     """Replaces personal data in the database file at `path` (a snapshot copy) by its shown form."""
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=writer_memory_settings())   # the publish's memory bound
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute(PRIVATE_SQL.read_text(encoding="utf-8"))

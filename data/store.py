@@ -21,6 +21,7 @@ import duckdb
 
 from data.config import PROJECT_ROOT, published_path
 from data.snapshot import refresh_scrubbed_text, write_snapshot
+from data.writer_memory import bound_writer_memory
 
 SCHEMA_PATH = PROJECT_ROOT / "data" / "schema.sql"
 REFRESH_SPAN_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_span.sql"
@@ -240,7 +241,10 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int = 3, grace_se
     The snapshot always has the current schema (older databases are brought up to it) and fresh
     derived columns, so no writer has to maintain them, and holds no raw personal data: the raw
     values stay in `db` (data/snapshot.py).
+    Every publish runs under the writers' memory bound (DASHBOARD_WRITER_MEMORY_MB, data/writer_memory.py),
+    whichever connection its caller opened.
     """
+    bound_writer_memory(con)
     apply_schema(con)
     refresh_derived(con, db)
     set_meta(con, "schema_version", SCHEMA_VERSION)
@@ -314,6 +318,7 @@ def writer(db: Path, *, wait_seconds: float = 120.0, touch_meta: str | None = "l
     with writer_lock(db, wait_seconds=wait_seconds):
         con = duckdb.connect(str(db))
         try:
+            bound_writer_memory(con)       # the caller's writes too, not only the publish
             apply_schema(con)
             yield con
             if touch_meta:
