@@ -18,6 +18,15 @@ def _single_user_desk_unless_a_test_signs_in(monkeypatch):
     monkeypatch.delenv("DASHBOARD_AUTHZ", raising=False)
 
 
+@pytest.fixture(scope="session")
+def known_city_db(tmp_path_factory):
+    """tests/known_city.py written and published once for the session's page tests, which only read
+    it (it was built and published again for each of their ~40 tests)."""
+    from tests import known_city
+
+    return known_city.published(tmp_path_factory.mktemp("known_city"))
+
+
 def _scan_installed_components_once() -> None:
     """AppTest scans every installed distribution's metadata for Streamlit components on every run
     (0.66 s of a 0.71 s page run here: 614 METADATA files parsed), where a real server does it once

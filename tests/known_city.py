@@ -8,6 +8,7 @@ year earlier. Handling hours of the four closed cases: 1, 2, 3, 6.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from tests.builders import add_case, new_db
 from tests.pagetools import clear_caches, publish_test_db
@@ -49,11 +50,17 @@ def build():
     return con
 
 
-def serve(tmp_path, monkeypatch):
-    """For a fixture (`yield from serve(...)`): the app pointed at this database with now pinned,
-    caches cleared before and after."""
-    db = tmp_path / "known.duckdb"
+def published(folder: Path) -> Path:
+    """This city written and published as folder/known.duckdb (tests/conftest.py's session fixture
+    `known_city_db` does it once: the pages only read it)."""
+    db = folder / "known.duckdb"
     publish_test_db(build(), db)
+    return db
+
+
+def serve(db: Path, monkeypatch):
+    """For a fixture (`yield from serve(known_city_db, monkeypatch)`): the app pointed at the published
+    database with now pinned, caches cleared before and after."""
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
     clear_caches()

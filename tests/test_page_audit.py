@@ -12,7 +12,7 @@ from tests.pagetools import page_text, run_page
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
+def app_env(known_city_db, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_AUDIT_DIR", str(tmp_path / "audit"))
     log = AuditLog(tmp_path / "audit", clock=lambda: datetime(2026, 11, 20, 9, 30, 15))
     log.record(actor="zhangsan@yiyang.gov.cn", page="pages/cases.py", action="case_detail", case_id=101,
@@ -22,7 +22,7 @@ def app_env(tmp_path, monkeypatch):
                detail="案件列表_20261120.xlsx（Excel，12 行）")
     log.record(actor="=cmd|'/C calc'!A0", page="pages/cases.py", action="case_detail", case_id=102, scope={},
                role="district", client_ip="10.1.2.5", access_label="区县：资阳区")
-    yield from serve(tmp_path, monkeypatch)
+    yield from serve(known_city_db, monkeypatch)
 
 
 def test_administrators_see_every_view_and_download_with_who_where_and_what(app_env):

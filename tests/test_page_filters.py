@@ -12,8 +12,8 @@ from tests.pagetools import metric_values
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    yield from known_city.serve(tmp_path, monkeypatch)
+def app_env(known_city_db, monkeypatch):
+    yield from known_city.serve(known_city_db, monkeypatch)
 
 
 def overview(**params) -> AppTest:
