@@ -15,13 +15,21 @@ from docx import Document
 from data.config import PROJECT_ROOT
 from reports import archive
 from reports.bulletin import EXIT_FAILED, EXIT_OK, EXIT_USAGE, EXIT_WEBHOOK, main
-from tests.pagetools import clear_caches, use_test_db
+from tests.pagetools import TEST_DB_NAME, clear_caches, publish_test_db, use_published_db
 from tests.test_published_pipelines import NOW, build, tianmen_rows
 
 
+@pytest.fixture(scope="module")
+def tianmen_db(tmp_path_factory):
+    """The Tianmen month, published once: the bulletin only reads it (each test has its own archive)."""
+    db = tmp_path_factory.mktemp("bulletin_cli") / TEST_DB_NAME
+    publish_test_db(build(tianmen_rows()), db)
+    return db
+
+
 @pytest.fixture
-def city_db(tmp_path, monkeypatch):
-    use_test_db(build(tianmen_rows()), tmp_path, monkeypatch, now=NOW)
+def city_db(tianmen_db, tmp_path, monkeypatch):
+    use_published_db(tianmen_db, tmp_path, monkeypatch, now=NOW)
     monkeypatch.setenv("DASHBOARD_BULLETIN_DIR", str(tmp_path / "archive"))
     yield tmp_path
     clear_caches()

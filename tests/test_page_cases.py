@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from data.audit import AuditLog
 from tests.builders import add_case, add_private, add_step, new_db
-from tests.pagetools import clear_caches, page_text, run_page, use_test_db
+from tests.pagetools import (TEST_DB_NAME, clear_caches, page_text, publish_test_db, run_page, use_published_db,
+                             use_test_db)
 from ui.text import md_escape
 
 RAW = ("13812345678", "1234-5678", "13912345678", "张三丰", "430902199001011234")
@@ -19,8 +20,9 @@ def d(day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute)
 
 
-@pytest.fixture
-def app_env(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def known_db(tmp_path_factory):
+    """The known cases below, published once: the page only reads them (audits go to each test's tmp_path)."""
     con = new_db()
     # window: 近30天 ending 2026-11-23 (pinned now 10:00). 资阳区: 4 cases, 赫山区: 2.
     on_time = add_case(con, case_id=101, case_no="S0101202611020001", reported_at=d(2), accepted_at=d(2), filed_at=d(2),
@@ -46,7 +48,14 @@ def app_env(tmp_path, monkeypatch):
     add_case(con, case_id=201, case_no="S0101202611050001", district="430903", reported_at=d(5), accepted_at=d(5),
              filed_at=d(5), dispatched_at=d(5, 10), closed_at=d(6), deadline_at=d(7, 17), status="closed")
     add_case(con, case_id=202, case_no="S0101202611060001", district="430903", reported_at=d(6), status="reported")
-    yield use_test_db(con, tmp_path, monkeypatch)
+    db = tmp_path_factory.mktemp("cases_page") / TEST_DB_NAME
+    publish_test_db(con, db)
+    return db
+
+
+@pytest.fixture
+def app_env(known_db, tmp_path, monkeypatch):
+    yield use_published_db(known_db, tmp_path, monkeypatch)
     clear_caches()
 
 

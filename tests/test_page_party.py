@@ -8,17 +8,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.builders import new_db
-from tests.pagetools import clear_caches, metric_values, page_text, run_page, use_test_db
+from tests.pagetools import TEST_DB_NAME, clear_caches, metric_values, page_text, publish_test_db, run_page, use_published_db
 from tests.test_party_queries import build_city
 
 NAMES = ("王小明", "李雷", "张伟", "赵敏", "钱多多")
 
 
-@pytest.fixture
-def app_env(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def party_db(tmp_path_factory):
+    """The party city, published once: the page only reads it."""
     con = new_db()
     build_city(con)
-    use_test_db(con, tmp_path, monkeypatch)
+    db = tmp_path_factory.mktemp("party_page") / TEST_DB_NAME
+    publish_test_db(con, db)
+    return db
+
+
+@pytest.fixture
+def app_env(party_db, tmp_path, monkeypatch):
+    use_published_db(party_db, tmp_path, monkeypatch)
     yield
     clear_caches()
 
