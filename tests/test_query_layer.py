@@ -297,3 +297,31 @@ def test_publish_sets_the_span_of_rows_any_writer_left_without_one_and_of_change
     reader = connect_readonly(published_path(db))
     assert reader.execute(span).fetchall() == [(datetime(2026, 11, 2, 9), datetime(2026, 11, 20, 10))]
     reader.close()
+
+
+def test_compose_with_the_prefix_split_once_equals_splitting_it_for_every_query():
+    """runner._prefix_relations splits _scoped.sql once per process (it cost 20-30 ms per query name);
+    every query file must compose to exactly the text of the split-per-call algorithm below."""
+    from queries import runner
+
+    def reference(body: str) -> str:
+        ctes = runner.split_ctes(runner.load_sql("_scoped").rstrip())
+        uses = {n: runner._words(text) - {n} for n, text in ctes}
+        wanted, todo = set(), [w for w in runner._words(body) if w in uses]
+        while todo:
+            n = todo.pop()
+            if n not in wanted:
+                wanted.add(n)
+                todo += [w for w in uses[n] if w in uses]
+        kept = [text for n, text in ctes if n in wanted]
+        match = runner._LEADING_WITH.match(body)
+        if not kept:
+            return body
+        head = "WITH " + ",\n".join(kept)
+        return head + ",\n" + body[match.end():] if match else head + "\n" + body
+
+    names = sorted(p.stem for p in SQL_DIR.glob("*.sql") if p.stem != "_scoped")
+    assert len(names) > 50
+    for name in names:
+        body = runner.load_sql(name)
+        assert runner.compose_text(body) == reference(body), name
