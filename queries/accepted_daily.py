@@ -21,7 +21,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from queries import kpi_daily
+from queries import kpi_daily, snapshot_facts
 from queries.runner import CursorSource, fetch
 from queries.scope import Scope
 
@@ -47,7 +47,7 @@ def answers(source: CursorSource, scope: Scope) -> bool:
     a city below the build threshold has no rules key, and every view takes the case branch)."""
     if not holds(scope) or not kpi_daily.is_duckdb(source):
         return False
-    return fetch(source, "accepted_daily_rules", scope).iloc[0]["rules"] == kpi_daily.rules_key(scope)
+    return snapshot_facts.row(source, "accepted_daily_rules", scope, fetch)["rules"] == kpi_daily.rules_key(scope)
 
 
 def trend_counts_from_kpi_daily(source: CursorSource, scope: Scope) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.worktime import WorkCalendar
+from queries import snapshot_facts
 from queries.kpi_daily import is_duckdb
 from queries.runner import CursorSource, fetch
 from queries.scope import Access, Scope
@@ -55,7 +56,7 @@ def clocked_at_publish(source: CursorSource, scope: Scope, office: dict) -> bool
     queries/kpi_daily.py: ClickHouse engines take the clocked files, which the golden test compares."""
     if not is_duckdb(source):
         return False
-    return fetch(source, "work_minutes_office", scope).iloc[0]["office"] == office_key(office)
+    return snapshot_facts.row(source, "work_minutes_office", scope, fetch)["office"] == office_key(office)
 
 
 def grant_key(scope: Scope) -> str | None:
@@ -77,7 +78,7 @@ def built_for(source: CursorSource, scope: Scope, as_of: datetime, window_days: 
     office hours (built at publish for the publish day; any other day, window or hours runs the query)."""
     if grant_key(scope) is None or not is_duckdb(source) or as_of != datetime.combine(as_of.date(), time()):
         return False
-    build = fetch(source, "expected_stats_day_build", scope).iloc[0]
+    build = snapshot_facts.row(source, "expected_stats_day_build", scope, fetch)
     return (not pd.isna(build["as_of_day"]) and pd.Timestamp(build["as_of_day"]).date() == as_of.date()
             and int(build["window_days"]) == int(window_days) and build["office"] == office_key(office))
 
@@ -215,7 +216,7 @@ def calibration_built_for(source: CursorSource, scope: Scope, quarter: tuple[dat
     day; any other quarter, parameters, grant, filter or engine computes the model)."""
     if grant_key(scope) is None or not is_duckdb(source):
         return False
-    build = fetch(source, "expected_calibration_build", scope).iloc[0]
+    build = snapshot_facts.row(source, "expected_calibration_build", scope, fetch)
     return (not pd.isna(build["q_start"]) and pd.Timestamp(build["q_start"]).date() == quarter[0]
             and pd.Timestamp(build["q_end"]).date() == quarter[1] and int(build["window_days"]) == int(window_days)
             and int(build["min_volume"]) == int(min_cases) and build["office"] == office_key(office))

@@ -38,6 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from queries import snapshot_facts
 from queries.runner import CursorSource, compose, fetch, parameters
 from queries.scope import Access, Scope
 
@@ -212,7 +213,7 @@ def built_state(source: CursorSource, scope: Scope) -> tuple[bool, date | None]:
     kpi_daily_counts' own validity column cost ~50–80 ms of planning per long-window first view there
     before the case path ran anyway; this costs ~1 ms, and tells which B to use before the aggregate
     query. kpi_daily_counts still checks the rules itself, on the same pinned snapshot."""
-    row = fetch(source, "kpi_daily_rules", scope).iloc[0]
+    row = snapshot_facts.row(source, "kpi_daily_rules", scope, fetch)
     day = None if pd.isna(row["unsettled_day"]) else pd.Timestamp(row["unsettled_day"]).date()
     return row["rules"] == rules_key(scope), day
 
