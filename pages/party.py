@@ -100,8 +100,9 @@ def main() -> None:
     orders = cache.get("party_supervision", scope)
     secretaries = cache.derived("party_secretaries", scope, (),
                                 lambda: secretary_summary(cache.get("party_secretary_visits", scope)))
-    row = headline(trend, whistles, wishes, lists, orders, secretaries,
-                   by_community.service_hours.sum(), by_community.activity_count.sum())
+    row = cache.derived("party_headline", scope, (),
+                        lambda: headline(trend, whistles, wishes, lists, orders, secretaries,
+                                         by_community.service_hours.sum(), by_community.activity_count.sum()))
 
     st.title("党建引领 · 志愿服务")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
@@ -122,7 +123,7 @@ def main() -> None:
         render_empty()
     else:
         render_table(scorecard, SCORECARD, basename="结对共建评分卡", sheet_name="结对共建评分卡", key="scorecard",
-                     height=min(len(scorecard), 12) * 35 + 38)
+                     held=("party_scorecard", scope), height=min(len(scorecard), 12) * 35 + 38)
 
     left, right = st.columns([5, 6], gap="large")
     with left:
@@ -143,7 +144,7 @@ def main() -> None:
             render_empty()
         else:
             render_table(secretaries, _secretary_columns(secretaries), basename="第一书记走访", sheet_name="第一书记走访",
-                         key="secretaries", height=340)
+                         key="secretaries", held=("party_secretaries", scope), height=340)
 
     st.subheader("志愿服务")
     c_left, c_right = st.columns(2, gap="large")
@@ -173,9 +174,10 @@ def main() -> None:
         t_left, t_right = st.columns(2, gap="large")
         with t_left:
             render_table(by_community, BY_COMMUNITY, basename="志愿服务_按社区", sheet_name="按社区", key="by_community",
-                         height=360)
+                         held=("party_by_community", scope), height=360)
         with t_right:
-            render_table(by_unit, BY_UNIT, basename="志愿服务_按单位", sheet_name="按单位", key="by_unit", height=360)
+            render_table(by_unit, BY_UNIT, basename="志愿服务_按单位", sheet_name="按单位", key="by_unit",
+                         held=("party_by_unit", scope), height=360)
 
     w_left, w_right = st.columns(2, gap="large")
     with w_left:
@@ -194,7 +196,7 @@ def main() -> None:
                        f"已解决 {int(t.solved_count):,} 次；部门报到 {int(t.call_reported_in_count):,} / "
                        f"{int(t.call_count):,} 次，其中派员不少于 2 人 {int(t.call_staffed_count):,} 次")
             render_table(whistles, WHISTLES, basename="吹哨报到", sheet_name="吹哨报到", key="whistles",
-                         height=min(len(whistles), 8) * 35 + 38)
+                         held=("party_whistles", scope), height=min(len(whistles), 8) * 35 + 38)
     with w_right:
         st.subheader("微心愿")
         if int(wishes.posted_count) == 0:
@@ -217,7 +219,7 @@ def main() -> None:
         render_empty()
     else:
         render_table(orders, SUPERVISION, basename="督办整改", sheet_name="督办整改", key="supervision",
-                     height=min(len(orders), 8) * 35 + 38)
+                     held=("party_supervision", scope), height=min(len(orders), 8) * 35 + 38)
 
 
 if __name__ == "__main__":

@@ -90,3 +90,25 @@ def test_an_empty_window_explains_itself(app_env):
     at = run({"range": "custom", "start": "2024-01-01", "end": "2024-01-31"})     # before anyone joined
     assert any("所选范围内无数据" in i.value for i in at.info)
     assert metric_values(at)["报到率"] == "—"
+
+
+def _tables_sent(at: AppTest) -> list[tuple[bytes, str]]:
+    """What the browser receives for each table: its Arrow bytes and its column configuration."""
+    return [(df.proto.arrow_data.data, df.proto.columns) for df in at.dataframe]
+
+
+def test_tables_held_per_selection_send_exactly_what_a_fresh_pandas_table_sends(app_env, monkeypatch):
+    """The six tables are prepared once per (selection, snapshot) and kept as Arrow tables
+    (render_table(held=...)): every rerun, for the city and a district in turn, sends the browser the
+    very bytes and column settings that the per-run pandas path sends."""
+    import ui.tables
+
+    selections = [{}, {"district": "430903"}, {}, {"district": "430903"}]
+    held = [_tables_sent(run(params)) for params in selections]
+    assert len(held[0]) == 6 and held[0] != held[1]
+    assert held[2] == held[0] and held[3] == held[1]          # reruns read the kept tables
+    clear_caches()
+    original = ui.tables.render_table
+    monkeypatch.setattr(ui.tables, "render_table", lambda *a, held=None, **kw: original(*a, **kw))
+    fresh = [_tables_sent(run(params)) for params in selections[:2]]
+    assert held[:2] == fresh

@@ -100,7 +100,6 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
     file, rows) by the click's callback, which reruns the page once."""
     from ui.audit import record_download
 
-    frame = rates_as_shown(frame, kinds)
     context = page_export_context()
     stem = file_stem(basename, context.name_parts)
     xlsx_name, csv_name = f"{stem}.xlsx", f"{stem}.csv"
@@ -109,11 +108,12 @@ def render_downloads(frame: pd.DataFrame, basename: str, *, sheet_name: str | No
     sheet, lines = sheet_name or basename, context.lines
     # A horizontal container keeps both buttons at their natural width in narrow columns too.
     with st.container(horizontal=True, gap="small"):
-        st.download_button("下载 Excel", lambda: to_xlsx(frame, sheet, kinds, lines), xlsx_name,
+        # Rates rounded as shown when a file is written (rates_as_shown), not on every rerun.
+        st.download_button("下载 Excel", lambda: to_xlsx(rates_as_shown(frame, kinds), sheet, kinds, lines), xlsx_name,
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/table_view:", key=f"{key}_xlsx", on_click=record_download,
                            args=(xlsx_name, "Excel", len(frame)))
-        st.download_button("下载 CSV", lambda: to_csv(frame, lines), csv_name, mime="text/csv",
+        st.download_button("下载 CSV", lambda: to_csv(rates_as_shown(frame, kinds), lines), csv_name, mime="text/csv",
                            icon=":material/download:", key=f"{key}_csv", on_click=record_download,
                            args=(csv_name, "CSV", len(frame)))
 
