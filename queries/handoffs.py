@@ -24,7 +24,18 @@ METHOD_ZH = (
 def unit_handoffs(source: CursorSource, scope: Scope) -> pd.DataFrame:
     """One row per unit: dispatched_cases, passed_on_cases, handoffs, received_cases, returned_cases,
     delay_hours_median / _p90 and handoff_rate (passed on ÷ dispatched; NaN when none dispatched)."""
-    frame = fetch(source, "handoff_units", scope, **office_params())
+    return with_rate(fetch(source, "handoff_units", scope, **office_params()))
+
+
+def unit_handoff_rates(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    """unit_handoffs' unit_code, dispatched_cases, passed_on_cases and handoff_rate, the same values and
+    order (the unit league shows only these): without the hand-offs' delays in working hours, the bulk
+    of unit_handoffs over a long window, and the cases received (tests/test_handoff_rates.py)."""
+    return with_rate(fetch(source, "handoff_rates", scope))
+
+
+def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
+    """handoff_rate = passed on ÷ dispatched; NaN when none dispatched."""
     dispatched = frame["dispatched_cases"].astype(float)
     frame["handoff_rate"] = frame["passed_on_cases"].astype(float).where(dispatched > 0) / dispatched.where(dispatched > 0)
     return frame

@@ -156,7 +156,7 @@ def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int],
     for s in (base, narrowed):
         out += [
             ("overdue_counts", s, ("all",)), ("overdue_counts", s, ("district",)),
-            ("handoff_units", s, ()), ("handoff_pairs", s, (20,)),
+            ("handoff_units", s, ()), ("handoff_rates", s, ()), ("handoff_pairs", s, (20,)),
             ("recurrence_pairs", s, (30, 200.0)), ("recurrence_rates", s, ("district", 30, 200.0)),
             ("same_issue", s, (72, 2)), ("repeat_reporters", s, (2,)),
             ("anomalies", s, (8, 0.01, 3)), ("rising_categories", s, (3,)),

@@ -88,6 +88,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "party_secretary_visits": party.secretary_visits,
     # signals (pages/signals.py, issue 16): parameters from city.toml [signals] passed as arguments
     "handoff_units": handoffs.unit_handoffs,
+    "handoff_rates": handoffs.unit_handoff_rates,   # the unit league's 推诿率 (handoff_units without delays)
     "handoff_pairs": handoffs.handoff_pairs,
     "expected_stats": expected.expected_stats,
     "expected_calibration": expected.calibration,

@@ -43,7 +43,7 @@ def add_unit_signals(export: pd.DataFrame, kinds: dict[str, str], scope: Scope,
                      code_column: str = "代码") -> tuple[pd.DataFrame, dict[str, str]]:
     """The unit league's extra columns: 推诿率 (cases passed on ÷ cases dispatched to the unit, in the
     window) and the unit's 预计办结 figures (median and P90 working hours dispatch → closure, recent closures)."""
-    handoffs = cache.get("handoff_units", scope).set_index("unit_code")
+    handoffs = cache.get("handoff_rates", scope).set_index("unit_code")
     codes = export[code_column]
     out = export.copy()
     out["推诿率"] = codes.map(handoffs["handoff_rate"]) if len(handoffs) else float("nan")
