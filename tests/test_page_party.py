@@ -82,6 +82,7 @@ def test_tables_hold_the_scorecard_and_only_masked_names(app_env):
     assert scorecard.report_in_rate.tolist() == [2 / 3, 1.0]
     secretaries = next(df.value for df in at.dataframe if "secretary_name_masked" in df.value.columns)
     assert secretaries.secretary_name_masked.tolist() == ["李*", "王*"]       # the one who missed a month first
+    assert any("未达标的结对 1 个" in c.value for c in at.caption)
     text = page_text(at)
     assert not [name for name in NAMES if name in text]
 
