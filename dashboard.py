@@ -14,7 +14,7 @@ from charts.maps import choropleth
 from charts.style import BLACK_LIST, HONOUR
 from charts.trend import daily_accepted_closed, ranked_bars
 from data.config import PROJECT_ROOT, load_city
-from queries.kpis import kpi_columns, registry
+from queries.kpis import comparison_columns, kpi_columns, registry
 from queries.league import TIE_RULE, red_black
 from ui import cache, figures
 from ui.alerts import render_strip as render_alert_strip
@@ -47,7 +47,10 @@ def main() -> None:
     # Only the counts the cards show: on 10M cases the whole kpi_counts row costs three times as much.
     shown = kpi_columns(kpis[k] for k in OVERVIEW_KPIS + SECOND_ROW_KPIS)
     row = cache.get("case_kpis", scope, shown)
-    previous = cache.get("case_kpis", scope.previous_period(), shown)
+    # The previous period only for the arrows: each value's numerator and denominator (not the P90,
+    # pending count, basis or live count, which cost the most on its case path: docs/performance.md 5c).
+    previous = cache.get("case_kpis", scope.previous_period(),
+                         comparison_columns(kpis[k] for k in OVERVIEW_KPIS + SECOND_ROW_KPIS))
     meta = cache.meta()
 
     st.title(f"{md_escape(meta.get('city_name', city.name))}社会治理总览")
@@ -62,7 +65,8 @@ def main() -> None:
         if more.open:  # counted only when someone opens it
             extra = kpi_columns(kpis[k] for k in MORE_KPIS)
             render_card_row(MORE_KPIS, kpis, cache.get("case_kpis", scope, extra),
-                            cache.get("case_kpis", scope.previous_period(), extra), per_row=MORE_PER_ROW)
+                            cache.get("case_kpis", scope.previous_period(),
+                                      comparison_columns(kpis[k] for k in MORE_KPIS)), per_row=MORE_PER_ROW)
         if (PROJECT_ROOT / "pages/definitions.py").exists():
             st.page_link("pages/definitions.py", label="每个指标的公式、分子分母与排除项：口径说明",
                          icon=":material/menu_book:")

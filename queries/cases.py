@@ -43,6 +43,9 @@ def kpi_counts(source: CursorSource, scope: Scope, by: str, columns: tuple[str, 
     # allows (queries/kpi_daily.py: identical numbers), else per case.
     if window is None and kpi_daily.candidate(scope, columns):
         window = kpi_daily.aggregate_counts(source, scope, by, columns, compute_b=kpi_daily.preferred(scope))
+    # Per case; medians and P90 by rank where the rank tables answer (identical numbers).
+    if window is None:
+        window = kpi_daily.ranked_durations_counts(source, scope, by, columns)
     if window is None:
         window = fetch(source, "kpi_counts", scope, columns=columns, by=by)
     if columns is not None and LIVE_COLUMN not in order:

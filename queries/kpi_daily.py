@@ -272,6 +272,27 @@ def aggregate_counts(source: CursorSource, scope: Scope, by: str,
     return _typed_as_duckdb(out[list(wanted)].reset_index(drop=True), counts, durations)
 
 
+def ranked_durations_counts(source: CursorSource, scope: Scope, by: str,
+                            columns: tuple[str, ...] | None = None) -> pd.DataFrame | None:
+    """kpi_counts.sql's result (all columns, or `columns` in that order) with the counts from kpi_counts.sql
+    and the durations by rank (`ranked_quantiles`), or None when no duration is asked or the rank tables
+    cannot answer (`ranks_apply`, the rules they were built with, the engine). For the case path: there
+    each median and P90 is a sort of the window's timed cases inside the FILTER aggregates; at 10M cases
+    总览's previous-period cards for 近30天 (12 counts, one median) cost most of their time in it
+    (docs/performance.md section 5c), while the rank tables read a few buckets. A window's timed cases
+    depend on its days only (`ranked_quantiles`), so any window, running or ended, is exact."""
+    wanted = KPI_COUNTS_COLUMNS if columns is None else tuple(columns)
+    durations = tuple(c for c in wanted if c in DURATION_COLUMNS)
+    if (not durations or not ranks_apply(scope, by) or scope.access.sees_nothing or not is_duckdb(source)
+            or not built_state(source, scope)[0]):
+        return None
+    counts = tuple(c for c in wanted if c in COUNT_COLUMNS)
+    out = fetch(source, "kpi_counts", scope, columns=GROUP_COLUMNS + counts, by=by)
+    out = out.astype({"group_code": object}).merge(duration_quantiles(source, scope, by, durations, ranked=True),
+                                                   on="group_code", how="left")
+    return _typed_as_duckdb(out[list(wanted)].reset_index(drop=True), counts, durations)
+
+
 def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame | None:
     """daily_trend.sql's result from kpi_daily (kpi_daily_trend.sql), or None when the case path must
     answer: a filter kpi_daily lacks, KPI rules other than those it was built with or not excluding

@@ -287,6 +287,15 @@ def kpi_columns(kpis: Iterable[Kpi]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
+def comparison_columns(kpis: Iterable[Kpi]) -> tuple[str, ...]:
+    """The kpi_counts columns a comparison with a previous period reads for `kpis`: each value's
+    numerator and denominator (`kpi_value`), none for a live count (no comparison: `is_live`). A
+    subset of kpi_columns: the previous period's row needs no tooltip basis, P90, pending count or case
+    link, and on the case path every column is one more flag (or sort) over the period's cases."""
+    wanted = (c for k in kpis if not k.is_live for c in (k.numerator, k.denominator) if c)
+    return tuple(dict.fromkeys(wanted))
+
+
 def apply_rules(scope: Scope, city: CityConfig) -> Scope:
     """The Scope with the city's KPI rules (they change results, so they are part of the cache key)."""
     return replace(scope, exclude_cancelled=city.exclude_cancelled, exclude_shelved=city.exclude_shelved_from_filed,

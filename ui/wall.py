@@ -23,7 +23,8 @@ from data.alerts_config import LEVEL_COLOURS, load_alerts
 from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
 from data.signals_config import load_signals
 from queries.alerts import rule_level_counts
-from queries.kpis import kpi_columns, registry
+from queries.cases import LIVE_COLUMN
+from queries.kpis import comparison_columns, kpi_columns, registry
 from queries.numbers import percent_text, points_text, rate_text
 from queries.periods import previous_caption
 from queries.scope import Access, Scope
@@ -290,7 +291,7 @@ class WallData:
     version: str
     meta: dict[str, str]
     pace: pd.Series
-    today: pd.Series
+    overdue_open: int           # 超期未处置 now, whole selection
     month: pd.Series
     last_month: pd.Series
     districts: pd.DataFrame
@@ -314,6 +315,11 @@ def _simplified(shapes: pd.DataFrame, tolerance_degrees: float) -> pd.DataFrame:
     return simplify_shapes(shapes, tolerance_degrees)
 
 
+def live_overdue_total(overdue: pd.DataFrame) -> int:
+    """超期未处置 of the whole selection from overdue_counts rows grouped 'all' (none: no such case)."""
+    return int(overdue[LIVE_COLUMN].sum())
+
+
 def _reference_scope(scope: Scope) -> Scope:
     """The scope for area polygons: same access, a now that does not tick (midnight)."""
     midnight = datetime.combine(scope.now_at.date(), datetime.min.time())
@@ -327,8 +333,8 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
     ref = _reference_scope(scopes.today)
     kpis = registry(city)
     # Only the counts render_kpis shows (the wall refetches on every published snapshot).
-    month_columns = kpi_columns([kpis["disposal_rate"], kpis["on_time_rate"], kpis["accepted"],
-                                 kpis["closed_in_period"]])
+    month_kpis = [kpis["disposal_rate"], kpis["on_time_rate"], kpis["accepted"], kpis["closed_in_period"]]
+    month_columns = kpi_columns(month_kpis)
     district_shapes = _simplified(cache.get_reference("area_shapes", ref, 1), 0.004)
     street_shapes = _simplified(cache.get_reference("area_shapes", ref, 2), 0.004)
     return WallData(
@@ -336,9 +342,12 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         version=cache.snapshot().version,
         meta=cache.meta(),
         pace=cache.get("wall_day_pace", scopes.pace),
-        today=cache.get("case_kpis", scopes.today, kpi_columns([kpis["overdue_open"]])),
+        # Today's tile is the live overdue count alone: its own query (overdue_counts.sql), not case_kpis,
+        # which would also read today's cases for the group's name (docs/performance.md section 5c).
+        overdue_open=live_overdue_total(cache.get("overdue_counts", scopes.today.live(), "all")),
         month=cache.get("case_kpis", scopes.month, month_columns),
-        last_month=cache.get("case_kpis", scopes.last_month, month_columns),
+        # Last month only for the changes: numerators and denominators (no pending count).
+        last_month=cache.get("case_kpis", scopes.last_month, comparison_columns(month_kpis)),
         # Short for the panel heading: "较上月同期 11月01日–07日" (the date on screen gives the year).
         month_caption=previous_caption(scopes.month.start_date, scopes.month.end_date, "month",
                                        with_year=False).replace("（", " ").replace("）", ""),
@@ -485,7 +494,7 @@ def render_kpis(data: WallData, city: CityConfig) -> None:
     """Today against yesterday up to the same time; this month against the same days of last month.
     Volumes (受理, 立案) are neither good nor bad; more closed cases and higher rates are good."""
     kpis = registry(city)
-    pace, today, month, last = data.pace, data.today, data.month, data.last_month
+    pace, month, last = data.pace, data.month, data.last_month
     render_heading("今日", "较昨日同一时刻", key="today")
     cols = st.columns(2, gap="small")
     for i, (label, name, better) in enumerate([("受理", "accepted", None), ("立案", "filed", None),
@@ -495,7 +504,7 @@ def render_kpis(data: WallData, city: CityConfig) -> None:
             render_tile(f"今日{label}", f"{now_n:,}", delta=count_delta(now_n, before_n),
                         change_tone=tone(now_n - before_n, better), key=f"today-{name}")
     with cols[1]:
-        overdue = int(today["overdue_open_count"])
+        overdue = data.overdue_open
         render_tile("超期未处置", f"{overdue:,}", caption="此刻已超时限仍未结案", key="overdue", alarm=overdue > 0)
     disposal = kpis["disposal_rate"]
     pending = int(month[disposal.pending]) if disposal.pending else 0

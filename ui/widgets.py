@@ -121,7 +121,8 @@ def render_kpi_card(kpi: Kpi, row: pd.Series, previous: pd.Series | None = None,
     """A metric with its formula in the tooltip; links to the cases behind case KPIs; show_fraction
     also prints numerator ÷ denominator (people KPIs, which have no case list)."""
     value = kpi_value(row, kpi)
-    delta = delta_text(kpi, value, kpi_value(previous, kpi)) if previous is not None else None
+    # `previous` may hold only queries.kpis.comparison_columns: a live count has no comparison.
+    delta = delta_text(kpi, value, kpi_value(previous, kpi)) if previous is not None and not kpi.is_live else None
     label, text = kpi.label, format_value(value, kpi.fmt)
     if kpi.fmt == "hours" and kpi.p90:  # the unit goes into the label so the figure stays one short line
         label, text = f"{kpi.label}（中位·工作时）", ("—" if value is None else f"{value:,.1f}")
