@@ -21,8 +21,8 @@ def _figures(page, url: str) -> tuple[list[str], list[str]]:
     return labels, values
 
 
-def test_every_page_shows_the_same_figures_on_chdb_as_on_duckdb(app_env):
-    duck = start_server(app_env, ARTIFACTS / "server-engine-duckdb.log")
+def test_every_page_shows_the_same_figures_on_chdb_as_on_duckdb(app_env, server):
+    duck = server   # the session's DuckDB server on the same database (tests/browser/conftest.py)
     ch = start_server(app_env | {"DASHBOARD_ENGINE": "chdb"}, ARTIFACTS / "server-engine-chdb.log")
     try:
         with browser_page() as (page, requests):
@@ -48,5 +48,4 @@ def test_every_page_shows_the_same_figures_on_chdb_as_on_duckdb(app_env):
             assert compared >= 3, paths
             assert requests.foreign_hosts() == set()
     finally:
-        stop_server(duck)
         stop_server(ch)
