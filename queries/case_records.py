@@ -192,6 +192,8 @@ def case_count(source: CursorSource, scope: Scope, set_flag: str, query: str) ->
     _checked(set_flag)
     if search_patterns(query)[0] is not None:
         return _searched(source, scope, set_flag, query, DEFAULT_SORT, True, 1, 0)[1]
+    if set_flag == REPORTED_SET:        # the default list: the same count without case_facts' flags
+        return int(fetch(source, "case_count_reported", scope).total_count.iloc[0])
     return int(fetch(source, "case_count", scope, set=set_flag).total_count.iloc[0])
 
 
@@ -216,8 +218,12 @@ def _page_ids(source: CursorSource, scope: Scope, set_flag: str, query: str, sor
     at 10M cases, sorting whole rows of two years with the total as a window count cost 2.7 s and 2.7 GB)."""
     if search_patterns(query)[0] is not None:
         return _searched(source, scope, set_flag, query, sort, descending, limit, offset)[0]
-    ids = fetch(source, "case_list", scope, set=set_flag, sort=sort, descending=bool(descending),
-                limit=int(limit), offset=int(offset))
+    if set_flag == REPORTED_SET:        # the default list: the same ids without case_facts' flags
+        ids = fetch(source, "case_list_reported", scope, sort=sort, descending=bool(descending),
+                    limit=int(limit), offset=int(offset))
+    else:
+        ids = fetch(source, "case_list", scope, set=set_flag, sort=sort, descending=bool(descending),
+                    limit=int(limit), offset=int(offset))
     return [int(i) for i in ids.case_id]
 
 
