@@ -58,9 +58,12 @@ def published(folder: Path) -> Path:
     return db
 
 
-def serve(db: Path, monkeypatch):
-    """For a fixture (`yield from serve(known_city_db, monkeypatch)`): the app pointed at the published
-    database with now pinned, caches cleared before and after."""
+def serve(db: Path, tmp_path: Path, monkeypatch):
+    """For a fixture (`yield from serve(known_city_db, tmp_path, monkeypatch)`): the app pointed at the
+    published database with now pinned, alert state (files beside the database by default) in this
+    test's tmp_path, caches cleared before and after."""
+    monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.setenv("DASHBOARD_TOPIC_DIR", str(tmp_path / "topics"))
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
     clear_caches()

@@ -33,13 +33,20 @@ def use_test_db(con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch, *,
     tmp_path/audit and clears the caches; returns the audit folder. Call clear_caches() after."""
     db = tmp_path / TEST_DB_NAME
     publish_test_db(con, db)
-    return use_published_db(db, tmp_path, monkeypatch, now=now)
+    return _point_app_at(db, tmp_path, monkeypatch, now)
 
 
 def use_published_db(db: Path, tmp_path: Path, monkeypatch, *, now: str = "2026-11-23T10:00:00") -> Path:
     """use_test_db for a database already published (by a module-scoped fixture, when the module's
-    tests only read it): the app pointed at `db`, now pinned, audit records to this test's
-    tmp_path/audit, caches cleared; returns the audit folder. Call clear_caches() after."""
+    tests only read it): the app pointed at `db`, now pinned, audit records, alert and topic state
+    (files beside the database by default) in this test's tmp_path, so tests sharing the database
+    share none of them; caches cleared; returns the audit folder. Call clear_caches() after."""
+    monkeypatch.setenv("DASHBOARD_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.setenv("DASHBOARD_TOPIC_DIR", str(tmp_path / "topics"))
+    return _point_app_at(db, tmp_path, monkeypatch, now)
+
+
+def _point_app_at(db: Path, tmp_path: Path, monkeypatch, now: str) -> Path:
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     monkeypatch.setenv("DASHBOARD_NOW", now)
     monkeypatch.setenv("DASHBOARD_AUDIT_DIR", str(tmp_path / "audit"))

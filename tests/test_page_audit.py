@@ -22,7 +22,7 @@ def app_env(known_city_db, tmp_path, monkeypatch):
                detail="案件列表_20261120.xlsx（Excel，12 行）")
     log.record(actor="=cmd|'/C calc'!A0", page="pages/cases.py", action="case_detail", case_id=102, scope={},
                role="district", client_ip="10.1.2.5", access_label="区县：资阳区")
-    yield from serve(known_city_db, monkeypatch)
+    yield from serve(known_city_db, tmp_path, monkeypatch)
 
 
 def test_administrators_see_every_view_and_download_with_who_where_and_what(app_env):

@@ -12,8 +12,8 @@ from tests.pagetools import metric_values
 
 
 @pytest.fixture
-def app_env(known_city_db, monkeypatch):
-    yield from known_city.serve(known_city_db, monkeypatch)
+def app_env(known_city_db, tmp_path, monkeypatch):
+    yield from known_city.serve(known_city_db, tmp_path, monkeypatch)
 
 
 def overview(**params) -> AppTest:

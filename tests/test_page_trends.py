@@ -10,8 +10,8 @@ from tests.pagetools import chart_specs, metric_values, run_page
 
 
 @pytest.fixture
-def app_env(known_city_db, monkeypatch):
-    yield from known_city.serve(known_city_db, monkeypatch)
+def app_env(known_city_db, tmp_path, monkeypatch):
+    yield from known_city.serve(known_city_db, tmp_path, monkeypatch)
 
 
 def trends_page(**params) -> AppTest:
