@@ -104,3 +104,20 @@ def test_a_snapshot_from_an_older_version_is_upgraded_on_first_view(app_env, tmp
     assert con.execute("SELECT count(*) FROM cases WHERE last_event_at IS NOT NULL").fetchone()[0] == 5
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
     con.close()
+
+
+def test_the_arrows_compare_with_the_previous_period_and_the_live_count_has_none(app_env):
+    """The previous period's row holds only the numerators and denominators the arrows read
+    (queries.kpis.comparison_columns): the arrows still show the exact changes. Window [11-09, 11-24):
+    1 accepted, 1 due (open, late); previous [10-25, 11-09): 3 accepted, 3 due, 2 on time."""
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["range"] = "custom"
+    at.query_params["start"] = "2026-11-09"
+    at.query_params["end"] = "2026-11-23"
+    at.run()
+    assert not at.exception
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["受理数"] == "-2"
+    assert deltas["应结案数"] == "-2"
+    assert deltas["按期结案率"] == "-66.67 个百分点"
+    assert deltas["超期未处置"] == ""          # a count as of now: no comparison
