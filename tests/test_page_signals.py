@@ -7,14 +7,31 @@ import pandas as pd
 import pytest
 
 from tests.builders import add_calendar, add_case, add_cases, add_private, add_step, add_steps, new_db
-from tests.pagetools import clear_caches, run_page, use_test_db
+from tests.pagetools import TEST_DB_NAME, clear_caches, publish_test_db, run_page, use_published_db, use_test_db
 
 NOW = datetime(2026, 11, 23, 10, 0)
 
 
+@pytest.fixture(scope="module")
+def signals_db(tmp_path_factory):
+    """The known database below, published once: the views only read it (alert and topic state, audit
+    records go to each test's tmp_path, see app_db)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DASHBOARD_REPORTER_SALT", "page-test")
+        db = tmp_path_factory.mktemp("signals_page") / TEST_DB_NAME
+        publish_test_db(_known_database(), db)
+    return db
+
+
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
+def app_db(signals_db, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_REPORTER_SALT", "page-test")
+    use_published_db(signals_db, tmp_path, monkeypatch, now=NOW.isoformat())
+    yield
+    clear_caches()
+
+
+def _known_database():
     con = new_db()
     add_steps(con)
     add_calendar(con)
@@ -34,9 +51,7 @@ def app_db(tmp_path, monkeypatch):
                           dict(reported_at=datetime(2026, 11, 12, 9), **lamp)])
     for i in ids:
         add_private(con, i, name="李四", phone="13700001111")
-    use_test_db(con, tmp_path, monkeypatch, now=NOW.isoformat())
-    yield
-    clear_caches()
+    return con
 
 
 def frames(at):
