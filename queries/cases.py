@@ -66,6 +66,35 @@ def overdue_counts(source: CursorSource, scope: Scope, by: str) -> pd.DataFrame:
     return fetch(source, "overdue_counts", scope, by=by)
 
 
+# The groupings of overdue_counts that 总览 and 指挥大屏 ask in one minute (the cards, the district and the
+# unit tables): overdue_counts_sets.sql counts them in one pass; the map's levels stay one query each.
+SETS_GROUPINGS = ("all", "district", "unit")
+
+
+def overdue_count_sets(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    """The live overdue counts of every grouping in SETS_GROUPINGS at once (overdue_counts_sets.sql:
+    grouped_by + the columns of overdue_counts); overdue_slice takes one grouping out of it."""
+    return fetch(source, "overdue_counts_sets", scope)
+
+
+def overdue_slice(sets: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The frame overdue_counts(source, scope, by) gives (rows, order, columns and dtypes), taken
+    from overdue_count_sets(source, scope). A nullable integer column (population: NULL for units and
+    the city) and the text columns come as DuckDB gives them to pandas: an integer column nullable only
+    where the rows hold a NULL, a text column `object` of None where they hold nothing else (the city's
+    name; no rows at all)."""
+    if by not in SETS_GROUPINGS:
+        raise ValueError(f"by must be one of {SETS_GROUPINGS}, got {by!r}")
+    rows = sets[sets["grouped_by"] == by].drop(columns="grouped_by").reset_index(drop=True)
+    for col in rows.columns:
+        dtype, missing = rows[col].dtype, rows[col].isna()
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu" and not missing.any():
+            rows[col] = rows[col].astype(dtype.numpy_dtype)
+        elif isinstance(dtype, pd.StringDtype) and missing.all():
+            rows[col] = pd.Series([None] * len(rows), dtype=object)
+    return rows
+
+
 def with_overdue(window: pd.DataFrame, overdue: pd.DataFrame, order: tuple[str, ...] | None = None) -> pd.DataFrame:
     """kpi_counts rows of the window joined with overdue_counts rows: a group in either appears,
     with 0 for the counts it lacks (and no durations), ordered by group_code. Columns in `order`,

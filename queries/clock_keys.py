@@ -77,6 +77,17 @@ def assemble(name: str, scope: Scope, args: tuple, run: Callable[[Scope, bool], 
     return run(key, True)
 
 
+def compute_live(name: str, args: tuple, compute: Callable[[bool], Any],
+                 overdue: Callable[[str], pd.DataFrame]) -> Any:
+    """Result of query `name` at its scope's minute: `compute(live)` runs the query; a LIVE_BY query
+    runs without its live count, which comes from `overdue(by)` (the overdue_counts rows of its
+    grouping: ui/cache.py reads them from one cached query of every grouping, so the cards, the area
+    and the unit tables of one selection and minute share one pass over the open cases)."""
+    if name in LIVE_BY:
+        return add_live(compute(False), overdue(LIVE_BY[name](args)))
+    return compute(True)
+
+
 def add_live(result: Any, overdue: pd.DataFrame) -> Any:
     """`result` of a LIVE_BY query computed with live=False (its overdue_open_count all 0) with the
     live counts of `overdue` (overdue_counts rows of the same grouping) put in: a case_kpis Series,
@@ -86,6 +97,11 @@ def add_live(result: Any, overdue: pd.DataFrame) -> Any:
     if isinstance(result, pd.Series):
         if LIVE_COLUMN not in result.index:
             return result
+        if result.get("population", pd.NA) is None and "all" in counts:
+            # case_kpis' zeros for a window without cases (population None there; a row has NA): at the
+            # minute, kpi_counts' row is then the live count's own row, as with_overdue makes it
+            window = pd.DataFrame(columns=[c for c in result.index if c != LIVE_COLUMN])
+            return with_overdue(window, overdue, tuple(result.index)).iloc[0]
         out = result.copy()
         out[LIVE_COLUMN] = int(counts.get("all", 0))
         return out

@@ -159,9 +159,9 @@ class Scope:
                        now_at=datetime.combine(_NO_WINDOW, time()), period="")
 
     def live(self) -> "Scope":
-        """The same selection and now with the window left out: the key of results that ignore the
-        window (the live overdue count), shared by every window."""
-        return replace(self, start_date=_NO_WINDOW, end_date=_NO_WINDOW)
+        """The same selection and now with the window (and its period kind) left out: the key of results
+        that ignore the window (the live overdue count), shared by every window — 指挥大屏's 本月 too."""
+        return replace(self, start_date=_NO_WINDOW, end_date=_NO_WINDOW, period="")
 
     @property
     def days(self) -> int:

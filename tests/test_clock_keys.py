@@ -191,3 +191,41 @@ def test_a_district_user_after_a_city_user_gets_only_its_own_areas_from_the_shar
     again = ui_cache.get("area_options", Scope(date(2026, 1, 1), date(2026, 2, 1), Access.demo(), NOWS[1],
                                                districts=("430902",)))
     assert store.hits >= 1 and set(again.area_code) == set(city.area_code)
+
+
+def _live_apart(con, name: str, scope: Scope, args: tuple, overdue=None):
+    """What ui/cache.py computes for a running window: the query without its live count, the count from
+    the selection's overdue_counts_sets entry of that minute (clock_keys.compute_live)."""
+    fn = QUERIES[name]
+    overdue = overdue or (lambda by: q.overdue_slice(q.overdue_count_sets(con, scope.live()), by))
+    return clock_keys.compute_live(
+        name, args, lambda live: fn(con, scope, *args) if live else fn(con, scope, *args, live=False), overdue)
+
+
+def _running_scopes():
+    for now_at in NOWS:
+        for days_back, districts in ((20, None), (60, ("430903",)), (1, None)):
+            scope = Scope(now_at.date() - timedelta(days=days_back), now_at.date() + timedelta(days=3), Access.demo(),
+                          now_at, districts=districts)
+            assert not scope.has_ended()
+            yield scope
+
+
+@pytest.mark.parametrize("name", sorted(clock_keys.LIVE_BY))
+def test_a_running_window_with_its_live_count_from_the_grouping_sets_equals_the_result_at_the_minute(con, name):
+    for scope in _running_scopes():
+        for args in CALLS[name]:
+            _same(_live_apart(con, name, scope, args), QUERIES[name](con, scope, *args))
+
+
+def test_a_running_window_without_its_live_count_differs_so_the_check_above_means_something(con):
+    none = q.overdue_slice(q.overdue_count_sets(con, Scope(START, END, Access.demo(), NOWS[0]).live()), "all").iloc[:0]
+    differs = 0
+    for name in sorted(clock_keys.LIVE_BY):
+        for scope in _running_scopes():
+            for args in CALLS[name]:
+                try:
+                    _same(_live_apart(con, name, scope, args, lambda by: none), QUERIES[name](con, scope, *args))
+                except AssertionError:
+                    differs += 1
+    assert differs >= 20

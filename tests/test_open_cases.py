@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from data.store import refresh_open_cases
+from queries.cases import SETS_GROUPINGS, overdue_count_sets, overdue_slice
 from queries.runner import fetch, load_sql, split_ctes
 from queries.scope import Access, Scope
 from queries.worktime_sql import office_params
@@ -172,3 +173,49 @@ def test_scoped_open_cases_applies_the_very_access_and_filter_predicate_of_scope
     assert cases[0].startswith("($access_all") and sum(line.startswith("AND ($") for line in cases) == 9   # 9 filters
     assert where_lines("scoped_open_cases") == cases
     assert "FROM open_cases" in relations["scoped_open_cases"]
+
+
+def sliced_mismatches(con, scope_list, expected) -> int:
+    """Groupings whose overdue_slice of overdue_count_sets differs from `expected` (overdue_counts frames)."""
+    bad = 0
+    got = [overdue_slice(overdue_count_sets(con, scope), by) for scope, _, _ in scope_list for by in SETS_GROUPINGS]
+    for frame, want in zip(got, expected, strict=True):
+        try:
+            pd.testing.assert_frame_equal(frame, want, check_exact=True)
+        except AssertionError:
+            bad += 1
+    return bad
+
+
+@pytest.fixture(scope="module")
+def per_grouping(city):
+    scope_list = scopes(city, 30)
+    return scope_list, [fetch(city, "overdue_counts", scope, by=by) for scope, _, _ in scope_list
+                        for by in SETS_GROUPINGS]
+
+
+def test_every_grouping_from_one_query_equals_overdue_counts_for_random_scopes_and_instants(city, per_grouping):
+    """overdue_counts_sets.sql (ui/cache.py asks it once per selection and minute) sliced by grouping (all,
+    district, unit) gives
+    overdue_counts.sql's frame exactly: rows, order, dtypes (population NULL for units, the city nameless,
+    scopes that see nothing)."""
+    scope_list, expected = per_grouping
+    assert sum(len(f) for f in expected) > 60 and sum(len(f) == 0 for f in expected) > 10
+    assert sum(f["population"].isna().any() for f in expected) > 5
+    assert sliced_mismatches(city, scope_list, expected) == 0
+
+
+def test_one_overdue_case_missing_from_the_grouping_sets_is_caught(city, per_grouping):
+    scope_list, expected = per_grouping
+    # overdue at every instant drawn, and seen by the city-wide grants
+    victim = int(city.execute("SELECT case_id FROM open_cases WHERE district_code IS NOT NULL AND deadline_at IS NOT NULL "
+                              "ORDER BY deadline_at, case_id LIMIT 1").fetchone()[0])
+    rows = city.execute("SELECT * FROM open_cases WHERE case_id = $c", {"c": victim}).df()
+    city.execute("DELETE FROM open_cases WHERE case_id = $c", {"c": victim})
+    try:
+        assert sliced_mismatches(city, scope_list, expected) > 0
+    finally:
+        city.register("victim_rows", rows)
+        city.execute("INSERT INTO open_cases SELECT * FROM victim_rows")
+        city.unregister("victim_rows")
+    assert sliced_mismatches(city, scope_list, expected) == 0

@@ -1,0 +1,68 @@
+"""The live overdue counts of one selection and minute: one overdue_counts query per grouping (as 总览 and
+指挥大屏 asked them: all, district, unit) against one overdue_counts_sets query of the three, sliced
+(queries.cases.overdue_slice), on a published snapshot.
+
+    python -m benchmarks.bench_live_counts SNAPSHOT.duckdb [--repeat 5]
+
+For the whole city and the district with most cases, `now` = 16:00 of the data's last day: wall and process
+CPU seconds (best of --repeat) beside a bare scan of five columns of every case in the same run (the
+baseline: read the ratios, the machine is shared). The frames are compared; it stops if they differ.
+"""
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu
+from queries.cases import SETS_GROUPINGS, overdue_count_sets, overdue_counts, overdue_slice
+from queries.db import connect_readonly
+from queries.scope import Access, Scope
+
+
+
+def slices(sets: pd.DataFrame, groupings: tuple[str, ...]) -> list[pd.DataFrame]:
+    return [overdue_slice(sets, by) for by in groupings]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    con = connect_readonly(args.db)
+    src = ConnectionSource(con)
+    cur = src.cursor()
+    cases, opened = cur.execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
+    last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
+    district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
+    print(f"{args.db}: {cases:,} cases, {opened:,} open; now {now}; seconds, best of {args.repeat}")
+
+    def baseline() -> tuple[float, float]:
+        wall, cpu, _ = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)})
+                                     .fetchall(), args.repeat)
+        return wall, cpu
+
+    base_wall, base_cpu = baseline()
+    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {base_cpu:.3f} s CPU")
+    print(f"{'grant':10} {'groupings':22} {'wall per grouping':>17} {'wall one query':>14} {'CPU before':>10} "
+          f"{'CPU after':>9} {'after/base':>10} {'x':>5}")
+    grants = {"全市": Access.city("全市"), f"区 {district}": Access.for_districts((district,), "区")}
+    for gname, access in grants.items():
+        scope = Scope(last - timedelta(days=29), last + timedelta(days=1), access, now_at=now).live()
+        for label, groupings in (("all, district, unit", SETS_GROUPINGS),):
+            wb, pb, before = best_wall_cpu(lambda: [overdue_counts(src, scope, by) for by in groupings], args.repeat)
+            wa, pa, after = best_wall_cpu(lambda: slices(overdue_count_sets(src, scope), groupings), args.repeat)
+            for got, want in zip(after, before, strict=True):
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+            print(f"{gname:10} {label:22} {wb:17.3f} {wa:14.3f} {pb:10.3f} {pa:9.3f} {wa / base_wall:10.2f} "
+                  f"{wb / wa:5.1f}")
+    again = baseline()
+    print(f"baseline again: {again[0]:.3f} s wall, {again[1]:.3f} s CPU")
+
+
+if __name__ == "__main__":
+    main()
