@@ -197,7 +197,8 @@ def _live_apart(con, name: str, scope: Scope, args: tuple, overdue=None):
     """What ui/cache.py computes for a running window: the query without its live count, the count from
     the selection's overdue_counts_sets entry of that minute (clock_keys.compute_live)."""
     fn = QUERIES[name]
-    overdue = overdue or (lambda by: q.overdue_slice(q.overdue_count_sets(con, scope.live()), by))
+    overdue = overdue or (lambda by: q.overdue_slice(q.overdue_count_sets(con, scope.live()), by)
+                          if by in q.SETS_GROUPINGS else q.overdue_counts(con, scope.live(), by))
     return clock_keys.compute_live(
         name, args, lambda live: fn(con, scope, *args) if live else fn(con, scope, *args, live=False), overdue)
 
