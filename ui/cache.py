@@ -228,6 +228,8 @@ def get(name: str, scope: Scope, *args: Any) -> Any:
     where the result moves with it (queries/clock_keys.py): an ended window's figures are cached on
     (snapshot, selection), and the live overdue count apart on (snapshot, selection, minute)."""
     snap = snapshot()
+    if name == "overdue_counts":   # the live count alone (指挥大屏's tile): the window never matters
+        return _overdue(scope.live(), *args, snap.version, snap)
     return clock_keys.assemble(
         name, scope, args,
         lambda key, live: (_run if live else _run_window)(name, key, snap.version, args, snap),
