@@ -26,6 +26,8 @@ from tests.random_selections import CityCodes, grant, pick, window_end
 TODAY = date(2026, 11, 23)
 SELECTIONS = 60
 
+pytestmark = pytest.mark.slow   # a seeded city of 2,000 cases with its rank tables: ~30 s to build, ~15 s of checks
+
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
