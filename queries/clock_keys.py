@@ -84,7 +84,10 @@ def compute_live(name: str, args: tuple, compute: Callable[[bool], Any],
     grouping: ui/cache.py reads them from one cached query of every grouping, so the cards, the area
     and the unit tables of one selection and minute share one pass over the open cases)."""
     if name in LIVE_BY:
-        return add_live(compute(False), overdue(LIVE_BY[name](args)))
+        result = compute(False)
+        shown = result.index if isinstance(result, pd.Series) else result.columns
+        # asked only where the result shows it (a comparison's columns leave it out)
+        return add_live(result, overdue(LIVE_BY[name](args))) if LIVE_COLUMN in shown else result
     return compute(True)
 
 
