@@ -20,7 +20,7 @@ import argparse
 import statistics
 import time
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.baseline import best_wall_cpu, open_snapshot

@@ -1,6 +1,7 @@
 """Small known databases for SQL and page tests: schema.sql plus a few hand-written rows."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -293,3 +294,28 @@ def seeded_copy(root: Path, n_cases: int, seed: int, today: date) -> duckdb.Duck
     copy = root / "copy.duckdb"
     shutil.copyfile(published_path(root / "city.duckdb"), copy)
     return duckdb.connect(str(copy))
+
+
+def unequal_frames(pairs) -> int:
+    """How many (got, want) frame pairs differ by pandas' exact comparison (values, dtypes, rows, order)."""
+    bad = 0
+    for got, want in pairs:
+        try:
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+        except AssertionError:
+            bad += 1
+    return bad
+
+
+@contextmanager
+def rows_removed(con: duckdb.DuckDBPyConnection, table: str, where: str, params: dict):
+    """Deletes `table`'s rows matching `where` for the block and puts them back after it, whatever the block
+    raised; yields the removed rows. `table` and `where` are the test's constant text, values $parameters."""
+    rows = con.execute(f"SELECT * FROM {table} WHERE {where}", params).df()  # noqa: S608 - test constants
+    con.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608 - test constants
+    try:
+        yield rows
+    finally:
+        con.register("removed_rows", rows)
+        con.execute(f"INSERT INTO {table} SELECT * FROM removed_rows")  # noqa: S608 - test constants
+        con.unregister("removed_rows")

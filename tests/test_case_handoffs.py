@@ -8,12 +8,11 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-import pandas as pd
 import pytest
 
 from queries.handoffs import handoff_pairs, unit_handoffs
 from queries.scope import Access, Scope
-from tests.builders import add_calendar, add_cases, new_db, refresh_case_handoffs
+from tests.builders import add_calendar, add_cases, new_db, refresh_case_handoffs, rows_removed, unequal_frames
 from tests.handoffs_reference import original_scoped_handoffs
 
 DISTRICTS = {"430902": "430902001", "430903": "430903001"}
@@ -92,14 +91,8 @@ def reference_results(con, scope_list):
 
 
 def mismatches(con, scope_list, expected) -> int:
-    bad = 0
-    for s, (units, pairs) in zip(scope_list, expected):
-        for got, want in ((unit_handoffs(con, s), units), (handoff_pairs(con, s, limit=50), pairs)):
-            try:
-                pd.testing.assert_frame_equal(got, want, check_exact=True)
-            except AssertionError:
-                bad += 1
-    return bad
+    return unequal_frames(pair for s, (units, pairs) in zip(scope_list, expected)
+                          for pair in ((unit_handoffs(con, s), units), (handoff_pairs(con, s, limit=50), pairs)))
 
 
 def test_built_handoffs_give_the_original_results_for_random_windows_grants_and_filters(city):
@@ -114,14 +107,8 @@ def test_a_case_missing_from_a_built_table_is_caught(city, table):
     scope_list = scopes(40)
     expected = reference_results(city, scope_list)
     victim = city.execute("SELECT case_id FROM case_handoffs WHERE is_return ORDER BY case_id LIMIT 1").fetchone()[0]
-    rows = city.execute(f"SELECT * FROM {table} WHERE case_id = $c", {"c": victim}).df()  # noqa: S608 - test
-    city.execute(f"DELETE FROM {table} WHERE case_id = $c", {"c": victim})  # noqa: S608 - test
-    try:
+    with rows_removed(city, table, "case_id = $c", {"c": victim}):
         assert mismatches(city, scope_list, expected) > 0
-    finally:
-        city.register("victim_rows", rows)
-        city.execute(f"INSERT INTO {table} SELECT * FROM victim_rows")  # noqa: S608 - test
-        city.unregister("victim_rows")
     assert mismatches(city, scope_list, expected) == 0
 
 

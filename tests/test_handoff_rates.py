@@ -4,23 +4,17 @@ their order) for random windows, grants and filters, on test_case_handoffs' rand
 repeats, rework after handling); and a case or a hand-off missing from the built tables is caught."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from queries.handoffs import unit_handoff_rates, unit_handoffs
+from tests.builders import rows_removed, unequal_frames
 from tests.test_case_handoffs import city, scopes  # noqa: F401 - the module fixture and its selections
 
 COLUMNS = ["unit_code", "dispatched_cases", "passed_on_cases", "handoff_rate"]
 
 
 def mismatches(con, scope_list, expected) -> int:
-    bad = 0
-    for scope, want in zip(scope_list, expected):
-        try:
-            pd.testing.assert_frame_equal(unit_handoff_rates(con, scope), want, check_exact=True)
-        except AssertionError:
-            bad += 1
-    return bad
+    return unequal_frames((unit_handoff_rates(con, scope), want) for scope, want in zip(scope_list, expected))
 
 
 def test_rates_equal_handoff_units_for_random_windows_grants_and_filters(city):  # noqa: F811
@@ -40,13 +34,7 @@ def test_one_hand_off_or_dispatch_missing_is_caught(city, table):  # noqa: F811
     victim = city.execute("SELECT case_id, to_at FROM case_handoffs ORDER BY case_id, hop LIMIT 1 OFFSET 7").fetchone()
     column = "to_at" if table == "case_handoffs" else "dispatched_at"
     where = f"case_id = $c AND {column} = $at"   # column: one of two constants above
-    rows = city.execute(f"SELECT * FROM {table} WHERE {where}", {"c": victim[0], "at": victim[1]}).df()  # noqa: S608 - test
-    assert len(rows) == 1
-    city.execute(f"DELETE FROM {table} WHERE {where}", {"c": victim[0], "at": victim[1]})  # noqa: S608 - test
-    try:
+    with rows_removed(city, table, where, {"c": victim[0], "at": victim[1]}) as rows:
+        assert len(rows) == 1
         assert mismatches(city, scope_list, expected) > 0
-    finally:
-        city.register("victim_rows", rows)
-        city.execute(f"INSERT INTO {table} SELECT * FROM victim_rows")  # noqa: S608 - test
-        city.unregister("victim_rows")
     assert mismatches(city, scope_list, expected) == 0

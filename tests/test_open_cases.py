@@ -6,7 +6,7 @@ missing deadlines and deadlines outside the calendar."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -16,7 +16,7 @@ from queries.cases import SETS_GROUPINGS, overdue_count_sets, overdue_slice
 from queries.runner import fetch, load_sql, split_ctes
 from queries.scope import Access, Scope
 from queries.worktime_sql import office_params
-from tests.builders import add_calendar, add_cases, new_db
+from tests.builders import add_calendar, add_cases, new_db, rows_removed, unequal_frames
 from tests.open_cases_reference import original_open_case_queries
 
 GROUPINGS = ("all", "unit", "district", "street", "community", "grid")
@@ -108,13 +108,7 @@ def reference_results(con, scope_list) -> list[pd.DataFrame]:
 
 
 def mismatches(con, scope_list, expected) -> int:
-    bad = 0
-    for got, want in zip(results(con, scope_list), expected, strict=True):
-        try:
-            pd.testing.assert_frame_equal(got, want, check_exact=True)
-        except AssertionError:
-            bad += 1
-    return bad
+    return unequal_frames(zip(results(con, scope_list), expected, strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -137,14 +131,8 @@ def test_a_case_missing_from_open_cases_is_caught(city, reference, overdue):
     scope_list, expected = reference
     alerts = pd.concat(expected[::len(GROUPINGS) + 1])
     victim = int(alerts.loc[alerts["is_overdue"] == overdue, "case_id"].min())
-    rows = city.execute("SELECT * FROM open_cases WHERE case_id = $c", {"c": victim}).df()
-    city.execute("DELETE FROM open_cases WHERE case_id = $c", {"c": victim})
-    try:
+    with rows_removed(city, "open_cases", "case_id = $c", {"c": victim}):
         assert mismatches(city, scope_list, expected) > 0
-    finally:
-        city.register("victim_rows", rows)
-        city.execute("INSERT INTO open_cases SELECT * FROM victim_rows")
-        city.unregister("victim_rows")
     assert mismatches(city, scope_list, expected) == 0
 
 
@@ -177,14 +165,8 @@ def test_scoped_open_cases_applies_the_very_access_and_filter_predicate_of_scope
 
 def sliced_mismatches(con, scope_list, expected) -> int:
     """Groupings whose overdue_slice of overdue_count_sets differs from `expected` (overdue_counts frames)."""
-    bad = 0
     got = [overdue_slice(overdue_count_sets(con, scope), by) for scope, _, _ in scope_list for by in SETS_GROUPINGS]
-    for frame, want in zip(got, expected, strict=True):
-        try:
-            pd.testing.assert_frame_equal(frame, want, check_exact=True)
-        except AssertionError:
-            bad += 1
-    return bad
+    return unequal_frames(zip(got, expected, strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -210,12 +192,6 @@ def test_one_overdue_case_missing_from_the_grouping_sets_is_caught(city, per_gro
     # overdue at every instant drawn, and seen by the city-wide grants
     victim = int(city.execute("SELECT case_id FROM open_cases WHERE district_code IS NOT NULL AND deadline_at IS NOT NULL "
                               "ORDER BY deadline_at, case_id LIMIT 1").fetchone()[0])
-    rows = city.execute("SELECT * FROM open_cases WHERE case_id = $c", {"c": victim}).df()
-    city.execute("DELETE FROM open_cases WHERE case_id = $c", {"c": victim})
-    try:
+    with rows_removed(city, "open_cases", "case_id = $c", {"c": victim}):
         assert sliced_mismatches(city, scope_list, expected) > 0
-    finally:
-        city.register("victim_rows", rows)
-        city.execute("INSERT INTO open_cases SELECT * FROM victim_rows")
-        city.unregister("victim_rows")
     assert sliced_mismatches(city, scope_list, expected) == 0
