@@ -11,14 +11,13 @@ baseline: read the ratios, the machine is shared). The frames are compared; it s
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu
+from benchmarks.baseline import best_wall_cpu, open_snapshot
 from queries.cases import SETS_GROUPINGS, overdue_count_sets, overdue_counts, overdue_slice
-from queries.db import connect_readonly
 from queries.scope import Access, Scope
 
 
@@ -32,22 +31,12 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    con = connect_readonly(args.db)
-    src = ConnectionSource(con)
-    cur = src.cursor()
-    cases, opened = cur.execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
-    last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
-    district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
+    snap = open_snapshot(args.db, args.repeat)
+    src, last, now, district = snap.source, snap.last_day, snap.now, snap.district
+    cases, opened = src.cursor().execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
     print(f"{args.db}: {cases:,} cases, {opened:,} open; now {now}; seconds, best of {args.repeat}")
-
-    def baseline() -> tuple[float, float]:
-        wall, cpu, _ = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)})
-                                     .fetchall(), args.repeat)
-        return wall, cpu
-
-    base_wall, base_cpu = baseline()
-    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {base_cpu:.3f} s CPU")
+    base_wall = snap.baseline_wall_s
+    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {snap.baseline_cpu_s:.3f} s CPU")
     print(f"{'grant':10} {'groupings':22} {'wall per grouping':>17} {'wall one query':>14} {'CPU before':>10} "
           f"{'CPU after':>9} {'after/base':>10} {'x':>5}")
     grants = {"全市": Access.city("全市"), f"区 {district}": Access.for_districts((district,), "区")}
@@ -60,8 +49,8 @@ def main() -> None:
                 pd.testing.assert_frame_equal(got, want, check_exact=True)
             print(f"{gname:10} {label:22} {wb:17.3f} {wa:14.3f} {pb:10.3f} {pa:9.3f} {wa / base_wall:10.2f} "
                   f"{wb / wa:5.1f}")
-    again = baseline()
-    print(f"baseline again: {again[0]:.3f} s wall, {again[1]:.3f} s CPU")
+    again = open_snapshot(args.db, args.repeat)
+    print(f"baseline again: {again.baseline_wall_s:.3f} s wall, {again.baseline_cpu_s:.3f} s CPU")
 
 
 if __name__ == "__main__":

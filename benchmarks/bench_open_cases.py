@@ -16,16 +16,14 @@ times (all, district, unit): the "总览 sum" line adds them up. --build: also t
 from __future__ import annotations
 
 import argparse
-import time
 from contextlib import contextmanager, nullcontext
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.baseline import BASELINE_SQL, ConnectionSource, best_wall_cpu, time_publish_step
+from benchmarks.baseline import best_wall_cpu, open_snapshot, time_publish_step
 from queries import runner
-from queries.db import connect_readonly
 from queries.runner import fetch
 from queries.scope import Access, Scope
 from queries.worktime_sql import office_params
@@ -90,17 +88,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.build:
         build(args.build)
-    con = connect_readonly(args.db)
-    src = ConnectionSource(con)
-    cur = src.cursor()
-    cases, opened = cur.execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
-    last = cur.execute("SELECT max(reported_date) FROM cases").fetchone()[0]
-    district = cur.execute("SELECT district_code FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-    now = datetime.combine(last, datetime.min.time()) + timedelta(hours=16)
+    snap = open_snapshot(args.db, args.repeat)
+    src, last, now, district = snap.source, snap.last_day, snap.now, snap.district
+    cases, opened = src.cursor().execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
     print(f"{args.db}: {cases:,} cases, {opened:,} open; now {now}; seconds, best of {args.repeat}")
-    base_wall, base_cpu, _r = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)})
-                                        .fetchall(), args.repeat)
-    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {base_cpu:.3f} s CPU")
+    base_wall = snap.baseline_wall_s
+    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {snap.baseline_cpu_s:.3f} s CPU")
     office = office_params()
     queries = [("alert_cases", 2, {"near_share": 0.8, "limit": 3000, **office}),
                ("overdue_counts", 1, {"by": "all"}), ("overdue_counts", 1, {"by": "district"}),
@@ -122,8 +115,8 @@ def main() -> None:
             (wb, pb, _), (wa, pa, _) = runs["before"], runs["after"]
             print(f"{gname:10} {label:24} {wb:11.3f} {wa:10.3f} {pb:10.3f} {pa:9.3f} {wa / base_wall:10.2f} {wb / wa:6.1f}")
         print(f"{gname:10} {'总览 sum (2 + 3 calls)':22} {sums['before']:11.3f} {sums['after']:10.3f}")
-    again = best_wall_cpu(lambda: src.cursor().execute(BASELINE_SQL, {"t": datetime(last.year, 1, 1)}).fetchall(), args.repeat)
-    print(f"baseline again: {again[0]:.3f} s wall, {again[1]:.3f} s CPU")
+    again = open_snapshot(args.db, args.repeat)
+    print(f"baseline again: {again.baseline_wall_s:.3f} s wall, {again.baseline_cpu_s:.3f} s CPU")
 
 
 if __name__ == "__main__":
