@@ -83,3 +83,13 @@ def open_snapshot(path: Path, repeat: int) -> SnapshotUnderTest:
     wall, cpu, _ = best_wall_cpu(lambda: source.cursor().execute(BASELINE_SQL, {"t": now - timedelta(days=30)}).fetchall(),
                                  repeat)
     return SnapshotUnderTest(source, last, now, district, wall, cpu)
+
+
+def print_open_cases_header(path: Path, snap: SnapshotUnderTest, repeat: int) -> None:
+    """The first two lines of the open-case benchmarks: the snapshot's cases, open cases and clock, then
+    the bare-scan baseline of the same run."""
+    cases, opened = snap.source.cursor().execute(
+        "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
+    print(f"{path}: {cases:,} cases, {opened:,} open; now {snap.now}; seconds, best of {repeat}")
+    print(f"baseline: bare scan of five columns of every case {snap.baseline_wall_s:.3f} s wall, "
+          f"{snap.baseline_cpu_s:.3f} s CPU")

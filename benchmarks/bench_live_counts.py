@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.baseline import best_wall_cpu, open_snapshot
+from benchmarks.baseline import best_wall_cpu, open_snapshot, print_open_cases_header
 from queries.cases import SETS_GROUPINGS, overdue_count_sets, overdue_counts, overdue_slice
 from queries.scope import Access, Scope
 
@@ -33,10 +33,8 @@ def main() -> None:
     args = parser.parse_args()
     snap = open_snapshot(args.db, args.repeat)
     src, last, now, district = snap.source, snap.last_day, snap.now, snap.district
-    cases, opened = src.cursor().execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
-    print(f"{args.db}: {cases:,} cases, {opened:,} open; now {now}; seconds, best of {args.repeat}")
+    print_open_cases_header(args.db, snap, args.repeat)
     base_wall = snap.baseline_wall_s
-    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {snap.baseline_cpu_s:.3f} s CPU")
     print(f"{'grant':10} {'groupings':22} {'wall per grouping':>17} {'wall one query':>14} {'CPU before':>10} "
           f"{'CPU after':>9} {'after/base':>10} {'x':>5}")
     grants = {"全市": Access.city("全市"), f"区 {district}": Access.for_districts((district,), "区")}

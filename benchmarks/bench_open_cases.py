@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.baseline import best_wall_cpu, open_snapshot, time_publish_step
+from benchmarks.baseline import best_wall_cpu, open_snapshot, print_open_cases_header, time_publish_step
 from queries import runner
 from queries.runner import fetch
 from queries.scope import Access, Scope
@@ -90,10 +90,8 @@ def main() -> None:
         build(args.build)
     snap = open_snapshot(args.db, args.repeat)
     src, last, now, district = snap.source, snap.last_day, snap.now, snap.district
-    cases, opened = src.cursor().execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM open_cases)").fetchone()
-    print(f"{args.db}: {cases:,} cases, {opened:,} open; now {now}; seconds, best of {args.repeat}")
+    print_open_cases_header(args.db, snap, args.repeat)
     base_wall = snap.baseline_wall_s
-    print(f"baseline: bare scan of five columns of every case {base_wall:.3f} s wall, {snap.baseline_cpu_s:.3f} s CPU")
     office = office_params()
     queries = [("alert_cases", 2, {"near_share": 0.8, "limit": 3000, **office}),
                ("overdue_counts", 1, {"by": "all"}), ("overdue_counts", 1, {"by": "district"}),
