@@ -154,13 +154,18 @@ def daily_trend(source: CursorSource, scope: Scope) -> pd.DataFrame:
     return days if days is not None else fetch(source, "daily_trend", scope)
 
 
-def area_summary(source: CursorSource, scope: Scope, level: int, *, live: bool = True) -> pd.DataFrame:
+def area_summary(source: CursorSource, scope: Scope, level: int,
+                 columns: tuple[str, ...] = AREA_SUMMARY_COLUMNS, *, live: bool = True) -> pd.DataFrame:
     """Every area of one level inside the scope (those without cases too, with zeros) with the
-    AREA_SUMMARY_COLUMNS counts, for maps and area tables. One row per area, by code."""
+    AREA_SUMMARY_COLUMNS counts, for maps and area tables. One row per area, by code. `columns`: only
+    these of them (a view showing two counts pays only for those: 指挥大屏's district panels)."""
+    if not columns or not set(columns) <= set(AREA_SUMMARY_COLUMNS):
+        raise ValueError(f"columns must be some of {AREA_SUMMARY_COLUMNS}, got {columns!r}")
+    columns = tuple(c for c in AREA_SUMMARY_COLUMNS if c in columns)
     areas = fetch(source, "area_list", scope, level=level)
-    counts = area_kpis(source, scope, level, AREA_SUMMARY_COLUMNS, live=live)[["group_code", *AREA_SUMMARY_COLUMNS]]
+    counts = area_kpis(source, scope, level, columns, live=live)[["group_code", *columns]]
     out = areas.merge(counts.rename(columns={"group_code": "area_code"}), on="area_code", how="left")
-    return out.fillna({c: 0 for c in AREA_SUMMARY_COLUMNS}).astype({c: "int64" for c in AREA_SUMMARY_COLUMNS})
+    return out.fillna({c: 0 for c in columns}).astype({c: "int64" for c in columns})
 
 
 def area_shapes(source: CursorSource, scope: Scope, level: int) -> pd.DataFrame:

@@ -113,8 +113,21 @@ def top_categories(source: CursorSource, scope: Scope, limit: int, min_count: in
     return suppress_small(frame, ["case_count"], min_count)
 
 
+# What the wall shows per district: today's accepted cases and the open overdue cases now (the map, 各区县态势),
+# and over the league's days the on-time closing rate (各区县态势). Asking area_summary for these only
+# spares the flags nobody reads (10M cases: today 8 columns 0.19 s wall against 0.04 s; docs/performance.md
+# section 5c, "Session 8: the wall").
+TODAY_COLUMNS = ("accepted_count", case_queries.LIVE_COLUMN)
+LEAGUE_COLUMNS = ("due_count", "due_on_time_count")
+
+
+def suppress_districts(frame: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """area_summary(scope, 1, TODAY_COLUMNS) as the wall may show it: small counts suppressed."""
+    return suppress_small(frame, list(TODAY_COLUMNS), min_count)
+
+
 def district_today(source: CursorSource, scope: Scope, min_count: int) -> pd.DataFrame:
     """Districts with today's accepted cases and their open overdue cases now (area_summary, level 1);
-    small counts suppressed."""
-    frame = case_queries.area_summary(source, scope, 1)
-    return suppress_small(frame, ["accepted_count", "overdue_open_count"], min_count)
+    small counts suppressed. ui/wall.py reads the same through the cache (area_summary with
+    TODAY_COLUMNS, whose live count comes from the selection's one entry of the minute)."""
+    return suppress_districts(case_queries.area_summary(source, scope, 1, TODAY_COLUMNS), min_count)

@@ -22,6 +22,7 @@ from charts.wall import count_text, fit_view, simplify_shapes
 from data.alerts_config import LEVEL_COLOURS, load_alerts
 from data.config import WALL_PANELS, CityConfig, WallConfig, load_city, load_wall
 from data.signals_config import load_signals
+from queries import wall as wall_queries
 from queries.alerts import rule_level_counts
 from queries.cases import LIVE_COLUMN
 from queries.kpis import comparison_columns, kpi_columns, registry
@@ -351,7 +352,10 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         # Short for the panel heading: "较上月同期 11月01日–07日" (the date on screen gives the year).
         month_caption=previous_caption(scopes.month.start_date, scopes.month.end_date, "month",
                                        with_year=False).replace("（", " ").replace("）", ""),
-        districts=cache.get("wall_districts", scopes.today, config.min_cell_count).merge(
+        # area_summary with the two counts shown (its live count from the entry the tile read), suppressed
+        # as wall_districts is (queries/wall.py).
+        districts=wall_queries.suppress_districts(
+            cache.get("area_summary", scopes.today, 1, wall_queries.TODAY_COLUMNS), config.min_cell_count).merge(
             district_shapes[["area_code", "geojson"]], on="area_code", how="left"),
         district_shapes=district_shapes,
         street_shapes=street_shapes,
@@ -363,7 +367,7 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         people=cache.get("wall_people", scopes.today),
         categories=cache.get("wall_categories", scopes.today, 10, config.min_cell_count),
         league=cache.get("unit_league", scopes.league, city.league_min_volume),
-        district_league=cache.get("area_summary", scopes.league, 1),
+        district_league=cache.get("area_summary", scopes.league, 1, wall_queries.LEAGUE_COLUMNS),
         scopes=scopes,
         alert_counts=wall_alert_counts(scopes.today),
     )
