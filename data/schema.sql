@@ -602,6 +602,14 @@ CREATE TABLE IF NOT EXISTS open_cases (
     handle_deadline_at TIMESTAMP,
     deadline_at        TIMESTAMP
 );
+-- The working-minute clock (queries/worktime_sql.py, the rule of ref_workdays) at dispatched_at,
+-- handle_deadline_at and deadline_at under the office hours recorded in meta open_cases_office, NULL
+-- outside the calendar: the alert strip (alert_cases.sql) compares these integers with the clock of now
+-- instead of clocking each open case per view; under other office hours it clocks them itself
+-- (alert_cases_clocked.sql).
+ALTER TABLE open_cases ADD COLUMN IF NOT EXISTS dispatch_work_minutes INTEGER;
+ALTER TABLE open_cases ADD COLUMN IF NOT EXISTS handle_deadline_work_minutes INTEGER;
+ALTER TABLE open_cases ADD COLUMN IF NOT EXISTS deadline_work_minutes INTEGER;
 
 -- 预计办结's figures (queries/sql/expected_stats.sql's rows, same columns and doubles) for the grants most
 -- officials hold, built by every publish for the publish day (data.store.refresh_expected_stats_day):

@@ -32,7 +32,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "19"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "22"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -51,6 +51,8 @@ SCHEMA_VERSION = "19"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        #     17 before it lacks the table its 趋势 queries bind (16 was not used)
                        # 19: case_durations' measure 'handle_closed' (处置时长 of the cases closed, by
                        #     closing day: 趋势's handling_time by rank, queries/trends.py)
+                       # 22: open_cases' working minutes at dispatch, handling deadline and deadline
+                       #     (the alert strip's alert_cases.sql compares integers; meta open_cases_office)
 
 
 class WriterBusy(RuntimeError):
@@ -146,9 +148,17 @@ def refresh_case_work_minutes(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_open_cases(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuilds open_cases from cases (whole table: the open set depends on each case's row only, and the
     alert strip and the live overdue count read it through scoped_open_cases, so every snapshot must have
-    it complete)."""
+    it complete), with each case's working minutes at dispatch, handling deadline and deadline under the
+    city's office hours, which it records in meta open_cases_office: removed first and set last, so a
+    reader never compares minutes of other office hours with its own (queries/alerts.py then clocks each
+    case itself, alert_cases_clocked.sql)."""
+    from queries.worktime_sql import office_key, office_params   # late: reads data.config
+
+    params = office_params()
+    con.execute("DELETE FROM meta WHERE key = 'open_cases_office'")
     con.execute("DELETE FROM open_cases")
-    con.execute(REFRESH_OPEN_CASES_PATH.read_text(encoding="utf-8"))
+    con.execute(REFRESH_OPEN_CASES_PATH.read_text(encoding="utf-8"), params)
+    set_meta(con, "open_cases_office", office_key(params))
 
 
 def refresh_case_handoffs(con: duckdb.DuckDBPyConnection) -> None:

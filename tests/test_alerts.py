@@ -14,6 +14,7 @@ import pytest
 from data import alert_state
 from data.alerts_config import AlertsConfig
 from data.signals_config import SignalsConfig
+from data.store import refresh_open_cases
 from queries.alerts import (anomaly_alerts, case_alerts, evaluate, level_counts, rule_level_counts,
                             unit_alerts, whistle_alerts)
 from tests.builders import add_calendar, add_cases, add_whistle, new_db, window_scope
@@ -196,6 +197,7 @@ def test_an_overdue_case_on_a_day_outside_the_calendar_still_alerts_at_the_first
     add_cases(con, [dict(reported_at=datetime(2026, 11, 16, 9), deadline_at=datetime(2026, 11, 19, 17, 30),
                          status="dispatched", dispatched_at=datetime(2026, 11, 16, 10))])
     con.execute("DELETE FROM calendar WHERE cal_date = DATE '2026-11-19'")
+    refresh_open_cases(con)     # a calendar change reaches readers through a publish, which clocks open_cases again
     got = case_alerts(con, window_scope(), CONFIG)
     assert got[["rule", "level"]].values.tolist() == [["超期", "黄"]] and "工作时未知" in got.detail_zh[0]
 

@@ -442,7 +442,10 @@ CREATE TABLE IF NOT EXISTS `open_cases` (
     `dispatched_at` Nullable(DateTime64(6, 'UTC')),
     `handled_at` Nullable(DateTime64(6, 'UTC')),
     `handle_deadline_at` Nullable(DateTime64(6, 'UTC')),
-    `deadline_at` Nullable(DateTime64(6, 'UTC'))
+    `deadline_at` Nullable(DateTime64(6, 'UTC')),
+    `dispatch_work_minutes` Nullable(Int32),
+    `handle_deadline_work_minutes` Nullable(Int32),
+    `deadline_work_minutes` Nullable(Int32)
 ) ENGINE = MergeTree
 ORDER BY (case_id)
 SETTINGS allow_nullable_key = 1;
