@@ -201,6 +201,33 @@ def test_the_wall_keeps_the_last_good_data_and_says_so_when_the_database_is_unav
     assert not at.exception
     assert metric_values(at)["今日受理"] == "4"
     assert "显示的是 15:30 的数据" in markdown_text(at)
+    # the map and the trend of the last good data are drawn too (built here, not from the store)
+    assert "暂时无法显示" not in markdown_text(at)
+    assert len(at.get("deck_gl_json_chart")) == 1 and len(at.get("plotly_chart")) == 1
+
+
+def test_two_screens_in_the_same_minute_share_one_map_and_one_trend(wall_db, monkeypatch):
+    """The map (pydeck) and the 24-hour trend (plotly) are built and serialised once per (scope, snapshot,
+    minute) for every screen (ui/figures.py): a second screen draws the very same figures without building."""
+    import charts.wall
+
+    built = {"wall_map": 0, "hourly_trend": 0}
+    for name in built:
+        real = getattr(charts.wall, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            built[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(charts.wall, name, counted)
+    first, second = run_wall(), run_wall()
+    assert built == {"wall_map": 1, "hourly_trend": 1}
+    for kind in ("deck_gl_json_chart", "plotly_chart"):
+        assert first.get(kind)[0].proto == second.get(kind)[0].proto
+    assert '"name": "受理"' in first.get("plotly_chart")[0].proto.spec.replace('":"', '": "')
+    clear_caches()   # a new snapshot or minute builds again
+    run_wall()
+    assert built == {"wall_map": 2, "hourly_trend": 2}
 
 
 def test_a_region_that_fails_to_draw_says_so_and_the_rest_of_the_wall_stays(wall_db, monkeypatch):

@@ -30,7 +30,7 @@ from queries.numbers import percent_text, points_text, rate_text
 from queries.periods import previous_caption
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
-from ui import auth, cache
+from ui import auth, cache, figures
 from ui.app import FAVICON, current_session, ensure_database, freshness_text, gate_sources
 from ui.clock import is_pinned, now, now_exact
 from ui.text import md_escape
@@ -309,6 +309,9 @@ class WallData:
     scopes: WallScopes = field(repr=False, default=None)
     month_caption: str = "较上月同期"   # names the span: 较上月同期（2026年11月01日–11月07日）
     alert_counts: dict[str, dict[str, int]] = field(default_factory=dict)   # 预警 {rule: {level: n}}, counts only
+    # Read from this run's snapshot: its figures are built once per (scope, snapshot, minute) for every
+    # screen (ui/figures.py). False for the last good data shown while the database cannot be read.
+    current: bool = True
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -388,7 +391,7 @@ def load_wall_data(city: CityConfig, config: WallConfig) -> tuple[WallData | Non
         last: WallData | None = st.session_state.get(LAST_GOOD_KEY)
         if last is None:
             return None, "数据库暂时无法读取，正在重试……"
-        return last, f"数据库暂时无法读取，显示的是 {last.fetched_at:%H:%M} 的数据，正在重试……"
+        return replace(last, current=False), f"数据库暂时无法读取，显示的是 {last.fetched_at:%H:%M} 的数据，正在重试……"
     st.session_state[LAST_GOOD_KEY] = data
     error = cache.reader().last_error
     return data, error
@@ -608,15 +611,26 @@ def render_trend(data: WallData) -> None:
     total = int(data.hourly.accepted_count.sum())
     closed = int(data.hourly.closed_count.sum())
     render_heading("近24小时", f"受理 {total:,} · 结案 {closed:,} 件", key="trend")
-    st.plotly_chart(hourly_trend(data.hourly), theme=None, height="stretch", config={"displayModeBar": False, "staticPlot": True})
+    chart = {"theme": None, "height": "stretch", "config": {"displayModeBar": False, "staticPlot": True}}
+    if data.current:   # every screen of the scope shows the same figure this minute: built once (ui/figures.py)
+        figures.plotly_chart("wall_hourly", data.scopes.hours, (), lambda: hourly_trend(data.hourly), **chart)
+    else:
+        st.plotly_chart(hourly_trend(data.hourly), **chart)
 
 
 def render_map(data: WallData, config: WallConfig) -> None:
     from charts.wall import wall_map
 
     render_heading("今日案件分布", "各区县今日受理", key="map")
-    deck = wall_map(data.districts, data.street_shapes, data.hotspots, view=data.view, min_count=config.min_cell_count)
-    st.pydeck_chart(deck, height="stretch")
+    def build():
+        return wall_map(data.districts, data.street_shapes, data.hotspots, view=data.view,
+                        min_count=config.min_cell_count)
+
+    if data.current:   # built and serialised once per (scope, snapshot, minute) and wall settings (ui/figures.py)
+        figures.pydeck_chart("wall_map", data.scopes.today, (config.min_cell_count, config.hotspot_hours,
+                                                              config.hotspot_cell_degrees), build, height="stretch")
+    else:
+        st.pydeck_chart(build(), height="stretch")
     with st.container(key="wall-map-stats"):
         shown = data.districts.dropna(subset=["accepted_count"])
         if len(shown) and shown.accepted_count.max() > 0:
