@@ -84,6 +84,28 @@ def hourly(source: CursorSource, scope: Scope) -> pd.DataFrame:
     return fetch(source, "wall_hourly", scope)
 
 
+PACE_COLUMNS = ("accepted_today", "accepted_yesterday", "filed_today", "filed_yesterday", "closed_today",
+                "closed_yesterday")
+HOURLY_COLUMNS = ("hour_at", "accepted_count", "closed_count", "accepted_day_before_count")
+
+
+def day_hours(source: CursorSource, scope: Scope) -> pd.DataFrame:
+    """day_pace's and hourly's figures from one pass over the window's cases (wall_day_hours.sql: at 10M
+    cases the two files read the same recent row groups twice); scope = WallScopes.hours. Split with
+    pace_of / hourly_of, which give those functions' results exactly (tests/test_wall_day_hours.py)."""
+    return fetch(source, "wall_day_hours", scope)
+
+
+def pace_of(day: pd.DataFrame) -> pd.Series:
+    """day_pace(source, WallScopes.pace) from day_hours(source, WallScopes.hours)."""
+    return day[list(PACE_COLUMNS)].iloc[0]
+
+
+def hourly_of(day: pd.DataFrame) -> pd.DataFrame:
+    """hourly(source, WallScopes.hours) from day_hours(source, WallScopes.hours)."""
+    return day[list(HOURLY_COLUMNS)]
+
+
 def hotspots(source: CursorSource, scope: Scope, hours: int, cell_degrees: float, min_count: int,
              limit: int = 40) -> pd.DataFrame:
     """Cells (lat, lon at the centre, case_count) with at least min_count cases in the last `hours`."""

@@ -188,7 +188,7 @@ def calls(now_at: datetime, *, case_ids: list[int], batch_ids: list[int],
     for set_flag in list(list_sets()):
         out.append(("case_list", year, (set_flag, "", "reported_at", True, 1, 20)))
     out += [
-        ("wall_day_pace", wall.pace, ()), ("wall_hourly", wall.hours, ()),
+        ("wall_day_pace", wall.pace, ()), ("wall_hourly", wall.hours, ()), ("wall_day_hours", wall.hours, ()),
         ("wall_hotspots", wall.today, (24, 0.01, 1)), ("wall_latest_cases", wall.today, (20,)),
         ("wall_people", wall.today, ()), ("wall_categories", wall.month, (10, 1)),
         ("wall_districts", wall.today, (1,)),

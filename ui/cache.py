@@ -64,6 +64,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "handling_time": trend_queries.handling_time,
     "wall_day_pace": wall_queries.day_pace,
     "wall_hourly": wall_queries.hourly,
+    "wall_day_hours": wall_queries.day_hours,
     "wall_hotspots": wall_queries.hotspots,
     "wall_latest_cases": wall_queries.latest_cases,
     "wall_people": wall_queries.people_today,

@@ -339,13 +339,15 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
     # Only the counts render_kpis shows (the wall refetches on every published snapshot).
     month_kpis = [kpis["disposal_rate"], kpis["on_time_rate"], kpis["accepted"], kpis["closed_in_period"]]
     month_columns = kpi_columns(month_kpis)
+    day = cache.get("wall_day_hours", scopes.hours)
     district_shapes = _simplified(cache.get_reference("area_shapes", ref, 1), 0.004)
     street_shapes = _simplified(cache.get_reference("area_shapes", ref, 2), 0.004)
     return WallData(
         fetched_at=moment,
         version=cache.snapshot().version,
         meta=cache.meta(),
-        pace=cache.get("wall_day_pace", scopes.pace),
+        # Today against yesterday (the tiles) and the 24-hour trend from one query (queries/wall.py day_hours).
+        pace=wall_queries.pace_of(day),
         # Today's tile is the live overdue count alone: its own query (overdue_counts.sql), not case_kpis,
         # which would also read today's cases for the group's name (docs/performance.md section 5c).
         overdue_open=live_overdue_total(cache.get("overdue_counts", scopes.today.live(), "all")),
@@ -366,7 +368,7 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         hotspots=cache.get("wall_hotspots", scopes.today, config.hotspot_hours, config.hotspot_cell_degrees,
                            config.min_cell_count),
         latest=cache.get("wall_latest_cases", scopes.today, config.ticker_rows),
-        hourly=cache.get("wall_hourly", scopes.hours),
+        hourly=wall_queries.hourly_of(day),
         people=cache.get("wall_people", scopes.today),
         categories=cache.get("wall_categories", scopes.today, 10, config.min_cell_count),
         league=cache.get("unit_league", scopes.league, city.league_min_volume),
