@@ -315,8 +315,10 @@ class WallData:
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _simplified(shapes: pd.DataFrame, tolerance_degrees: float) -> pd.DataFrame:
-    return simplify_shapes(shapes, tolerance_degrees)
+def _simplified(ref: Scope, level: int, tolerance_degrees: float) -> pd.DataFrame:
+    """The polygons of one level as the wall's map draws them, for as long as get_reference keeps them: keyed on
+    the reference scope and level, not on the polygons, whose text st.cache_data hashed on every refresh."""
+    return simplify_shapes(cache.get_reference("area_shapes", ref, level), tolerance_degrees)
 
 
 def live_overdue_total(overdue: pd.DataFrame) -> int:
@@ -340,8 +342,8 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
     month_kpis = [kpis["disposal_rate"], kpis["on_time_rate"], kpis["accepted"], kpis["closed_in_period"]]
     month_columns = kpi_columns(month_kpis)
     day = cache.get("wall_day_hours", scopes.hours)
-    district_shapes = _simplified(cache.get_reference("area_shapes", ref, 1), 0.004)
-    street_shapes = _simplified(cache.get_reference("area_shapes", ref, 2), 0.004)
+    district_shapes = _simplified(ref, 1, 0.004)
+    street_shapes = _simplified(ref, 2, 0.004)
     return WallData(
         fetched_at=moment,
         version=cache.snapshot().version,
