@@ -39,3 +39,19 @@ def _scan_installed_components_once() -> None:
 
 
 _scan_installed_components_once()
+
+
+# Tests that start dashboard servers and drive them in Chromium or over WebSocket share one xdist
+# worker (scripts/test.sh runs the suite with `-n 2 --dist loadgroup`): their session fixtures (the
+# seeded demo and its server) are built once, their logs in test-artifacts/ keep fixed names, and two
+# servers never compete for the 2 cores while a test waits on one of them. test_access_matrix.py goes
+# whole (one of its tests runs 60 sessions against a server) so its module's city is built once.
+SERVER_GROUP = "servers"
+SERVER_FILES = ("test_proxy.py", "test_access_matrix.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path
+        if path.parent.name == "browser" or path.name in SERVER_FILES:
+            item.add_marker(pytest.mark.xdist_group(SERVER_GROUP))
