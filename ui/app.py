@@ -11,7 +11,7 @@ from data.config import PROJECT_ROOT, db_path, load_city, published_path
 from data.store import SCHEMA_VERSION
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
-from ui import audit, auth, cache, filters
+from ui import audit, auth, cache, filters, heap
 from ui.clock import now
 from ui.export import remember_page_context
 from ui.text import md_escape
@@ -154,6 +154,7 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
     """Call first on every page: returns the Scope this session may see, as the user filtered it.
     `page_params`: the page's own URL parameter names (see filters.render_choice); when given, any
     other unknown parameter in the URL is reported and dropped."""
+    heap.freeze_imports()   # once per process: full collections then skip the imported modules (ui/heap.py)
     city = load_city()
     st.set_page_config(page_title=f"{title} · {city.centre_name}", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="expanded")
