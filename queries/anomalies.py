@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from queries.runner import CursorSource, fetch
@@ -60,21 +61,41 @@ def detect(counts: pd.DataFrame, p: float, min_count: int) -> pd.DataFrame:
     """Alarms from anomaly_counts rows: one row per (street, 小类, span) with observed, expected,
     p_value and ratio (observed ÷ expected), most surprising first."""
     rows = []
+    texts: dict[str, list] = {}
+    weeks = counts["weeks"].to_numpy(dtype="int64")
     for span, (obs_col, base_col, label) in SPANS.items():
-        # only rows with min_count reports can alarm: a few of the ~3,000 pairs at 10M cases, in their order
-        for r in counts[counts[obs_col] >= min_count].itertuples(index=False):
-            observed = int(getattr(r, obs_col))
-            lam = (int(getattr(r, base_col)) + 0.5) / int(r.weeks)
+        observed_all = counts[obs_col].to_numpy(dtype="int64")
+        lams = (counts[base_col].to_numpy(dtype="int64") + 0.5) / weeks     # the same doubles as per row
+        for i in np.flatnonzero((observed_all >= min_count) & ~surely_not_below(observed_all, lams, p)):
+            observed, lam = int(observed_all[i]), float(lams[i])
             p_value = poisson_upper_tail(observed, lam)
             if p_value < p:
-                rows.append({"street_code": r.street_code, "street_name": r.street_name,
-                             "district_name": r.district_name, "category_code": r.category_code,
-                             "minor_name": r.minor_name, "span": span, "span_zh": label, "observed": observed,
-                             "expected": lam, "ratio": observed / lam, "p_value": p_value})
+                texts = texts or {c: counts[c].tolist() for c in TEXT_COLUMNS}
+                rows.append({c: texts[c][i] for c in TEXT_COLUMNS} | {
+                    "span": span, "span_zh": label, "observed": observed,
+                    "expected": lam, "ratio": observed / lam, "p_value": p_value})
     columns = ["street_code", "street_name", "district_name", "category_code", "minor_name", "span", "span_zh",
                "observed", "expected", "ratio", "p_value"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["p_value", "observed"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
+
+
+TEXT_COLUMNS = ("street_code", "street_name", "district_name", "category_code", "minor_name")
+
+
+def surely_not_below(observed: np.ndarray, lams: np.ndarray, p: float) -> np.ndarray:
+    """True where P(X ≥ observed | λ) is certainly not below p, so poisson_upper_tail need not be summed:
+    the tail holds the probability of `observed` itself, and where that alone is at least 2p (log space,
+    vectorised; its rounding is ~1e-13 against the margin ln 2) the tail as poisson_upper_tail computes it
+    (relative error far below 1e-6) is over p. At 10M cases ~2,500 of 3,000 pairs reach min_count in the
+    last 7 days and almost none are surprising: the exact sum runs for the few this leaves."""
+    if p <= 0:
+        return np.ones(len(observed), dtype=bool)
+    top = int(observed.max(initial=0))
+    log_factorial = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, top + 1, dtype="float64")))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_pmf = -lams + observed * np.log(lams) - log_factorial[np.clip(observed, 0, top)]
+    return (observed > 0) & (lams > 0) & (log_pmf >= math.log(p) + math.log(2.0))
 
 
 def anomalies(source: CursorSource, scope: Scope, weeks: int, p: float, min_count: int) -> pd.DataFrame:

@@ -173,3 +173,16 @@ def test_anomaly_alerts_from_the_city_give_the_former_alarms(city, monkeypatch):
     for p, min_count in ((0.5, 1), (0.01, 2), (1e-5, 5)):
         pd.testing.assert_frame_equal(anomalies.detect(counts, p, min_count),
                                       alerts_reference.detect(counts, p, min_count), check_exact=True)
+
+
+def test_the_screen_skips_only_pairs_whose_exact_tail_is_not_below_p():
+    """detect sums poisson_upper_tail only where surely_not_below is False: on a grid of counts, baselines
+    and p, every pair it skips has an exact tail of at least p, and it skips most pairs (the point of it)."""
+    observed = np.repeat(np.arange(0, 80), 120)
+    lams = np.tile(np.concatenate((np.linspace(0.0625, 3, 40), np.linspace(3, 80, 80))), 80)
+    skipped_any = 0
+    for p in (1e-9, 1e-5, 0.01, 0.2, 0.49):
+        screen = anomalies.surely_not_below(observed, lams, p)
+        skipped_any += int(screen.sum())
+        assert all(anomalies.poisson_upper_tail(int(k), float(lam)) >= p for k, lam in zip(observed[screen], lams[screen]))
+    assert skipped_any > 0.15 * 5 * len(observed)
