@@ -127,8 +127,11 @@ def evaluate(source: CursorSource, scope: Scope, config: AlertsConfig, signals: 
              anomaly_alerts(source, scope, config, signals), unit_alerts(source, scope, config)]
     frame = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
         else _frame([])
-    return frame.sort_values(["level_rank", "rule", "alert_key"], ascending=[False, True, True],
-                             kind="mergesort").reset_index(drop=True)
+    # Level rank descending, then rule and key by code point, stable: sort_values' order (keys are unique).
+    # Sorted in Python: pandas factorised the ~3,000 Arrow strings of rule and key for it (~15 ms at 10M).
+    ranks, rules, keys = (frame[c].tolist() for c in ("level_rank", "rule", "alert_key"))
+    order = sorted(range(len(frame)), key=lambda i: (-ranks[i], rules[i], keys[i]))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 # The rules in the order the overview's strip names them: what happened (a burst, an unanswered

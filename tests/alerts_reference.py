@@ -52,3 +52,17 @@ def detect(counts: pd.DataFrame, p: float, min_count: int) -> pd.DataFrame:
                "observed", "expected", "ratio", "p_value"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["p_value", "observed"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
+
+
+def evaluate(source: CursorSource, scope: Scope, config: AlertsConfig, signals) -> pd.DataFrame:
+    """queries.alerts.evaluate before session 8: the former case rule and 异动 judgement, sorted by pandas."""
+    from unittest import mock
+
+    from queries import alerts, anomalies
+    with mock.patch.object(alerts, "case_alerts", case_alerts), mock.patch.object(anomalies, "detect", detect):
+        parts = [alerts.case_alerts(source, scope, config), alerts.whistle_alerts(source, scope, config),
+                 alerts.anomaly_alerts(source, scope, config, signals), alerts.unit_alerts(source, scope, config)]
+    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
+        else _frame([])
+    return frame.sort_values(["level_rank", "rule", "alert_key"], ascending=[False, True, True],
+                             kind="mergesort").reset_index(drop=True)

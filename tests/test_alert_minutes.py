@@ -186,3 +186,21 @@ def test_the_screen_skips_only_pairs_whose_exact_tail_is_not_below_p():
         skipped_any += int(screen.sum())
         assert all(anomalies.poisson_upper_tail(int(k), float(lam)) >= p for k, lam in zip(observed[screen], lams[screen]))
     assert skipped_any > 0.15 * 5 * len(observed)
+
+
+def test_every_rule_together_gives_the_former_alerts_in_the_former_order(city, clocked):  # noqa: F811
+    """evaluate (the strip's list) against the former code over the random selections: case alerts of every
+    level, whistles, bursts and units where the selection has them; one alert dropped is caught."""
+    from data.signals_config import SignalsConfig
+    scope_list, _ = clocked
+    signals = SignalsConfig(anomaly_p=0.2, anomaly_min_count=1)          # bursts in this small city
+    pairs = []
+    for scope, share, limit in scope_list[:30]:
+        config = AlertsConfig(near_deadline_share=share, max_case_alerts=limit, unit_min_due=1, unit_on_time_min=0.99)
+        pairs.append((alerts.evaluate(city, scope, config, signals),
+                      alerts_reference.evaluate(city, scope, config, signals)))
+    rules = set().union(*(set(want["rule"]) for _, want in pairs))
+    assert {"超期", "临期", "异动", "按期结案率偏低"} <= rules and sum(len(w) for _, w in pairs) > 300
+    assert unequal_frames(pairs) == 0
+    got, want = next(pair for pair in pairs if len(pair[1]) > 2)
+    assert unequal_frames([(got.drop(index=1).reset_index(drop=True), want)]) == 1
