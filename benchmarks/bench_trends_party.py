@@ -30,7 +30,7 @@ from queries.trends import handling_time
 # built at publish)
 QUERIES = {"handling_time": {"grain": "month"}, "source_mix": {"grain": "month", "from_accepted_daily": False},
            "hour_weekday": {"from_accepted_daily": False},
-           "party_pairing_scorecard": {}, "party_checkin_trend": {"grain": "month"}, "daily_trend": {}}
+           "party_pairing_scorecard": {"from_community_due_daily": False}, "party_checkin_trend": {"grain": "month"}, "daily_trend": {}}
 HINT = "scoped_cases AS NOT MATERIALIZED ("
 # source_mix.sql before session 5 (names joined to every accepted case), as tests/test_trend_rewrites.py keeps it
 SOURCE_MIX_BEFORE = """SELECT date_trunc($grain, f.accepted_at)::DATE AS bucket_start, f.source AS source_code,

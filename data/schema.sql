@@ -484,6 +484,24 @@ CREATE TABLE IF NOT EXISTS case_duration_days (
     case_count    INTEGER NOT NULL
 );
 
+-- The pairing scorecard's 应结案 counts per community (party_pairing_scorecard.sql), built with kpi_daily
+-- under the same KPI rules (meta kpi_daily_rules) from case_facts over an unbounded window: the cases
+-- SETTLED at the publish day's midnight P (last_event_at < P; meta kpi_daily_unsettled_day = P), each on
+-- its deadline's day with in_due / in_due_closed / in_due_on_time. For a window whose D (the day of
+-- least(end, now)) is P or later, such a case's window flags are "deadline day on or after the start"
+-- and these (queries/community_due_daily.py); the other cases are read with the real window. Read
+-- through scoped_community_due_daily. Codes may be NULL.
+CREATE TABLE IF NOT EXISTS community_due_daily (
+    day               DATE NOT NULL,
+    district_code     VARCHAR,
+    street_code       VARCHAR,
+    community_code    VARCHAR,
+    unit_code         VARCHAR,
+    due_count         INTEGER NOT NULL,
+    due_closed_count  INTEGER NOT NULL,
+    due_on_time_count INTEGER NOT NULL
+);
+
 -- kpi_daily's correction B (queries/kpi_daily.py) for D = the publish day, precomputed: the same
 -- columns, counted the same way, over the cases not settled at that day's midnight
 -- (first_event_at < D <= last_event_at): case_anchor_counts with an unbounded window and $span_start =

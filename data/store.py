@@ -51,6 +51,9 @@ SCHEMA_VERSION = "22"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        #     17 before it lacks the table its 趋势 queries bind (16 was not used)
                        # 19: case_durations' measure 'handle_closed' (处置时长 of the cases closed, by
                        #     closing day: 趋势's handling_time by rank, queries/trends.py)
+                       # 21: community_due_daily (the pairing scorecard's 应结案 counts per community,
+                       #     built with kpi_daily: queries/community_due_daily.py; landed after 22, so
+                       #     a database stamped 22 before that lacks it: republish such a scratch copy)
                        # 22: open_cases' working minutes at dispatch, handling deadline and deadline
                        #     (the alert strip's alert_cases.sql compares integers; meta open_cases_office)
 
@@ -204,6 +207,7 @@ def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False,
     if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
         con.execute("DELETE FROM kpi_daily")
         con.execute("DELETE FROM kpi_daily_unsettled")
+        con.execute("DELETE FROM community_due_daily")
         con.execute("DELETE FROM case_durations")
         con.execute("DELETE FROM case_duration_days")
         return 0

@@ -101,6 +101,7 @@ _REFILLS = {
     "case_durations": ("DELETE FROM case_durations", "INSERT INTO case_durations BY NAME "),
     "case_duration_days": ("DELETE FROM case_duration_days", "INSERT INTO case_duration_days BY NAME "),
     "accepted_daily": ("DELETE FROM accepted_daily", "INSERT INTO accepted_daily BY NAME "),
+    "community_due_daily": ("DELETE FROM community_due_daily", "INSERT INTO community_due_daily BY NAME "),
 }
 
 
@@ -116,7 +117,8 @@ def refill(con: duckdb.DuckDBPyConnection, table: str, query: str, scope: Scope,
 
 def build(con: duckdb.DuckDBPyConnection, rules: Scope, unsettled_day: date) -> tuple[str, int]:
     """Rebuilds kpi_daily on the writers' connection for the KPI rules of `rules` (a Scope carrying
-    the city's rules), and kpi_daily_unsettled (B) for D = `unsettled_day` (the publish day); returns
+    the city's rules), kpi_daily_unsettled (B) for D = `unsettled_day` (the publish day) and
+    community_due_daily (the cases settled at that day's midnight); returns
     (rules key to store in meta as kpi_daily_rules, rows of kpi_daily). The caller deletes the meta
     keys first and sets them after (kpi_daily_unsettled_day = `unsettled_day`), so a failed build
     leaves the case path in use."""
@@ -128,6 +130,8 @@ def build(con: duckdb.DuckDBPyConnection, rules: Scope, unsettled_day: date) -> 
     refill(con, "kpi_daily", "kpi_daily_build", scope)
     rows = con.execute("SELECT count(*) FROM kpi_daily").fetchone()[0]
     refill(con, "kpi_daily_unsettled", "kpi_daily_build", scope, span_start=at, span_end=at)
+    # The pairing scorecard's due counts of the cases settled at D (queries/community_due_daily.py).
+    refill(con, "community_due_daily", "community_due_daily_build", scope, settled_before=at)
     # The timed cases of the durations by rank (duration_quantiles), under the same rules and meta key:
     # case_durations first, then its counts per day and district.
     refill(con, "case_durations", "kpi_durations_build", scope)

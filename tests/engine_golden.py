@@ -58,6 +58,9 @@ SKIP: dict[str, str] = {
     "accepted_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_accepted_daily), not a read "
                             "query; source_mix, hour_weekday and top_categories read its table on DuckDB only "
                             "(queries/accepted_daily.py) and their case branch, which this test compares, elsewhere",
+    "community_due_daily_build": "run by the writer at publish on DuckDB (queries/kpi_daily.build), not a read query; "
+                                 "the pairing scorecard reads its table on DuckDB only (queries/community_due_daily.py) "
+                                 "and its case path, which this test compares, elsewhere",
     "accepted_daily_rules": "asked by 趋势's counts on DuckDB only (queries/accepted_daily.answers)",
     "kpi_daily_sums": "趋势's cards (time-free counts, whole selection) from kpi_daily, DuckDB only "
                       "(queries/accepted_daily.time_free_counts); ClickHouse engines take kpi_counts, which this test "

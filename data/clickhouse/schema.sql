@@ -244,6 +244,18 @@ CREATE TABLE IF NOT EXISTS `checkins` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `community_due_daily` (
+    `day` Date32,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `community_code` Nullable(String),
+    `unit_code` Nullable(String),
+    `due_count` Int32,
+    `due_closed_count` Int32,
+    `due_on_time_count` Int32
+) ENGINE = MergeTree
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `expected_calibration_closed` (
     `grant_key` String,
     `level` String,

@@ -259,6 +259,18 @@ CREATE TABLE IF NOT EXISTS `checkins` ON CLUSTER `dashboard_cluster` (
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/checkins', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `community_due_daily` ON CLUSTER `dashboard_cluster` (
+    `day` Date32,
+    `district_code` Nullable(String),
+    `street_code` Nullable(String),
+    `community_code` Nullable(String),
+    `unit_code` Nullable(String),
+    `due_count` Int32,
+    `due_closed_count` Int32,
+    `due_on_time_count` Int32
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/community_due_daily', '{replica}')
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `expected_calibration_closed` ON CLUSTER `dashboard_cluster` (
     `grant_key` String,
     `level` String,

@@ -289,6 +289,23 @@ scoped_kpi_daily_unsettled AS (
       AND $majors::VARCHAR[] IS NULL AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
 )
 ,
+-- community_due_daily (the pairing scorecard's due counts per community, built at publish:
+-- queries/community_due_daily.py) through the very predicate of scoped_cases on the codes it holds
+-- (tests/test_community_due_daily.py); with a grid, kind, major, category or source filter it is empty.
+scoped_community_due_daily AS (
+    SELECT * FROM community_due_daily
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($communities::VARCHAR[] IS NULL OR list_contains($communities::VARCHAR[], community_code))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL AND $majors::VARCHAR[] IS NULL
+      AND $categories::VARCHAR[] IS NULL AND $sources::VARCHAR[] IS NULL
+)
+,
 -- case_durations (every timed case's hours with its anchor day, built at publish) through the very
 -- access and district / street / unit filter predicate of the pre-aggregated counts above, on the same
 -- codes; with any other filter it is empty.

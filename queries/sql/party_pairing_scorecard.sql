@@ -1,6 +1,8 @@
 -- Pairing scorecard (结对共建): each paired unit's people work (its people living in scope) beside the case
 -- KPIs of the communities it is paired with. Grain: one row per unit with a pairing active in the window.
--- Params: scope. Rates are NULL when their denominator is zero.
+-- Params: scope, $from_community_due_daily: add the due counts built at publish (community_due_daily) for the
+-- cases settled before $span_start, which the caller then sets to that table's day so case_facts holds the
+-- others (queries/community_due_daily.py decides where this is exact). Rates are NULL when their denominator is zero.
 WITH active AS (
     SELECT p.* FROM scoped_pairings p, win w
     WHERE p.since_date < w.end_at AND (p.until_date IS NULL OR p.until_date >= w.start_at)
@@ -51,13 +53,24 @@ unit_wishes AS (
       AND x.claimed_by_unit_code IN (SELECT unit_code FROM paired)
     GROUP BY 1
 ),
-community_due AS (
-    SELECT community_code,
-           count(*) FILTER (WHERE in_due) AS due_count,
-           count(*) FILTER (WHERE in_due_closed) AS due_closed_count,
-           count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count
-    FROM case_facts
-    WHERE community_code IN (SELECT community_code FROM active)
+community_due AS (   -- the cases of case_facts (all of them, or those the table does not hold), plus the table
+    SELECT community_code, sum(due_count)::BIGINT AS due_count, sum(due_closed_count)::BIGINT AS due_closed_count,
+           sum(due_on_time_count)::BIGINT AS due_on_time_count
+    FROM (
+        SELECT community_code,
+               count(*) FILTER (WHERE in_due) AS due_count,
+               count(*) FILTER (WHERE in_due_closed) AS due_closed_count,
+               count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count
+        FROM case_facts
+        WHERE community_code IN (SELECT community_code FROM active)
+        GROUP BY 1
+        UNION ALL
+        SELECT community_code, sum(due_count)::BIGINT, sum(due_closed_count)::BIGINT, sum(due_on_time_count)::BIGINT
+        FROM scoped_community_due_daily
+        WHERE $from_community_due_daily::BOOLEAN AND day >= $start::DATE
+          AND community_code IN (SELECT community_code FROM active)
+        GROUP BY 1
+    ) parts
     GROUP BY 1
 ),
 community_overdue AS (   -- live: open and past the deadline now, whatever the window (the open set built at publish)
