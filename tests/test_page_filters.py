@@ -115,3 +115,28 @@ def test_switching_to_a_custom_range_starts_from_the_last_30_days_and_follows_th
     at.sidebar.date_input(key="f_dates_input").set_value((date(2026, 11, 1), date(2026, 11, 3))).run()
     assert (at.query_params["start"], at.query_params["end"]) == ("2026-11-01", "2026-11-03")
     assert metric_values(at)["受理数"] == "2"
+
+
+def test_area_names_are_the_grants_own_options_built_once(app_env):
+    """ui.filters.area_names: code -> name of the grant's area options, kept per grant and snapshot
+    (a district grant never gets the city's names), read-only, and the same object on a second call."""
+    from datetime import datetime
+
+    from queries.scope import Access, Scope
+    from ui import cache
+    from ui.filters import area_names
+
+    window = dict(start_date=date(2026, 10, 25), end_date=date(2026, 11, 24), now_at=datetime(2026, 11, 23, 10))
+    city = Scope(access=Access.city("市级"), **window)
+    district = Scope(access=Access.for_districts(("430903",), "区级"), districts=("430903",), **window)
+    with cache.pinned():
+        for scope in (city, district, city.unfiltered()):
+            options = cache.get("area_options", scope)
+            names = area_names(scope, options)
+            assert dict(names) == dict(zip(options.area_code.tolist(), options.name.tolist()))
+            assert area_names(scope, options) is names
+            with pytest.raises(TypeError):
+                names["x"] = "y"
+        assert "430902" in area_names(city, cache.get("area_options", city))
+        assert "430902" not in area_names(district, cache.get("area_options", district))
+        assert "430903" in area_names(district, cache.get("area_options", district))
