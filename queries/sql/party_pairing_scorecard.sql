@@ -57,10 +57,10 @@ community_due AS (   -- the cases of case_facts (all of them, or those the table
     SELECT community_code, sum(due_count)::BIGINT AS due_count, sum(due_closed_count)::BIGINT AS due_closed_count,
            sum(due_on_time_count)::BIGINT AS due_on_time_count
     FROM (
-        SELECT community_code,
-               count(*) FILTER (WHERE in_due) AS due_count,
-               count(*) FILTER (WHERE in_due_closed) AS due_closed_count,
-               count(*) FILTER (WHERE in_due_on_time) AS due_on_time_count
+        SELECT community_code,   -- BIGINT in both branches: ClickHouse's count is unsigned (a UNION would be a Variant)
+               (count(*) FILTER (WHERE in_due))::BIGINT AS due_count,
+               (count(*) FILTER (WHERE in_due_closed))::BIGINT AS due_closed_count,
+               (count(*) FILTER (WHERE in_due_on_time))::BIGINT AS due_on_time_count
         FROM case_facts
         WHERE community_code IN (SELECT community_code FROM active)
         GROUP BY 1
