@@ -17,7 +17,7 @@ def _counted(monkeypatch) -> list[str]:
     monkeypatch.setattr(heap.gc, "freeze", lambda: calls.append("freeze"))
     real_register = heap.atexit.register
     monkeypatch.setattr(heap.atexit, "register", lambda fn, *a, **k: calls.append("atexit:unfreeze")
-                        if fn is heap.gc.unfreeze else real_register(fn, *a, **k))
+                        if fn is heap._thaw else real_register(fn, *a, **k))
     return calls
 
 

@@ -32,8 +32,14 @@ def freeze_imports() -> bool:
         if _frozen:
             return False
         gc.freeze()
-        # at exit, hand them back so that the interpreter's last collection frees them (DuckDB's
-        # bindings otherwise report their objects as leaked)
-        atexit.register(gc.unfreeze)
+        # at exit, hand them back and collect, so that DuckDB's bindings (nanobind) do not report
+        # their objects as leaked when the interpreter finalises
+        atexit.register(_thaw)
         _frozen = True
         return True
+
+
+def _thaw() -> None:
+    """At exit: the frozen objects back in the collector's generations, and one collection."""
+    gc.unfreeze()
+    gc.collect()
