@@ -2,7 +2,7 @@
 -- cases accepted and closed and the accepted count of the same hour a day earlier (wall_hourly.sql), and on
 -- every row today's accepted / filed / closed so far against yesterday's up to the same time (wall_day_pace.sql).
 -- Grain: one row per hour, 24 rows, zeros included. Window [day before yesterday, tomorrow); nothing after now counts.
-WITH steps AS MATERIALIZED (
+WITH day_steps AS MATERIALIZED (
     -- Each flag is "its timestamp in the window" and attributes of the case, so a later window start is a
     -- bound on that timestamp: the same sets as the two files' own windows.
     SELECT CASE WHEN in_accepted AND accepted_at <= w.now_at THEN accepted_at END AS accepted_at,
@@ -23,7 +23,7 @@ day_pace AS (
         count(*) FILTER (WHERE s.closed_at >= w.end_at - INTERVAL 1 DAY) AS closed_today,
         count(*) FILTER (WHERE s.closed_at >= w.end_at - INTERVAL 2 DAY AND s.closed_at < w.end_at - INTERVAL 1 DAY
                          AND s.closed_at <= w.now_at - INTERVAL 1 DAY) AS closed_yesterday
-    FROM steps s, win w
+    FROM day_steps s, win w
 ),
 hours AS (
     SELECT h AS hour_at
@@ -31,10 +31,10 @@ hours AS (
                                 INTERVAL 1 HOUR) AS t(h)
 ),
 accepted AS (
-    SELECT date_trunc('hour', accepted_at) AS hour_at, count(*) AS n FROM steps WHERE accepted_at IS NOT NULL GROUP BY 1
+    SELECT date_trunc('hour', accepted_at) AS hour_at, count(*) AS n FROM day_steps WHERE accepted_at IS NOT NULL GROUP BY 1
 ),
 closed AS (
-    SELECT date_trunc('hour', closed_at) AS hour_at, count(*) AS n FROM steps WHERE closed_at IS NOT NULL GROUP BY 1
+    SELECT date_trunc('hour', closed_at) AS hour_at, count(*) AS n FROM day_steps WHERE closed_at IS NOT NULL GROUP BY 1
 )
 SELECT h.hour_at,
        coalesce(a.n, 0) AS accepted_count,
