@@ -47,3 +47,22 @@ def test_the_first_page_run_freezes_and_later_runs_do_not(tmp_path, monkeypatch)
         assert calls == ["freeze", "atexit:unfreeze"]
     finally:
         clear_caches()
+
+
+def test_a_wall_screen_freezes_too(tmp_path, monkeypatch):
+    """pages/wall.py draws through ui.wall.setup_wall, not setup_page: a process whose only sessions
+    are wall screens must freeze its heap as well."""
+    con = new_db()
+    add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
+    db = tmp_path / "heap-wall.duckdb"
+    publish_test_db(con, db)
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
+    clear_caches()
+    calls = _counted(monkeypatch)
+    try:
+        at = AppTest.from_file("../pages/wall.py", default_timeout=60).run()
+        assert not at.exception
+        assert calls == ["freeze", "atexit:unfreeze"]
+    finally:
+        clear_caches()

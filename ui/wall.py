@@ -30,7 +30,7 @@ from queries.numbers import percent_text, points_text, rate_text
 from queries.periods import previous_caption
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
-from ui import auth, cache, figures
+from ui import auth, cache, figures, heap
 from ui.app import FAVICON, current_session, ensure_database, freshness_text, gate_sources
 from ui.clock import is_pinned, now, now_exact
 from ui.text import md_escape
@@ -252,6 +252,7 @@ MAP_LEGEND_HTML = """
 def setup_wall() -> tuple[CityConfig, WallConfig]:
     """Call first on the wall page: page config (no sidebar), the wall's CSS, the demo database on
     first start, and the clock."""
+    heap.freeze_imports()   # as setup_page: a process serving only walls freezes its imported heap too (ui/heap.py)
     city = load_city()
     st.set_page_config(page_title=f"指挥大屏 · {city.centre_name}", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed")
