@@ -99,6 +99,12 @@ work_minutes_build AS (
     SELECT max(value) AS office FROM meta WHERE key = 'work_minutes_office'
 )
 ,
+-- The office hours open_cases' working-minute columns were clocked under at publish (meta
+-- open_cases_office, data.store.refresh_open_cases; NULL: not built). One row.
+open_cases_build AS (
+    SELECT max(value) AS office FROM meta WHERE key = 'open_cases_office'
+)
+,
 -- One row per scoped case with its membership in every KPI set for the window: the single
 -- definition used by KPI counts, area and unit tables, and the lists of cases behind a number.
 -- Holds the cases with a timestamp or deadline in the window (no other case can be in a window set).
