@@ -32,7 +32,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "22"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "23"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -56,6 +56,8 @@ SCHEMA_VERSION = "22"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        #     a database stamped 22 before that lacks it: republish such a scratch copy)
                        # 22: open_cases' working minutes at dispatch, handling deadline and deadline
                        #     (the alert strip's alert_cases.sql compares integers; meta open_cases_office)
+                       # 23: 21 and 22 together: a database stamped 22 between them (open_cases' minutes
+                       #     without community_due_daily) is republished rather than left without the table
 
 
 class WriterBusy(RuntimeError):
