@@ -6,7 +6,7 @@ closed counts, built at publish) against handling_time.sql, on a published snaps
 For 近30天 (by day), 92 days (by week) and 两年 (by month) ending at the data's last day (now = that day
 16:00), the whole city, one district filtered and a district grant, prints the wall and process CPU seconds
 (best of --repeat) of the frame 趋势 asks (one measure: 派遣→处置, then 上报→结案) both ways (handling_time
-takes the rank path from trends.RANKED_HANDLING_MIN_DAYS days), with a bare scan of five columns of every
+takes the rank path for every window the tables answer), with a bare scan of five columns of every
 case measured in the same run as the baseline; the frames are compared exactly (it stops if they differ). Also the rows of case_durations per measure."""
 from __future__ import annotations
 

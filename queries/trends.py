@@ -74,10 +74,10 @@ HANDLING_MEASURES = ("handle", "close")   # handle_work_hours (派遣→处置),
 # of in_closed ('handle_closed'; 'handle' there is in_handled on the handling day), close_work_hours of
 # in_closed ('close').
 RANKED_HANDLING = {"handle": "handle_closed", "close": "close"}
-# Windows from this many days take the rank path where it answers: at 10M cases (benchmarks/
-# bench_handling_time_ranks.py) it cost 1.2–1.9× less CPU than handling_time.sql over 92 days by week and
-# 2–3.4× less over two years, but 1.1–1.6× more over 30 days by day (30 groups: each reads its own buckets).
-RANKED_HANDLING_MIN_DAYS = 60
+# Every window the rank tables answer takes them, 近30天 included: a running window's unsettled days need no
+# case query (in_closed reads neither the window's end nor the clock: docs/performance.md 5b). A cold 趋势
+# 近30天 at 10M spent 0.125 s wall in handling_time.sql against 0.050 s by rank; once DuckDB's buffers hold
+# the cases' columns the case query is ~10 ms cheaper for 30 days by day (docs/performance.md 6h, session 8).
 
 
 def handling_time(source: CursorSource, scope: Scope, grain: str, measure: str | None = None) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def handling_time(source: CursorSource, scope: Scope, grain: str, measure: str |
     _check(grain)
     if measure is not None and measure not in HANDLING_MEASURES:
         raise ValueError(f"unknown duration measure: {measure!r}")
-    if scope.days >= RANKED_HANDLING_MIN_DAYS and handling_by_rank(source, scope):
+    if handling_by_rank(source, scope):
         return ranked_handling_time(source, scope, grain, measure)
     if measure is None:
         return fetch(source, "handling_time", scope, grain=grain)

@@ -145,15 +145,67 @@ def test_which_selections_take_the_rank_path(city):
         assert not trends.handling_by_rank(city, scope(**long, **kw)), kw
     # other KPI rules than the tables were built with
     assert not trends.handling_by_rank(city, replace(scope(**long, access=Access.city("t")), exclude_cancelled=False))
-    # handling_time takes it for windows of RANKED_HANDLING_MIN_DAYS or more only
+    # handling_time takes it for every window the tables answer (近30天 included); a street grant: the cases
     taken = []
     with mock.patch.object(trends, "ranked_handling_time", side_effect=lambda *a: taken.append(a[1].days)):
-        for days in (1, 30, trends.RANKED_HANDLING_MIN_DAYS - 1, trends.RANKED_HANDLING_MIN_DAYS, 730):
+        for days in (1, 30, 59, 60, 730):
             trends.handling_time(city, scope(start_date=date(2025, 1, 1), end_date=date(2025, 1, 1) + timedelta(days=days),
                                              access=Access.city("t")), "week", "handle")
-    assert taken == [trends.RANKED_HANDLING_MIN_DAYS, 730]
+        trends.handling_time(city, scope(start_date=date(2025, 1, 1), end_date=date(2025, 1, 31),
+                                         access=Access.for_streets(("430903001",), ("430903",), "t")), "day", "handle")
+    assert taken == [1, 30, 59, 60, 730]
     empty = new_db()   # no kpi_daily built (a city below the threshold)
     try:
         assert not trends.handling_by_rank(empty, scope(**long, access=Access.city("t")))
     finally:
         empty.close()
+
+
+def running_30_days(rng):
+    """近30天 as 趋势 asks it: 30 days ending with today, now inside today (the window's last days not settled),
+    the city, a district grant or a district filter."""
+    now_day = date(2025, 2, 1) + timedelta(days=int(rng.integers(0, 680)))
+    now = datetime.combine(now_day, time(int(rng.integers(0, 24)), int(rng.integers(0, 60))))
+    end = now_day + timedelta(days=1)
+    kw = dict(start_date=end - timedelta(days=30), end_date=end, now_at=now,
+              access=Access.for_districts(("430903",), "t") if rng.random() < 0.3 else Access.city("t"))
+    if rng.random() < 0.3:
+        kw["districts"] = (str(rng.choice(DISTRICTS)),)
+    return scope(**kw)
+
+
+def test_running_30_day_windows_by_day_through_handling_time(city):
+    """The routing as the page calls it (handling_time, by day, 30 running days) answers from the rank tables
+    and returns handling_time.sql's frame exactly; the tables built without one closed case of such a window
+    make its frames differ."""
+    build(city)
+    rng = np.random.default_rng(86)
+    selections = [running_30_days(rng) for _ in range(12)]
+    rows = []
+    for i, sc in enumerate(selections):
+        measure = MEASURES[i % 3]
+        with mock.patch.object(trends, "ranked_handling_time", wraps=trends.ranked_handling_time) as ranked:
+            got = trends.handling_time(city, sc, "day", measure)
+        assert ranked.called, sc
+        want = from_cases(city, sc, "day", measure)
+        rows.append(len(want))
+        pd.testing.assert_frame_equal(got, want, check_exact=True, obj=str(sc))
+    assert sum(r > 20 for r in rows) >= 8          # days with closed cases and the total (a filter outside the grant: 1)
+    first = selections[0]
+    sc = scope(start_date=first.start_date, end_date=first.end_date, now_at=first.now_at, access=Access.city("t"))
+    victim = city.execute("SELECT case_id FROM cases WHERE closed_at >= $s AND closed_at < $e AND NOT is_cancelled "
+                          "AND dispatched_at IS NOT NULL AND handle_work_hours IS NOT NULL ORDER BY case_id LIMIT 1",
+                          {"s": sc.start_date, "e": sc.end_date}).fetchone()[0]
+    city.execute("CREATE TEMP TABLE victim AS SELECT * FROM cases WHERE case_id = $id", {"id": victim})
+    city.execute("DELETE FROM cases WHERE case_id = $id", {"id": victim})
+    try:
+        build(city)
+    finally:
+        city.execute("INSERT INTO cases SELECT * FROM victim")
+        city.execute("DROP TABLE victim")
+    try:
+        differ = sum(not trends.handling_time(city, sc, "day", m).equals(from_cases(city, sc, "day", m))
+                     for m in MEASURES)
+    finally:
+        build(city)
+    assert differ == 3
