@@ -686,6 +686,20 @@ CREATE TABLE IF NOT EXISTS accepted_daily (
     case_count    BIGINT NOT NULL
 );
 
+-- 异动's reports per day (of reported_at), street and 小类, not cancelled, with a street: every case,
+-- built by every publish of a city of data.store.kpi_daily_min_cases() cases or more
+-- (data.store.refresh_anomaly_daily; meta anomaly_daily_built = '1' once complete). anomaly_counts.sql
+-- reads it through scoped_anomaly_daily for the days no week boundary of its baseline cuts
+-- (queries/anomalies.py); the split days are still read from the cases.
+CREATE TABLE IF NOT EXISTS anomaly_daily (
+    report_day    DATE NOT NULL,
+    district_code VARCHAR,
+    street_code   VARCHAR NOT NULL,
+    major_code    VARCHAR,
+    category_code VARCHAR,
+    reports       BIGINT NOT NULL
+);
+
 -- ───────────────────────── writers only ─────────────────────────
 
 -- One row per distinct free-text value (data/snapshot.py FREE_TEXT) the scrubber has looked at:

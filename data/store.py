@@ -32,7 +32,7 @@ REFRESH_WORK_MINUTES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_case_work_m
 REFRESH_OPEN_CASES_PATH = PROJECT_ROOT / "data" / "sql" / "refresh_open_cases.sql"
 # Raise when schema.sql gains something the queries need (a column, a table): every publish stamps
 # it into meta, and the dashboard republishes a snapshot stamped otherwise (ui.app.ensure_database).
-SCHEMA_VERSION = "23"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
+SCHEMA_VERSION = "24"  # 2: cases.first_event_at / last_event_at; 3: case_private.reporter_key;
                        # 4: cases.overdue_from_at, meta data span; 5: snapshots without raw personal
                        # data (data/snapshot.py): older snapshots are republished; 6: kpi_daily
                        # (pre-aggregated KPI counts; without it kpi_counts takes the case path);
@@ -58,6 +58,8 @@ SCHEMA_VERSION = "23"  # 2: cases.first_event_at / last_event_at; 3: case_privat
                        #     (the alert strip's alert_cases.sql compares integers; meta open_cases_office)
                        # 23: 21 and 22 together: a database stamped 22 between them (open_cases' minutes
                        #     without community_due_daily) is republished rather than left without the table
+                       # 24: anomaly_daily (异动's reports per day, street and 小类: anomaly_counts reads the
+                       #     days no week boundary cuts from it, queries/anomalies.py)
 
 
 class WriterBusy(RuntimeError):
@@ -82,6 +84,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> N
     refresh_case_work_minutes(con)
     refresh_kpi_daily(con)
     refresh_accepted_daily(con)
+    refresh_anomaly_daily(con)
     refresh_expected_stats_day(con)
     refresh_expected_calibration(con)
 
@@ -238,6 +241,23 @@ def refresh_accepted_daily(con: duckdb.DuckDBPyConnection, *, force: bool = Fals
     rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()))
     set_meta(con, "accepted_daily_rules", rules)
     return rows
+
+
+def refresh_anomaly_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
+    """Rebuilds 异动's reports per day, street and 小类 (anomaly_daily, anomaly_daily_build.sql) when the city
+    has at least kpi_daily_min_cases() cases (or `force`); below that the table is emptied and
+    anomaly_counts reads the cases (cheap there). meta anomaly_daily_built is removed first and set last,
+    so until a build completes every view reads the cases. Returns the rows built."""
+    from queries.kpi_daily import publish_scope, refill
+    from queries.scope import Scope
+
+    con.execute("DELETE FROM meta WHERE key = 'anomaly_daily_built'")
+    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+        con.execute("DELETE FROM anomaly_daily")
+        return 0
+    refill(con, "anomaly_daily", "anomaly_daily_build", publish_scope(Scope(date(2000, 1, 1), date(2000, 1, 2))))
+    set_meta(con, "anomaly_daily_built", "1")
+    return con.execute("SELECT count(*) FROM anomaly_daily").fetchone()[0]
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

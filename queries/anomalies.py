@@ -54,7 +54,24 @@ def _tail_direct(observed: int, lam: float) -> float:
 
 
 def anomaly_counts(source: CursorSource, scope: Scope, weeks: int) -> pd.DataFrame:
-    return fetch(source, "anomaly_counts", scope, weeks=int(weeks))
+    """Reports per street × 小类 today and in the last 7 days with their baselines (anomaly_counts.sql).
+    The days of the span no week boundary cuts come from anomaly_daily (built at publish) when it holds
+    the selection (`holds_selection`) and the source is DuckDB; the file itself checks the table was built.
+    Same frame either way (tests/test_anomaly_daily.py)."""
+    from queries.kpi_daily import is_duckdb          # late: queries.kpi_daily imports much of queries/
+    return fetch(source, "anomaly_counts", scope, weeks=int(weeks),
+                 from_anomaly_daily=holds_selection(scope) and is_duckdb(source))
+
+
+# Filters on columns anomaly_daily does not hold (scoped_anomaly_daily shows no row under them).
+DAY_TABLE_MISSING_FILTERS = ("communities", "grids", "kinds", "sources", "units")
+
+
+def holds_selection(scope: Scope) -> bool:
+    """anomaly_daily can answer this selection: an area grant (city, districts, streets; it holds no unit)
+    and no filter but districts, streets, 大类 and 小类."""
+    return (not scope.access.units and not scope.access.sees_nothing
+            and all(getattr(scope, f) is None for f in DAY_TABLE_MISSING_FILTERS))
 
 
 def detect(counts: pd.DataFrame, p: float, min_count: int) -> pd.DataFrame:

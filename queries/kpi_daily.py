@@ -102,6 +102,7 @@ _REFILLS = {
     "case_duration_days": ("DELETE FROM case_duration_days", "INSERT INTO case_duration_days BY NAME "),
     "accepted_daily": ("DELETE FROM accepted_daily", "INSERT INTO accepted_daily BY NAME "),
     "community_due_daily": ("DELETE FROM community_due_daily", "INSERT INTO community_due_daily BY NAME "),
+    "anomaly_daily": ("DELETE FROM anomaly_daily", "INSERT INTO anomaly_daily BY NAME "),
 }
 
 

@@ -141,7 +141,7 @@ def test_no_identity_sees_nothing(con):
 def test_query_files_read_only_the_scoped_relations():
     raw = re.compile(r"\b(FROM|JOIN)\s+(cases|case_steps|case_private|areas|units|checkins|whistles|wishes|"
                      r"activities|pairings|people|needs|projects|resources|supervision_orders|open_cases|expected_stats_day|expected_calibration_closed|expected_calibration_open|"
-                     r"case_durations|case_duration_days|community_due_daily|"
+                     r"case_durations|case_duration_days|community_due_daily|anomaly_daily|"
                      r"categories|sources|time_limits|steps|calendar|area_levels|meta)\b", re.IGNORECASE)
     offenders = [p.name for p in SQL_DIR.glob("*.sql") if p.name != "_scoped.sql" and raw.search(p.read_text())]
     assert offenders == []

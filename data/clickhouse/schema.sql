@@ -34,6 +34,16 @@ CREATE TABLE IF NOT EXISTS `activity_participants` (
 ) ENGINE = MergeTree
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `anomaly_daily` (
+    `report_day` Date32,
+    `district_code` Nullable(String),
+    `street_code` String,
+    `major_code` Nullable(String),
+    `category_code` Nullable(String),
+    `reports` Int64
+) ENGINE = MergeTree
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `area_levels` (
     `level` Int16,
     `name` String

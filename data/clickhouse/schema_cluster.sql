@@ -34,6 +34,16 @@ CREATE TABLE IF NOT EXISTS `activity_participants` ON CLUSTER `dashboard_cluster
 ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/activity_participants', '{replica}')
 ORDER BY tuple();
 
+CREATE TABLE IF NOT EXISTS `anomaly_daily` ON CLUSTER `dashboard_cluster` (
+    `report_day` Date32,
+    `district_code` Nullable(String),
+    `street_code` String,
+    `major_code` Nullable(String),
+    `category_code` Nullable(String),
+    `reports` Int64
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/anomaly_daily', '{replica}')
+ORDER BY tuple();
+
 CREATE TABLE IF NOT EXISTS `area_levels` ON CLUSTER `dashboard_cluster` (
     `level` Int16,
     `name` String

@@ -723,3 +723,29 @@ scoped_accepted_daily AS (
 accepted_daily_build AS (
     SELECT max(value) AS rules FROM meta WHERE key = 'accepted_daily_rules'
 )
+,
+-- anomaly_daily (异动's reports per day, street and 小类, built at publish: queries/anomalies.py) through
+-- scoped_cases' access and filter predicate, word for word on the codes it holds
+-- (tests/test_anomaly_daily.py). unit_code is NULL here, so a unit grant or a unit filter sees no row
+-- (fail closed), and so does a filter on a column it lacks; queries/anomalies.py routes those selections
+-- to the cases.
+scoped_anomaly_daily AS (
+    SELECT * FROM (SELECT *, NULL::VARCHAR AS unit_code FROM anomaly_daily) a
+    WHERE ($access_all
+           OR (list_contains($access_districts::VARCHAR[], district_code)
+               AND (len($access_streets::VARCHAR[]) = 0 OR list_contains($access_streets::VARCHAR[], street_code)))
+           OR list_contains($access_units::VARCHAR[], unit_code))
+      AND ($districts::VARCHAR[] IS NULL OR list_contains($districts::VARCHAR[], district_code))
+      AND ($streets::VARCHAR[] IS NULL OR list_contains($streets::VARCHAR[], street_code))
+      AND ($majors::VARCHAR[] IS NULL OR list_contains($majors::VARCHAR[], major_code))
+      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], category_code))
+      AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], unit_code))
+      AND $communities::VARCHAR[] IS NULL AND $grids::VARCHAR[] IS NULL AND $kinds::VARCHAR[] IS NULL
+      AND $sources::VARCHAR[] IS NULL
+)
+,
+-- anomaly_daily holds every case of the snapshot (meta anomaly_daily_built, set last by
+-- data.store.refresh_anomaly_daily; false: not built). One row.
+anomaly_daily_build AS (
+    SELECT coalesce(max(value) = '1', false) AS built FROM meta WHERE key = 'anomaly_daily_built'
+)

@@ -1,28 +1,46 @@
 -- 异动: reports per street × 小类 today (midnight → now) and in the 7 days up to now, with the same
 -- spans shifted back 1..$weeks whole weeks (same weekday and hours) as the baseline. Cancelled left out.
 -- Grain: one row per (street, 小类) with a report today or in the last 7 days.
--- Parameters: the scope, $weeks.
+-- Parameters: the scope, $weeks, $from_anomaly_daily: the days no week boundary cuts (a whole number of
+-- days but not of weeks before today) are read in the table built at publish (queries/anomalies.py).
 WITH spans AS (
     SELECT now_at, date_trunc('day', now_at) AS day_start_at FROM win
+),
+-- Each boundary of the baseline (now − 7k days) falls on a day a whole number of weeks before today; every
+-- other day of the span lies wholly in one week k = (days before today) // 7, outside the today span.
+use_day_table AS (
+    SELECT $from_anomaly_daily::BOOLEAN AND (SELECT built FROM anomaly_daily_build) AS from_days
 ),
 recent AS (
     SELECT c.street_code, c.category_code,
            -- whole weeks back from now (0 = the current 7 days)
            floor(date_diff('second', c.reported_at, s.now_at) / 604800.0)::INTEGER AS weeks_back,
            (c.reported_at + to_days(7 * floor(date_diff('second', c.reported_at, s.now_at) / 604800.0)::INTEGER))
-               >= s.day_start_at AS in_day_span
+               >= s.day_start_at AS in_day_span,
+           1 AS reports
     FROM scoped_cases c, spans s
     WHERE NOT c.is_cancelled AND c.street_code IS NOT NULL
       -- bounds on $now itself, not on the window's column: compared with a constant, the scan skips the
       -- row groups reported earlier (a comparison with a joined column is not pushed into the scan)
       AND c.reported_at < $now::TIMESTAMP AND c.reported_at >= $now::TIMESTAMP - to_days(7 * ($weeks::INTEGER + 1))
+      AND (NOT (SELECT from_days FROM use_day_table)
+           OR date_diff('day', c.reported_at::DATE, $now::TIMESTAMP::DATE) % 7 = 0)
+    UNION ALL
+    SELECT street_code, category_code,
+           floor(date_diff('day', report_day, $now::TIMESTAMP::DATE) / 7.0)::INTEGER AS weeks_back,
+           false AS in_day_span, reports
+    FROM scoped_anomaly_daily
+    WHERE (SELECT from_days FROM use_day_table)
+      AND report_day < $now::TIMESTAMP::DATE
+      AND report_day > $now::TIMESTAMP::DATE - 7 * ($weeks::INTEGER + 1)
+      AND date_diff('day', report_day, $now::TIMESTAMP::DATE) % 7 <> 0
 ),
 counts AS (
     SELECT street_code, category_code,
-           count(*) FILTER (WHERE weeks_back = 0 AND in_day_span) AS today_count,
-           count(*) FILTER (WHERE weeks_back > 0 AND in_day_span) AS today_baseline_sum,
-           count(*) FILTER (WHERE weeks_back = 0) AS week_count,
-           count(*) FILTER (WHERE weeks_back > 0) AS week_baseline_sum
+           coalesce(sum(reports) FILTER (WHERE weeks_back = 0 AND in_day_span), 0)::BIGINT AS today_count,
+           coalesce(sum(reports) FILTER (WHERE weeks_back > 0 AND in_day_span), 0)::BIGINT AS today_baseline_sum,
+           coalesce(sum(reports) FILTER (WHERE weeks_back = 0), 0)::BIGINT AS week_count,
+           coalesce(sum(reports) FILTER (WHERE weeks_back > 0), 0)::BIGINT AS week_baseline_sum
     FROM recent
     GROUP BY street_code, category_code
 )
