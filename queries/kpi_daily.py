@@ -400,18 +400,12 @@ def ranked_quantiles(source: CursorSource, scope: Scope, by: str, measure: str, 
     if not picks:
         return pd.DataFrame({c: pd.Series(dtype=types.get(c, str)) for c in names})
     # Only the (group, bucket) pairs holding a wanted rank: by 'period' a bucket wanted by one month is not
-    # read for the others (10M cases, two years by month: 950 (month, bucket) lists → 50). One read per run
-    # of nearby buckets: the medians' and the P90s' lie far apart, and only `bucket BETWEEN` skips row groups.
+    # read for the others (10M cases, two years by month: 950 (month, bucket) lists → 50). One read of the
+    # wanted buckets' range: split into runs of nearby buckets (session 6) it cost 7 reads for 近30天 by day
+    # and measured no faster for two years (docs/performance.md 6h, session 8).
     pairs = sorted({(b, g) for g, quantiles in picks.items() for _, ranks in quantiles for _, b, _ in ranks})
-    runs: list[list[tuple[int, str]]] = []
-    for b, g in pairs:
-        if runs and b - runs[-1][-1][0] <= _BUCKET_GAP:
-            runs[-1].append((b, g))
-        else:
-            runs.append([(b, g)])
-    values = pd.concat([fetch(source, "kpi_duration_values", scope, pair_groups=[g for _, g in run],
-                              pair_buckets=[b for b, _ in run], bucket_min=run[0][0], bucket_max=run[-1][0],
-                              **window) for run in runs], ignore_index=True)
+    values = fetch(source, "kpi_duration_values", scope, pair_groups=[g for _, g in pairs],
+                   pair_buckets=[b for b, _ in pairs], bucket_min=pairs[0][0], bucket_max=pairs[-1][0], **window)
     sorted_hours = {(g, int(b)): h for g, b, h in zip(values["group_code"], values["bucket"], values["hours"])}
     out = []
     for group, quantiles in picks.items():
@@ -423,11 +417,6 @@ def ranked_quantiles(source: CursorSource, scope: Scope, by: str, measure: str, 
             row.append(_interpolate(lo, hi, rn))
         out.append(row)
     return pd.DataFrame(out, columns=names).astype({c: types[c] for c in names[1:]})
-
-
-# Wanted buckets further apart than this are read by separate queries (each `bucket BETWEEN` range is a few
-# row groups); nearer ones by one (a query costs ~10 ms to plan and start).
-_BUCKET_GAP = 16
 
 
 def _interpolate(lo: float, hi: float, rn: float) -> float:
