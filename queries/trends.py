@@ -115,7 +115,8 @@ def ranked_handling_time(source: CursorSource, scope: Scope, grain: str, measure
     [start, end)" and attributes of the case (no window end, no clock: docs/performance.md 5b), so a window's
     cases of a bucket are the rows of its days: closed_count sums kpi_daily's closed_count per bucket (a
     bucket with a closed case is a row, as in the GROUP BY), the timed counts and quantiles come from
-    kpi_daily.ranked_quantiles per bucket ('period') and for the window ('all')."""
+    kpi_daily.ranked_quantiles per bucket ('period') and for the window ('all', its bucket counts summed from
+    the periods': kpi_daily.window_counts)."""
     measures = HANDLING_MEASURES if measure is None else (measure,)
     closed = fetch(source, "kpi_daily_closed_buckets", scope, grain=grain)
     keys = pd.to_datetime(closed["bucket_start"]).dt.strftime("%Y-%m-%d")
@@ -123,9 +124,10 @@ def ranked_handling_time(source: CursorSource, scope: Scope, grain: str, measure
                           "is_total": [False] * len(closed) + [True],
                           "closed_count": list(closed["closed_count"]) + [int(closed["closed_count"].sum())]})
     for measure in measures:
+        counts = kpi_daily.duration_counts(source, scope, "period", RANKED_HANDLING[measure], grain)
         per_bucket, total = (kpi_daily.ranked_quantiles(source, scope, by, RANKED_HANDLING[measure], grain=grain,
-                                                        counted=True).set_index("group_code")
-                             for by in ("period", "all"))
+                                                        counted=True, counts=by_counts).set_index("group_code")
+                             for by, by_counts in (("period", counts), ("all", kpi_daily.window_counts(counts))))
         for column, ranked, empty in (("timed_count", "timed_count", 0), ("median_hours", "hours_median", None),
                                       ("p90_hours", "hours_p90", None)):
             values = list(keys.map(per_bucket[ranked])) + [total[ranked].get("all", empty)]

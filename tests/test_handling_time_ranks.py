@@ -209,3 +209,17 @@ def test_running_30_day_windows_by_day_through_handling_time(city):
     finally:
         build(city)
     assert differ == 3
+
+
+def test_window_counts_from_the_periods_equal_the_window_query(city):
+    """kpi_daily.window_counts (the 'all' bucket counts summed from the 'period' ones) is kpi_duration_counts.sql
+    by 'all', exactly, for every grain (weeks and months cut by the window's ends included)."""
+    build(city)
+    rng = np.random.default_rng(87)
+    for _ in range(15):
+        sc = random_selection(rng, {})
+        for grain in trends.GRAINS:
+            for measure in trends.RANKED_HANDLING.values():
+                want = kpi_daily.duration_counts(city, sc, "all", measure, grain)
+                got = kpi_daily.window_counts(kpi_daily.duration_counts(city, sc, "period", measure, grain))
+                pd.testing.assert_frame_equal(got, want, check_exact=True, obj=f"{grain} {measure} {sc}")
