@@ -56,11 +56,14 @@ def _tail_direct(observed: int, lam: float) -> float:
 def anomaly_counts(source: CursorSource, scope: Scope, weeks: int) -> pd.DataFrame:
     """Reports per street × 小类 today and in the last 7 days with their baselines (anomaly_counts.sql).
     The days of the span no week boundary cuts come from anomaly_daily (built at publish) when it holds
-    the selection (`holds_selection`) and the source is DuckDB; the file itself checks the table was built.
-    Same frame either way (tests/test_anomaly_daily.py)."""
+    the selection (`holds_selection`), the source is DuckDB and the table was built (a probe kept per
+    snapshot); then the cases are read for the split days only. Same frame either way
+    (tests/test_anomaly_daily.py)."""
+    from queries import snapshot_facts
     from queries.kpi_daily import is_duckdb          # late: queries.kpi_daily imports much of queries/
-    return fetch(source, "anomaly_counts", scope, weeks=int(weeks),
-                 from_anomaly_daily=holds_selection(scope) and is_duckdb(source))
+    from_day_table = (holds_selection(scope) and is_duckdb(source)
+                      and bool(snapshot_facts.row(source, "anomaly_daily_built", scope, fetch)["built"]))
+    return fetch(source, "anomaly_counts", scope, weeks=int(weeks), from_anomaly_daily=from_day_table)
 
 
 # Filters on columns anomaly_daily does not hold (scoped_anomaly_daily shows no row under them).

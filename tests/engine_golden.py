@@ -64,6 +64,7 @@ SKIP: dict[str, str] = {
     "anomaly_daily_build": "run by the writer at publish on DuckDB (data.store.refresh_anomaly_daily), not a read "
                            "query; anomaly_counts reads its table on DuckDB only (queries/anomalies.py) and reads "
                            "the cases otherwise, which this test compares; tests/test_anomaly_daily.py compares the two",
+    "anomaly_daily_built": "asked by anomaly_counts on DuckDB only (queries/anomalies.anomaly_counts)",
     "accepted_daily_rules": "asked by 趋势's counts on DuckDB only (queries/accepted_daily.answers)",
     "kpi_daily_sums": "趋势's cards (time-free counts, whole selection) from kpi_daily, DuckDB only "
                       "(queries/accepted_daily.time_free_counts); ClickHouse engines take kpi_counts, which this test "

@@ -6,11 +6,6 @@
 WITH spans AS (
     SELECT now_at, date_trunc('day', now_at) AS day_start_at FROM win
 ),
--- Each boundary of the baseline (now − 7k days) falls on a day a whole number of weeks before today; every
--- other day of the span lies wholly in one week k = (days before today) // 7, outside the today span.
-use_day_table AS (
-    SELECT $from_anomaly_daily::BOOLEAN AND (SELECT built FROM anomaly_daily_build) AS from_days
-),
 recent AS (
     SELECT c.street_code, c.category_code,
            -- whole weeks back from now (0 = the current 7 days)
@@ -23,14 +18,17 @@ recent AS (
       -- bounds on $now itself, not on the window's column: compared with a constant, the scan skips the
       -- row groups reported earlier (a comparison with a joined column is not pushed into the scan)
       AND c.reported_at < $now::TIMESTAMP AND c.reported_at >= $now::TIMESTAMP - to_days(7 * ($weeks::INTEGER + 1))
-      AND (NOT (SELECT from_days FROM use_day_table)
-           OR date_diff('day', c.reported_at::DATE, $now::TIMESTAMP::DATE) % 7 = 0)
+      -- with the table: only the days a whole number of weeks before today, where the boundaries of the
+      -- baseline (now − 7k days) fall (a one-column test on a constant: the scan skips the other rows)
+      AND date_diff('day', c.reported_at::DATE, $now::TIMESTAMP::DATE)
+          % (CASE WHEN $from_anomaly_daily::BOOLEAN THEN 7 ELSE 1 END) = 0
     UNION ALL
+    -- every other day of the span lies wholly in one week k = (days before today) // 7, outside the today span
     SELECT street_code, category_code,
            floor(date_diff('day', report_day, $now::TIMESTAMP::DATE) / 7.0)::INTEGER AS weeks_back,
            false AS in_day_span, reports
     FROM scoped_anomaly_daily
-    WHERE (SELECT from_days FROM use_day_table)
+    WHERE $from_anomaly_daily::BOOLEAN
       AND report_day < $now::TIMESTAMP::DATE
       AND report_day > $now::TIMESTAMP::DATE - 7 * ($weeks::INTEGER + 1)
       AND date_diff('day', report_day, $now::TIMESTAMP::DATE) % 7 <> 0
