@@ -29,7 +29,8 @@ def test_the_heap_is_frozen_once_per_process_and_handed_back_at_exit(monkeypatch
     assert calls == ["freeze", "atexit:unfreeze"]
 
 
-def test_the_first_page_run_freezes_and_later_runs_do_not(tmp_path, monkeypatch):
+def _one_case_city(tmp_path, monkeypatch) -> None:
+    """The app pointed at a published city of one case, the clock pinned, caches cleared."""
     con = new_db()
     add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
     db = tmp_path / "heap.duckdb"
@@ -37,6 +38,10 @@ def test_the_first_page_run_freezes_and_later_runs_do_not(tmp_path, monkeypatch)
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
     clear_caches()
+
+
+def test_the_first_page_run_freezes_and_later_runs_do_not(tmp_path, monkeypatch):
+    _one_case_city(tmp_path, monkeypatch)
     calls = _counted(monkeypatch)
     try:
         at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
@@ -52,13 +57,7 @@ def test_the_first_page_run_freezes_and_later_runs_do_not(tmp_path, monkeypatch)
 def test_a_wall_screen_freezes_too(tmp_path, monkeypatch):
     """pages/wall.py draws through ui.wall.setup_wall, not setup_page: a process whose only sessions
     are wall screens must freeze its heap as well."""
-    con = new_db()
-    add_case(con, reported_at=datetime(2026, 11, 2, 9), accepted_at=datetime(2026, 11, 2, 9))
-    db = tmp_path / "heap-wall.duckdb"
-    publish_test_db(con, db)
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    monkeypatch.setenv("DASHBOARD_NOW", "2026-11-23T10:00:00")
-    clear_caches()
+    _one_case_city(tmp_path, monkeypatch)
     calls = _counted(monkeypatch)
     try:
         at = AppTest.from_file("../pages/wall.py", default_timeout=60).run()
