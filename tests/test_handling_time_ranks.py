@@ -16,7 +16,7 @@ import pytest
 from data.store import set_meta
 from queries import kpi_daily, trends
 from queries.scope import Access
-from tests.builders import add_cases, new_db
+from tests.builders import add_cases, new_db, rows_removed
 from tests.test_kpi_duration_ranks import DISTRICTS, D, random_city, scope
 
 MEASURES = (None, "handle", "close")
@@ -116,13 +116,8 @@ def test_buckets_of_none_one_and_two_timed_cases():
 def test_tables_built_without_one_case_change_a_frame(city):
     victim = city.execute("SELECT case_id FROM cases WHERE closed_at BETWEEN '2025-04-01' AND '2025-05-01' "
                           "AND handle_work_hours IS NOT NULL AND NOT is_cancelled ORDER BY case_id LIMIT 1").fetchone()[0]
-    city.execute("CREATE TEMP TABLE victim AS SELECT * FROM cases WHERE case_id = $id", {"id": victim})
-    city.execute("DELETE FROM cases WHERE case_id = $id", {"id": victim})
-    try:
+    with rows_removed(city, "cases", "case_id = $id", {"id": victim}):
         build(city)
-    finally:
-        city.execute("INSERT INTO cases SELECT * FROM victim")
-        city.execute("DROP TABLE victim")
     sc = scope(start_date=date(2025, 3, 1), end_date=date(2025, 6, 1), access=Access.city("t"))
     differ = 0
     for grain in trends.GRAINS:
@@ -196,13 +191,8 @@ def test_running_30_day_windows_by_day_through_handling_time(city):
     victim = city.execute("SELECT case_id FROM cases WHERE closed_at >= $s AND closed_at < $e AND NOT is_cancelled "
                           "AND dispatched_at IS NOT NULL AND handle_work_hours IS NOT NULL ORDER BY case_id LIMIT 1",
                           {"s": sc.start_date, "e": sc.end_date}).fetchone()[0]
-    city.execute("CREATE TEMP TABLE victim AS SELECT * FROM cases WHERE case_id = $id", {"id": victim})
-    city.execute("DELETE FROM cases WHERE case_id = $id", {"id": victim})
-    try:
+    with rows_removed(city, "cases", "case_id = $id", {"id": victim}):
         build(city)
-    finally:
-        city.execute("INSERT INTO cases SELECT * FROM victim")
-        city.execute("DROP TABLE victim")
     try:
         differ = sum(not trends.handling_time(city, sc, "day", m).equals(from_cases(city, sc, "day", m))
                      for m in MEASURES)
