@@ -30,11 +30,13 @@ def demo(tmp_path_factory):
 # kpi_daily (and kpi_daily_unsettled) is built at publish only for a city of data.store.KPI_DAILY_MIN_CASES cases or more
 # (tests/test_kpi_daily.py builds and checks it); so are expected_stats_day (tests/test_expected_stats_day.py)
 # and expected_calibration_closed / _open (tests/test_expected_calibration_built.py), case_durations /
-# case_duration_days, built with kpi_daily (tests/test_kpi_duration_ranks.py), and accepted_daily
-# (tests/test_accepted_daily.py).
+# case_duration_days and community_due_daily, built with kpi_daily (tests/test_kpi_duration_ranks.py,
+# tests/test_community_due_daily.py), accepted_daily (tests/test_accepted_daily.py) and anomaly_daily
+# (tests/test_anomaly_daily.py).
 TABLES_FILLED_BY_USE = {"audit_log", "scrubbed_text", "kpi_daily", "kpi_daily_unsettled", "case_handoffs",
                         "case_dispatches", "open_cases", "expected_stats_day", "expected_calibration_closed",
-                        "expected_calibration_open", "case_durations", "case_duration_days", "accepted_daily"}
+                        "expected_calibration_open", "case_durations", "case_duration_days", "accepted_daily",
+                        "community_due_daily", "anomaly_daily"}
 
 
 def test_every_table_of_the_schema_has_rows(demo):
