@@ -126,9 +126,8 @@ def _wall_reads_unpinned(get, config) -> None:
     from ui.wall import wall_access
 
     scopes = wall_scopes(_now(), wall_access(), league_days=config.league_days)
-    get("wall_day_pace", scopes.pace)
+    get("wall_day_hours", scopes.hours)   # the wall's pace and 24-hour trend, as fetch_wall_data reads them
     get("wall_districts", scopes.today, config.min_cell_count)
-    get("wall_hourly", scopes.hours)
     get("wall_categories", scopes.today, 10, config.min_cell_count)
 
 

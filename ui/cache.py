@@ -62,8 +62,6 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "hour_weekday": trend_queries.hour_weekday,
     "source_mix": trend_queries.source_mix,
     "handling_time": trend_queries.handling_time,
-    "wall_day_pace": wall_queries.day_pace,
-    "wall_hourly": wall_queries.hourly,
     "wall_day_hours": wall_queries.day_hours,
     "wall_hotspots": wall_queries.hotspots,
     "wall_latest_cases": wall_queries.latest_cases,
