@@ -101,7 +101,7 @@ def refresh_expected_stats_day(con: duckdb.DuckDBPyConnection, *, force: bool = 
 
     keys = ("expected_stats_day_as_of", "expected_stats_day_window_days", "expected_stats_day_office")
     con.execute("DELETE FROM meta WHERE key IN ($a, $b, $c)", dict(zip("abc", keys)))
-    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+    if not force and not builds_publish_tables(con):
         con.execute("DELETE FROM expected_stats_day")
         return 0
     day = (now_at or datetime.now()).date()
@@ -125,7 +125,7 @@ def refresh_expected_calibration(con: duckdb.DuckDBPyConnection, *, force: bool 
     keys = ("expected_calibration_q_start", "expected_calibration_q_end", "expected_calibration_window_days",
             "expected_calibration_min_volume", "expected_calibration_office")
     con.execute("DELETE FROM meta WHERE key IN ($a, $b, $c, $d, $e)", dict(zip("abcde", keys)))
-    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+    if not force and not builds_publish_tables(con):
         con.execute("DELETE FROM expected_calibration_closed")
         con.execute("DELETE FROM expected_calibration_open")
         return 0
@@ -195,6 +195,13 @@ def kpi_daily_min_cases() -> int:
         raise ValueError(f"DASHBOARD_KPI_DAILY_MIN_CASES 应为非负整数，收到 {raw!r}") from None
 
 
+def builds_publish_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """The city has kpi_daily_min_cases() cases or more: the publish builds the pre-aggregated tables
+    (kpi_daily and the tables built with it, accepted_daily, anomaly_daily, expected_stats_day,
+    expected_calibration_*); below that each refresh empties its table and the queries read the cases."""
+    return con.execute("SELECT count(*) FROM cases").fetchone()[0] >= kpi_daily_min_cases()
+
+
 def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False,
                       now_at: datetime | None = None) -> int:
     """Rebuilds the pre-aggregated KPI counts (kpi_daily, queries/kpi_daily.py) under the city's KPI
@@ -209,7 +216,7 @@ def refresh_kpi_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False,
     from queries.scope import Scope
 
     con.execute("DELETE FROM meta WHERE key IN ('kpi_daily_rules', 'kpi_daily_unsettled_day')")
-    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+    if not force and not builds_publish_tables(con):
         con.execute("DELETE FROM kpi_daily")
         con.execute("DELETE FROM kpi_daily_unsettled")
         con.execute("DELETE FROM community_due_daily")
@@ -235,7 +242,7 @@ def refresh_accepted_daily(con: duckdb.DuckDBPyConnection, *, force: bool = Fals
     from queries.scope import Scope
 
     con.execute("DELETE FROM meta WHERE key = 'accepted_daily_rules'")
-    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+    if not force and not builds_publish_tables(con):
         con.execute("DELETE FROM accepted_daily")
         return 0
     rules, rows = build(con, apply_rules(Scope(date(2000, 1, 1), date(2000, 1, 2)), load_city()))
@@ -252,7 +259,7 @@ def refresh_anomaly_daily(con: duckdb.DuckDBPyConnection, *, force: bool = False
     from queries.scope import Scope
 
     con.execute("DELETE FROM meta WHERE key = 'anomaly_daily_built'")
-    if not force and con.execute("SELECT count(*) FROM cases").fetchone()[0] < kpi_daily_min_cases():
+    if not force and not builds_publish_tables(con):
         con.execute("DELETE FROM anomaly_daily")
         return 0
     refill(con, "anomaly_daily", "anomaly_daily_build", publish_scope(Scope(date(2000, 1, 1), date(2000, 1, 2))))
