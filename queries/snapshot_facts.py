@@ -23,7 +23,7 @@ from queries.scope import Scope
 PROBES = frozenset({"kpi_daily_rules", "accepted_daily_rules", "expected_stats_day_build",
                     "expected_calibration_build", "work_minutes_office", "open_cases_office",
                     "anomaly_daily_built"})
-MAX_ENTRIES = 64          # a few snapshot versions × five probes; a publish makes a new version
+MAX_ENTRIES = 64          # a few snapshot versions × the probes; a publish makes a new version
 _memo: OrderedDict[tuple[str, str], pd.Series] = OrderedDict()
 _lock = threading.Lock()
 
