@@ -62,6 +62,8 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "hour_weekday": trend_queries.hour_weekday,
     "source_mix": trend_queries.source_mix,
     "handling_time": trend_queries.handling_time,
+    "wall_day_pace": wall_queries.day_pace,      # no page reads these two since wall_day_hours; the
+    "wall_hourly": wall_queries.hourly,          # engines' golden test (tests/engine_golden.py) still does
     "wall_day_hours": wall_queries.day_hours,
     "wall_hotspots": wall_queries.hotspots,
     "wall_latest_cases": wall_queries.latest_cases,
