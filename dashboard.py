@@ -46,17 +46,23 @@ def main() -> None:
     kpis = registry(city)
     # Only the counts the cards show: on 10M cases the whole kpi_counts row costs three times as much.
     shown = kpi_columns(kpis[k] for k in OVERVIEW_KPIS + SECOND_ROW_KPIS)
-    row = cache.get("case_kpis", scope, shown)
     # The previous period only for the arrows: each value's numerator and denominator (not the P90,
     # pending count, basis or live count, which cost the most on its case path: docs/performance.md 5c).
-    previous = cache.get("case_kpis", scope.previous_period(),
-                         comparison_columns(kpis[k] for k in OVERVIEW_KPIS + SECOND_ROW_KPIS))
+    compared = comparison_columns(kpis[k] for k in OVERVIEW_KPIS + SECOND_ROW_KPIS)
+    level = 1 if scope.districts is None else 2 if scope.streets is None else 3 if scope.communities is None else 4
+    # Every query below starts now on the prefetch threads; this thread meanwhile draws the 预警 strip
+    # (its evaluation is mostly Python). docs/performance.md 5c, "Session 9".
+    calls = {"previous": ("case_kpis", scope.previous_period(), compared), "row": ("case_kpis", scope, shown),
+             "summary": ("area_summary", scope, level), "league": ("unit_league", scope, city.league_min_volume),
+             "trend": ("daily_trend", scope), "shapes": ("area_shapes", scope, level)}
+    cache.prefetch(*calls.values())
     meta = cache.meta()
 
     st.title(f"{md_escape(meta.get('city_name', city.name))}社会治理总览")
     st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                f"（{scope.days} 天）· 箭头{scope.previous_caption} · 悬停卡片右上角图标查看计算公式")
     render_alert_strip(scope)
+    row, previous = cache.get(*calls["row"]), cache.get(*calls["previous"])
     render_card_row(OVERVIEW_KPIS, kpis, row, previous)
     render_card_row(SECOND_ROW_KPIS, kpis, row, previous)
     more = st.expander("更多指标：派遣、办结、缓办延期、一次完成、监督举报、各环节按时率与结案时长",
@@ -72,11 +78,9 @@ def main() -> None:
                          icon=":material/menu_book:")
 
     left, right = st.columns([7, 5])
-    level = 1 if scope.districts is None else 2 if scope.streets is None else 3 if scope.communities is None else 4
     with left:
         st.subheader("区域分布")
-        summary = cache.get("area_summary", scope, level)
-        shapes = cache.get("area_shapes", scope, level)
+        summary, shapes = cache.get(*calls["summary"]), cache.get(*calls["shapes"])
         if summary.empty or shapes.empty:
             render_empty()
         elif shapes.geojson.isna().all():
@@ -99,14 +103,14 @@ def main() -> None:
                                           "街道、社区、网格边界为合成示例数据。" if meta.get("is_demo") == "true" else ""))
     with right:
         st.subheader("每日受理与办结")
-        trend = cache.get("daily_trend", scope)
+        trend = cache.get(*calls["trend"])
         if trend.empty or (trend.accepted_count.sum() == 0 and trend.closed_count.sum() == 0):
             render_empty()
         else:
             figures.plotly_chart("overview_daily", scope, (440,), lambda: daily_accepted_closed(trend, height=440),
                                  width="stretch", config={"displaylogo": False})
 
-    league = cache.get("unit_league", scope, city.league_min_volume)
+    league = cache.get(*calls["league"])
     ranked = league[league.is_ranked]
     st.subheader("责任单位按期结案率")
     st.caption(f"仅对统计期内应结案不少于 {city.league_min_volume} 件的单位排名（{TIE_RULE}）。"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -199,10 +200,17 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+def _store() -> ResultCache:
+    """The result store: results(), or the one a prefetch thread was handed (prefetch threads call no
+    Streamlit API, st.cache_resource included: Streamlit supports none outside a script's thread)."""
+    handed = getattr(_local, "store", None)
+    return handed if handed is not None else results()
+
+
 def _run(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) -> Any:
     """Query `name` at scope.now_at; a clock_keys.LIVE_BY query takes its live overdue count from the
     selection's one overdue_counts_sets entry of that minute (clock_keys.compute_live)."""
-    return results().get((name, scope, version, _frozen(args), True),
+    return _store().get((name, scope, version, _frozen(args), True),
                          lambda: clock_keys.compute_live(
                              name, args,
                              lambda live: (QUERIES[name](_snap, scope, *args) if live
@@ -220,7 +228,7 @@ def _overdue(live_scope: Scope, by: str, version: str, _snap: Snapshot) -> Any:
 
 def _run_window(name: str, scope: Scope, version: str, args: tuple, _snap: Snapshot) -> Any:
     """A clock_keys.LIVE_BY query of an ended window without its live count (scope at the window's end)."""
-    return results().get((name, scope, version, _frozen(args), False),
+    return _store().get((name, scope, version, _frozen(args), False),
                          lambda: QUERIES[name](_snap, scope, *args, live=False))
 
 
@@ -237,6 +245,50 @@ def get(name: str, scope: Scope, *args: Any) -> Any:
         lambda live_scope, by: _overdue(live_scope, by, snap.version, snap))
 
 
+def prefetch(*calls: tuple) -> None:
+    """Starts `get(name, scope, *args)` for each call `(name, scope, *args)` on the process's prefetch
+    threads and returns at once. The page's own get() of the same call later takes the stored result,
+    waits for the computation under way (ResultCache: one computation per key), or, when no thread has
+    started it yet, computes it itself (the thread then finds it stored). DuckDB runs a query without
+    holding the GIL, so the independent queries of a cold view overlap on the machine's cores instead
+    of running one after another while the page's own thread draws. Every call reads this run's
+    snapshot. A call that fails here is dropped: the page's own call runs it again and shows the error.
+    List the calls slowest first, and only calls the page then makes with exactly these arguments."""
+    pool = _prefetch_pool()
+    if pool is None:
+        return
+    snap, store = snapshot(), results()
+    for name, scope, *args in calls:
+        pool.submit(_prefetched, store, snap, name, scope, tuple(args))
+
+
+def _prefetched(store: ResultCache, snap: Snapshot, name: str, scope: Scope, args: tuple) -> None:
+    _local.pin, _local.store = snap, store
+    try:
+        get(name, scope, *args)
+    except Exception:   # noqa: BLE001 - the page's own call raises it (see prefetch)
+        pass
+    finally:
+        _local.pin = _local.store = None
+
+
+_POOL_LOCK = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _prefetch_pool() -> ThreadPoolExecutor | None:
+    """DASHBOARD_PREFETCH_THREADS threads per process (default 3; 0 turns prefetching off: every
+    query then runs on the page's thread, in the page's order)."""
+    global _pool
+    threads = int(os.environ.get("DASHBOARD_PREFETCH_THREADS", "3") or 0)
+    if threads <= 0:
+        return None
+    with _POOL_LOCK:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="prefetch")
+        return _pool
+
+
 def derived(name: str, scope: Scope, args: tuple, build: Callable[[], Any]) -> Any:
     """A value built in Python from this run's query results (a league table, a figure), kept with
     them in the byte-capped store so that a rerun does not build it again. Keyed on `name`, the whole
@@ -245,14 +297,14 @@ def derived(name: str, scope: Scope, args: tuple, build: Callable[[], Any]) -> A
     (scope, snapshot), e.g. a chosen metric or a chart's height. `build` reads through get(), so what
     it reads comes from the same snapshot as the key says."""
     snap = snapshot()
-    return results().get(("derived", name, scope, snap.version, _frozen(args)), build)
+    return _store().get(("derived", name, scope, snap.version, _frozen(args)), build)
 
 
 def from_files(name: str, paths: tuple[Path, ...], build: Callable[[], Any]) -> Any:
     """A value built from reference files alone (no snapshot, no scope: e.g. every 小类's time
     limits), kept in the store until one of the files changes (keyed on their modification times)."""
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
-    return results().get(("files", name, stamp), build)
+    return _store().get(("files", name, stamp), build)
 
 
 def fresh(name: str, scope: Scope, *args: Any) -> Any:

@@ -342,6 +342,28 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
     # Only the counts render_kpis shows (the wall refetches on every published snapshot).
     month_kpis = [kpis["disposal_rate"], kpis["on_time_rate"], kpis["accepted"], kpis["closed_in_period"]]
     month_columns = kpi_columns(month_kpis)
+    # Every query of the refresh starts now on the prefetch threads (ui/cache.prefetch), slowest first;
+    # this thread reads the hours and simplifies the polygons meanwhile, then takes each result.
+    calls = {
+        "alerts": alert_call(scopes.today),
+        "month": ("case_kpis", scopes.month, month_columns),
+        # Last month only for the changes: numerators and denominators (no pending count).
+        "last_month": ("case_kpis", scopes.last_month, comparison_columns(month_kpis)),
+        "league": ("unit_league", scopes.league, city.league_min_volume),
+        "district_league": ("area_summary", scopes.league, 1, wall_queries.LEAGUE_COLUMNS),
+        # area_summary with the two counts shown (its live count from the entry the tile read), suppressed
+        # as wall_districts is (queries/wall.py).
+        "districts": ("area_summary", scopes.today, 1, wall_queries.TODAY_COLUMNS),
+        "hotspots": ("wall_hotspots", scopes.today, config.hotspot_hours, config.hotspot_cell_degrees,
+                     config.min_cell_count),
+        "latest": ("wall_latest_cases", scopes.today, config.ticker_rows),
+        "people": ("wall_people", scopes.today),
+        "categories": ("wall_categories", scopes.today, 10, config.min_cell_count),
+        # Today's tile is the live overdue count alone: its own query (overdue_counts.sql), not case_kpis,
+        # which would also read today's cases for the group's name (docs/performance.md section 5c).
+        "overdue": ("overdue_counts", scopes.today.live(), "all"),
+    }
+    cache.prefetch(*calls.values())
     day = cache.get("wall_day_hours", scopes.hours)
     district_shapes = _simplified(ref, 1, 0.004)
     street_shapes = _simplified(ref, 2, 0.004)
@@ -351,33 +373,26 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         meta=cache.meta(),
         # Today against yesterday (the tiles) and the 24-hour trend from one query (queries/wall.py day_hours).
         pace=wall_queries.pace_of(day),
-        # Today's tile is the live overdue count alone: its own query (overdue_counts.sql), not case_kpis,
-        # which would also read today's cases for the group's name (docs/performance.md section 5c).
-        overdue_open=live_overdue_total(cache.get("overdue_counts", scopes.today.live(), "all")),
-        month=cache.get("case_kpis", scopes.month, month_columns),
-        # Last month only for the changes: numerators and denominators (no pending count).
-        last_month=cache.get("case_kpis", scopes.last_month, comparison_columns(month_kpis)),
+        overdue_open=live_overdue_total(cache.get(*calls["overdue"])),
+        month=cache.get(*calls["month"]),
+        last_month=cache.get(*calls["last_month"]),
         # Short for the panel heading: "较上月同期 11月01日–07日" (the date on screen gives the year).
         month_caption=previous_caption(scopes.month.start_date, scopes.month.end_date, "month",
                                        with_year=False).replace("（", " ").replace("）", ""),
-        # area_summary with the two counts shown (its live count from the entry the tile read), suppressed
-        # as wall_districts is (queries/wall.py).
-        districts=wall_queries.suppress_districts(
-            cache.get("area_summary", scopes.today, 1, wall_queries.TODAY_COLUMNS), config.min_cell_count).merge(
+        districts=wall_queries.suppress_districts(cache.get(*calls["districts"]), config.min_cell_count).merge(
             district_shapes[["area_code", "geojson"]], on="area_code", how="left"),
         district_shapes=district_shapes,
         street_shapes=street_shapes,
         view=fit_view(district_shapes, *MAP_PX),
-        hotspots=cache.get("wall_hotspots", scopes.today, config.hotspot_hours, config.hotspot_cell_degrees,
-                           config.min_cell_count),
-        latest=cache.get("wall_latest_cases", scopes.today, config.ticker_rows),
+        hotspots=cache.get(*calls["hotspots"]),
+        latest=cache.get(*calls["latest"]),
         hourly=wall_queries.hourly_of(day),
-        people=cache.get("wall_people", scopes.today),
-        categories=cache.get("wall_categories", scopes.today, 10, config.min_cell_count),
-        league=cache.get("unit_league", scopes.league, city.league_min_volume),
-        district_league=cache.get("area_summary", scopes.league, 1, wall_queries.LEAGUE_COLUMNS),
+        people=cache.get(*calls["people"]),
+        categories=cache.get(*calls["categories"]),
+        league=cache.get(*calls["league"]),
+        district_league=cache.get(*calls["district_league"]),
         scopes=scopes,
-        alert_counts=wall_alert_counts(scopes.today),
+        alert_counts=rule_level_counts(cache.get(*calls["alerts"])),
     )
 
 
@@ -453,12 +468,13 @@ def render_header(city: CityConfig, config: WallConfig, data: WallData | None, n
 ALERT_MINUTES = 5   # the wall's 预警 counts are evaluated at most this often (the pages list them live)
 
 
-def wall_alert_counts(today: Scope) -> dict[str, dict[str, int]]:
-    """预警 by rule and level for the wall, evaluated once per ALERT_MINUTES: the refresh that re-evaluates takes
-    longer, and the carousel must not skip a panel every minute for it."""
+def alert_call(today: Scope) -> tuple:
+    """The cache call of the wall's 预警 (by rule and level: rule_level_counts), evaluated once per
+    ALERT_MINUTES: the refresh that re-evaluates takes longer, and the carousel must not skip a panel every
+    minute for it."""
     moment = today.now_at.replace(minute=today.now_at.minute - today.now_at.minute % ALERT_MINUTES, second=0,
                                   microsecond=0)
-    return rule_level_counts(cache.get("alerts", replace(today, now_at=moment), load_alerts(), load_signals()))
+    return "alerts", replace(today, now_at=moment), load_alerts(), load_signals()
 
 
 def alert_strip_text(counts: dict[str, dict[str, int]]) -> str:
