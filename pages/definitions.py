@@ -106,14 +106,20 @@ def render_rules(city, row: pd.Series, years: tuple[int, ...]) -> None:
         st.markdown("\n".join(lines))
 
 
+def calibration_call(scope) -> tuple:
+    """The cache call of 预计办结's calibration over the last closed quarter (render_signal_methods)."""
+    config = load_signals()
+    return ("expected_calibration", scope.unfiltered(), expected_q.last_closed_quarter(scope.now_at.date()),
+            config.expected_window_days, config.expected_min_cases)
+
+
 def render_signal_methods(scope) -> None:
     """预警研判's measures: each method with its parameters (city.toml [signals]), and the measured
     calibration of 预计办结 over the last closed quarter."""
     config = load_signals()
     st.subheader("预警研判方法（城市配置）")
     quarter = expected_q.last_closed_quarter(scope.now_at.date())
-    calib = cache.get("expected_calibration", scope.unfiltered(), quarter, config.expected_window_days,
-                      config.expected_min_cases)
+    calib = cache.get(*calibration_call(scope))
     overall = calib[calib.level == "all"]
     if len(overall) and int(overall.cases.iloc[0]):
         r = overall.iloc[0]
@@ -146,6 +152,7 @@ def main() -> None:
     scope = setup_page("口径说明", "pages/definitions.py")
     city = load_city()
     kpis = registry(city)
+    cache.prefetch(("case_kpis", scope), calibration_call(scope))   # both at once (ui/cache.prefetch)
     row = cache.get("case_kpis", scope)
     years = cache.data_years(scope)
 

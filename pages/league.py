@@ -124,13 +124,14 @@ def build_league(scope, by: str, key: str, entity: str, city, kpis, config) -> t
     columns = league_columns(key, kpis, config)
     previous_scope = scope.previous_period()
     if by == "unit":
-        frame, previous = cache.get("unit_kpis", scope, columns), cache.get("unit_kpis", previous_scope, columns)
+        now_call, previous_call = ("unit_kpis", scope, columns), ("unit_kpis", previous_scope, columns)
         area_group = None
     else:
         level = BY_LEVEL[by]
-        frame = cache.get("area_kpis", scope, level, columns)
-        previous = cache.get("area_kpis", previous_scope, level, columns)
+        now_call, previous_call = ("area_kpis", scope, level, columns), ("area_kpis", previous_scope, level, columns)
         area_group = entity
+    cache.prefetch(previous_call)   # the previous period's counts on a prefetch thread meanwhile (ui/cache.prefetch)
+    frame, previous = cache.get(*now_call), cache.get(*previous_call)
     table = league_table(frame, previous, key, kpis, config, city.league_min_volume, area_group=area_group)
     export, kinds = export_frame(table, measure, preset, kpis, entity)
     if by == "unit":

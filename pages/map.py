@@ -62,6 +62,8 @@ def main() -> None:
     level = filters.drill_level(scope)
     level_names = cache.meta().get("level_names", ",".join(city.level_names)).split(",")
     level_name = level_names[level - 1] if level - 1 < len(level_names) else f"第{level}级"
+    calls = {"summary": ("area_summary", scope, level), "shapes": ("area_shapes", scope, level)}
+    cache.prefetch(*calls.values())   # on the prefetch threads while the options and heading draw (ui/cache.prefetch)
     options = cache.get("area_options", scope)
     names = dict(zip(options.area_code, options.name))
 
@@ -77,8 +79,7 @@ def main() -> None:
         st.caption(f"统计期 {scope.start_date:%Y年%m月%d日} 至 {scope.end_date - timedelta(days=1):%Y年%m月%d日}"
                    f" · 当前层级：{md_escape(level_name)}")
 
-    summary = cache.get("area_summary", scope, level)
-    shapes = cache.get("area_shapes", scope, level)
+    summary, shapes = cache.get(*calls["summary"]), cache.get(*calls["shapes"])
     c1, c2, c3 = st.columns([6, 3, 4], vertical_alignment="bottom")
     with c1:
         measure_key = filters.render_choice("measure", "指标", {k: m.label for k, m in measures.items()}, "count")

@@ -71,13 +71,22 @@ def main() -> None:
     # own row groups — one pass from a year back cost 13 months of reading for 近30天.
     prev_scope, year_scope = scope.previous_period(), scope.year_ago()
     column = f"{measure}_count"
-    current = int(cache.get("case_kpis", scope, (column,))[column])
-    previous = int(cache.get("case_kpis", prev_scope, (column,))[column]) if _covered(prev_scope, data_start) else None
-    year_ago = int(cache.get("case_kpis", year_scope, (column,))[column]) if _covered(year_scope, data_start) else None
     # Medians of a single day's closures are too few to read as a trend: at least weeks for durations.
     time_grain = "week" if grain == "day" and scope.days > 14 else grain
-    # Only the measure shown: the cards and the default chart read 派遣→处置; 上报→结案 is asked for when picked.
-    handling = cache.get("handling_time", scope, time_grain, "handle")
+    # Every query of the page starts now on the prefetch threads (ui/cache.prefetch), slowest first.
+    # Only the duration measure shown: the cards and the default chart read 派遣→处置; 上报→结案 is asked
+    # for when picked.
+    calls = {"handling": ("handling_time", scope, time_grain, "handle"),
+             "series": ("trend_series", scope, grain, measure, data_start),
+             "current": ("case_kpis", scope, (column,)),
+             "previous": ("case_kpis", prev_scope, (column,)) if _covered(prev_scope, data_start) else None,
+             "year_ago": ("case_kpis", year_scope, (column,)) if _covered(year_scope, data_start) else None,
+             "tops": ("top_categories", scope, 5), "heat": ("hour_weekday", scope), "mix": ("source_mix", scope, grain)}
+    cache.prefetch(*calls.values())
+    current = int(cache.get(*calls["current"])[column])
+    previous = None if calls["previous"] is None else int(cache.get(*calls["previous"])[column])
+    year_ago = None if calls["year_ago"] is None else int(cache.get(*calls["year_ago"])[column])
+    handling = cache.get(*calls["handling"])
     total = handling[handling.is_total]
     total = total.iloc[0] if len(total) else None
 
@@ -104,7 +113,7 @@ def main() -> None:
                   help=f"同一批 {n_handled:,} 件案件的第 90 百分位：90% 的案件在此工作时内处置完毕")
 
     st.markdown(f"#### 每{GRAINS[grain]}{label}及同比、环比")
-    series = cache.get("trend_series", scope, grain, measure, data_start)
+    series = cache.get(*calls["series"])
     if series.empty or series.case_count.sum() == 0:
         render_empty()
     else:
@@ -114,7 +123,7 @@ def main() -> None:
                    "线：同比、环比增长率（右轴）。早于数据起始日的比较不显示。")
 
     left, middle, right = st.columns([1, 1, 1.35], gap="medium")
-    tops = cache.get("top_categories", scope, 5)
+    tops = cache.get(*calls["tops"])
     for col, kind, color in ((left, "event", PRIMARY), (middle, "component", ACCENT)):
         with col:
             st.markdown(f"#### 高发{filters.KIND_LABELS[kind]}前五")
@@ -128,7 +137,7 @@ def main() -> None:
                            f"（{int(part.kind_total.iloc[0]):,} 件）的比例，悬停查看环比")
     with right:
         st.markdown("#### 上报时段分布（星期 × 小时）")
-        heat = cache.get("hour_weekday", scope)
+        heat = cache.get(*calls["heat"])
         if heat.empty:
             render_empty()
         else:
@@ -139,7 +148,7 @@ def main() -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown(f"#### 案件来源构成（按{GRAINS[grain]}）")
-        mix = cache.get("source_mix", scope, grain)
+        mix = cache.get(*calls["mix"])
         if mix.empty:
             render_empty()
         else:

@@ -47,8 +47,10 @@ def _probe(monkeypatch, body):
 
 def test_prefetched_queries_run_once_each_in_parallel_on_the_runs_snapshot(app_db, monkeypatch):
     together = threading.Barrier(3, timeout=20)   # passes only when all three run at the same time
+    started = threading.Semaphore(0)
 
     def body(snap, tag):
+        started.release()
         together.wait()
         return pd.DataFrame({"tag": [tag], "n": [snap.cursor().execute(COUNT).fetchone()[0]]})
 
@@ -56,6 +58,7 @@ def test_prefetched_queries_run_once_each_in_parallel_on_the_runs_snapshot(app_d
     scope = window_scope()
     with cache.pinned() as snap:
         cache.prefetch(*[("probe", scope, tag) for tag in ("a", "b", "c")])
+        assert all(started.acquire(timeout=20) for _ in range(3))   # under way before the page asks
         got = [cache.get("probe", scope, tag) for tag in ("a", "b", "c")]
         again = [cache.get("probe", scope, tag) for tag in ("a", "b", "c")]
     assert [(g.tag[0], g.n[0]) for g in got] == [("a", 3), ("b", 3), ("c", 3)]

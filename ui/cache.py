@@ -253,12 +253,13 @@ def prefetch(*calls: tuple) -> None:
     holding the GIL, so the independent queries of a cold view overlap on the machine's cores instead
     of running one after another while the page's own thread draws. Every call reads this run's
     snapshot. A call that fails here is dropped: the page's own call runs it again and shows the error.
-    List the calls slowest first, and only calls the page then makes with exactly these arguments."""
+    List the calls slowest first, and only calls the page then makes with exactly these arguments; a
+    None in their place is skipped (a call the page makes only under a condition that does not hold)."""
     pool = _prefetch_pool()
     if pool is None:
         return
     snap, store = snapshot(), results()
-    for name, scope, *args in calls:
+    for name, scope, *args in filter(None, calls):
         pool.submit(_prefetched, store, snap, name, scope, tuple(args))
 
 
