@@ -10,7 +10,13 @@ discovered manager; `per_run_discovery=True` keeps the old behaviour (to compare
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# The alert ticker (ui/alert_ticker.py) off unless a benchmark asks for it: its thread would evaluate the
+# city's 预警 in the background, inside whichever measurement is running when the minute turns.
+# bench_page_table --alerts-ticked does the ticker's evaluation itself, outside the clock.
+os.environ.setdefault("DASHBOARD_ALERT_TICKER", "0")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _manager = None

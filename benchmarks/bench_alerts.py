@@ -8,8 +8,8 @@ city.toml: wall and process CPU seconds (best of --repeat) of
                  before) against the working minutes open_cases holds since SCHEMA_VERSION 22 (alert_cases.sql);
   case_alerts    the same with the rule's Python (row by row before: tests/alerts_reference.py);
   detect         异动's judgement of anomaly_counts' rows (every pair before, those with min_count reports after);
-  evaluate       every rule, as ui/alerts.py asks it (_synced once a minute per process city-wide, and per
-                 selection for other grants; the wall every 5 minutes),
+  evaluate       every rule, as ui/alerts.py asks it (city_evaluation once a minute per process city-wide, on its
+                 alert ticker's thread; per selection for other grants; the wall every 5 minutes),
 beside a bare scan of five columns of every case at the start and the end of the run (the baseline: read the
 ratios, the machine is shared). Frames are compared: it stops if before and after differ.
 """

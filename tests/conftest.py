@@ -18,6 +18,15 @@ def _single_user_desk_unless_a_test_signs_in(monkeypatch):
     monkeypatch.delenv("DASHBOARD_AUTHZ", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_alert_ticker_unless_a_test_starts_one(monkeypatch):
+    """The alert ticker (ui/alert_ticker.py) would keep evaluating, once a minute, whichever test
+    database a page run handed it last, and write alert state into whichever folder the environment
+    names at that moment: another test's. Off in the test process (tests/test_alert_ticker.py runs it);
+    dashboard servers that tests start as processes keep the environment they were started with."""
+    monkeypatch.setenv("DASHBOARD_ALERT_TICKER", "0")
+
+
 @pytest.fixture(scope="session")
 def known_city_db(tmp_path_factory):
     """tests/known_city.py written and published once for the session's page tests, which only read

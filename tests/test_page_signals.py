@@ -177,7 +177,7 @@ def test_a_city_wide_user_reads_the_city_evaluation_and_others_evaluate_their_ow
     assert "**预警**　异动 :yellow-badge[黄 1]　未确认 1 条" in strip      # the same strip as evaluated alone
     assert "alerts" not in asked          # the demo identity sees the whole city: no second evaluation
 
-    _state, city, _frame = ui_alerts._city_evaluation()
+    _state, city, _frame = ui_alerts.city_evaluation()
     live = replace(city.live(), access=Access.demo())
     assert ui_alerts._is_the_city_view(live, city)
     assert not ui_alerts._is_the_city_view(replace(live, access=Access(districts=("430903",), label="区")), city)

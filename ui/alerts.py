@@ -17,6 +17,7 @@ from queries.alerts import evaluate, rule_level_counts
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import auth, cache
+from ui.result_cache import Shared, size_bytes
 from ui.clock import now
 
 SYSTEM_ACCESS = Access(all_districts=True, label="预警服务（全市）")
@@ -28,24 +29,22 @@ def _city_scope() -> Scope:
                              access=SYSTEM_ACCESS, now_at=moment), load_city())
 
 
-@st.cache_data(ttl=120, max_entries=4, show_spinner=False)
-def _synced(version: str, minute: str, _snap) -> tuple[dict[str, dict], Scope, pd.DataFrame]:
-    """Evaluates every rule city-wide and updates the alert state, once per snapshot and minute per
-    process (the lock in data.alert_state keeps several processes consistent). Returns the active
-    state, the scope evaluated and its alerts."""
-    config, signals = load_alerts(), load_signals()
+def city_evaluation() -> tuple[dict[str, dict], Scope, pd.DataFrame]:
+    """Every rule evaluated city-wide and the alert state updated (fire once until cleared, webhook): once per
+    snapshot and minute per process, by whoever asks first — the alert ticker at the start of each minute
+    (ui/alert_ticker.py), so that alerts fire while nobody has a page open and no view waits for it, or a
+    page whose snapshot the ticker has not evaluated yet (the lock in data.alert_state keeps several
+    processes consistent). Returns the active state, the scope evaluated and its alerts, shared by every
+    caller: read them, never change them."""
     scope = _city_scope()
-    alerts = evaluate(_snap, scope, config, signals)
-    return alert_state.sync(alerts, scope.now_at, webhook_url=config.webhook_url).active, scope, alerts
+    return cache.derived("city_alerts", scope, (), lambda: _evaluated(scope)).value
 
 
-def _city_evaluation() -> tuple[dict[str, dict], Scope, pd.DataFrame]:
-    snap = cache.snapshot()
-    return _synced(snap.version, now().strftime("%Y-%m-%dT%H:%M"), snap)
-
-
-def active_state() -> dict[str, dict]:
-    return _city_evaluation()[0]
+def _evaluated(scope: Scope) -> Shared:
+    config, signals = load_alerts(), load_signals()
+    alerts = evaluate(cache.snapshot(), scope, config, signals)
+    active = alert_state.sync(alerts, scope.now_at, webhook_url=config.webhook_url).active
+    return Shared((active, scope, alerts), size_bytes(alerts) + size_bytes(active))
 
 
 def _sees_the_whole_city(access: Access) -> bool:
@@ -58,6 +57,11 @@ def _is_the_city_view(live: Scope, city: Scope) -> bool:
     evaluating them again cost a city-wide user's first view as much again (at 10M cases 0.13 s, at
     100M 0.4 s: alert_cases, anomaly_counts and the 按期结案率 rule's counts)."""
     return _sees_the_whole_city(live.access) and replace(live, access=city.access) == city.live()
+
+
+def is_the_city_view(scope: Scope) -> bool:
+    """True when `scope`'s alerts are exactly those of this minute's city-wide evaluation (city_evaluation)."""
+    return _is_the_city_view(scope.live(), _city_scope())
 
 
 def user_alerts(scope: Scope) -> pd.DataFrame:
@@ -79,7 +83,7 @@ def _acks_stamp() -> tuple[int, int] | None:
 
 
 def _user_alerts(scope: Scope) -> pd.DataFrame:
-    state, city_scope, city_alerts = _city_evaluation()
+    state, city_scope, city_alerts = city_evaluation()
     alerts = city_alerts if _is_the_city_view(scope, city_scope) else cache.get("alerts", scope, load_alerts(),
                                                                                   load_signals())
     acks = alert_state.acks()

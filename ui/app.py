@@ -11,7 +11,7 @@ from data.config import PROJECT_ROOT, db_path, load_city, published_path
 from data.store import SCHEMA_VERSION
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
-from ui import audit, auth, cache, filters, heap
+from ui import alert_ticker, audit, auth, cache, filters, heap
 from ui.clock import now
 from ui.export import remember_page_context
 from ui.text import md_escape
@@ -160,6 +160,7 @@ def setup_page(title: str, page_file: str, *, show_area_filter: bool = True,
                        initial_sidebar_state="expanded")
     st.html(BASE_CSS)
     ensure_database()
+    alert_ticker.keep_running()   # the city's 预警 each minute on a thread of its own (ui/alert_ticker.py)
     access = current_access(page_file)
     menu = st.sidebar.container()
     scope = filters.render_filters(access, show_area=show_area_filter,

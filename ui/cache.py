@@ -264,11 +264,22 @@ def prefetch(*calls: tuple) -> None:
 
 
 def _prefetched(store: ResultCache, snap: Snapshot, name: str, scope: Scope, args: tuple) -> None:
+    with handed(snap, store):
+        try:
+            get(name, scope, *args)
+        except Exception:   # noqa: BLE001 - the page's own call raises it (see prefetch)
+            pass
+
+
+@contextmanager
+def handed(snap: Snapshot, store: ResultCache) -> Iterator[None]:
+    """For a thread outside any Streamlit run (a prefetch thread, the alert ticker): every get() and
+    derived() of this thread in the block reads `snap` and keeps its results in `store` — results()
+    and snapshot() as a page's thread sees them, handed over by one, since Streamlit supports no call
+    (st.cache_resource included) outside a script's thread."""
     _local.pin, _local.store = snap, store
     try:
-        get(name, scope, *args)
-    except Exception:   # noqa: BLE001 - the page's own call raises it (see prefetch)
-        pass
+        yield
     finally:
         _local.pin = _local.store = None
 

@@ -30,7 +30,8 @@ from queries.numbers import percent_text, points_text, rate_text
 from queries.periods import previous_caption
 from queries.scope import Access, Scope
 from queries.wall import WallScopes, wall_scopes
-from ui import auth, cache, figures, heap
+from ui import alert_ticker, auth, cache, figures, heap
+from ui import alerts as ui_alerts
 from ui.app import FAVICON, current_session, ensure_database, freshness_text, gate_sources
 from ui.clock import is_pinned, now, now_exact
 from ui.text import md_escape
@@ -266,6 +267,9 @@ def setup_wall() -> tuple[CityConfig, WallConfig]:
         with setup_slot.container():
             ensure_database()
         setup_slot.empty()
+    # The city's 预警 each minute on a thread of its own: a hall with only the wall on screen still fires
+    # alerts and webhooks (ui/alert_ticker.py).
+    alert_ticker.keep_running()
     current_session(auth.WALL_PAGE)   # the page stops here, with the reason, for anyone not allowed
     with st.container(key="wall-clock"):
         st.html(CLOCK_HTML, unsafe_allow_javascript=True)
@@ -344,8 +348,11 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
     month_columns = kpi_columns(month_kpis)
     # Every query of the refresh starts now on the prefetch threads (ui/cache.prefetch), slowest first;
     # this thread reads the hours and simplifies the polygons meanwhile, then takes each result.
+    # A city-wide wall's 预警 are the city evaluation of this minute (the alert ticker's: ui/alert_ticker.py);
+    # any other wall evaluates its own every ALERT_MINUTES.
+    city_wide = ui_alerts.is_the_city_view(scopes.today)
     calls = {
-        "alerts": alert_call(scopes.today),
+        "alerts": None if city_wide else alert_call(scopes.today),
         "month": ("case_kpis", scopes.month, month_columns),
         # Last month only for the changes: numerators and denominators (no pending count).
         "last_month": ("case_kpis", scopes.last_month, comparison_columns(month_kpis)),
@@ -392,7 +399,7 @@ def fetch_wall_data(city: CityConfig, config: WallConfig, moment: datetime) -> W
         league=cache.get(*calls["league"]),
         district_league=cache.get(*calls["district_league"]),
         scopes=scopes,
-        alert_counts=rule_level_counts(cache.get(*calls["alerts"])),
+        alert_counts=rule_level_counts(ui_alerts.city_evaluation()[2] if city_wide else cache.get(*calls["alerts"])),
     )
 
 
@@ -469,9 +476,9 @@ ALERT_MINUTES = 5   # the wall's 预警 counts are evaluated at most this often 
 
 
 def alert_call(today: Scope) -> tuple:
-    """The cache call of the wall's 预警 (by rule and level: rule_level_counts), evaluated once per
-    ALERT_MINUTES: the refresh that re-evaluates takes longer, and the carousel must not skip a panel every
-    minute for it."""
+    """The cache call of the 预警 of a wall that is not the city view (by rule and level: rule_level_counts),
+    evaluated once per ALERT_MINUTES: the refresh that re-evaluates takes longer, and the carousel must not
+    skip a panel every minute for it."""
     moment = today.now_at.replace(minute=today.now_at.minute - today.now_at.minute % ALERT_MINUTES, second=0,
                                   microsecond=0)
     return "alerts", replace(today, now_at=moment), load_alerts(), load_signals()
