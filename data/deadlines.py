@@ -99,12 +99,11 @@ STEP_NAMES = {"accept": "受理", "file": "立案", "dispatch": "派遣", "handl
 
 
 def limits_table(limits: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
-    """One row per 小类 with its time limit per step as shown ("4 工作时"), the '*' defaults filled in."""
-    rows = []
-    for cat in categories.itertuples():
-        row = {"小类代码": cat.category_code, "大类": cat.major_name, "小类": cat.minor_name}
-        for step, name in STEP_NAMES.items():
-            amount, unit = limits_for(limits, [cat.category_code], step)
-            row[name] = f"{amount[0]:g} {UNIT_NAMES[unit[0]]}"
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """One row per 小类 with its time limit per step as shown ("4 工作时"), the '*' defaults filled in.
+    One limits_for per step over every 小类 (one call per 小类 and step took 0.13 s of 口径说明's cold view)."""
+    table = {"小类代码": categories["category_code"].tolist(), "大类": categories["major_name"].tolist(),
+             "小类": categories["minor_name"].tolist()}
+    for step, name in STEP_NAMES.items():
+        amounts, units = limits_for(limits, categories["category_code"].to_numpy(object), step)
+        table[name] = [f"{amount:g} {UNIT_NAMES[unit]}" for amount, unit in zip(amounts, units)]
+    return pd.DataFrame(table)

@@ -117,3 +117,37 @@ def test_the_city_configuration_gives_the_policy_and_rejects_unknown_modes():
         DeadlinePolicy(deferred="stretch")
     deferred, extended = DeadlinePolicy().describe()
     assert "顺延" in deferred and "2 倍" in extended
+
+
+def _limits_table_one_by_one(limits, categories):
+    """口径说明's table as it was built before session 9: one limits_for per 小类 and step (the reference)."""
+    import pandas as pd
+
+    from data.deadlines import STEP_NAMES, UNIT_NAMES
+    from data.worktime import limits_for
+
+    rows = []
+    for cat in categories.itertuples():
+        row = {"小类代码": cat.category_code, "大类": cat.major_name, "小类": cat.minor_name}
+        for step, name in STEP_NAMES.items():
+            amount, unit = limits_for(limits, [cat.category_code], step)
+            row[name] = f"{amount[0]:g} {UNIT_NAMES[unit[0]]}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_the_limits_table_shows_every_category_s_limits_as_the_one_by_one_lookup_did():
+    import pandas as pd
+
+    from data.deadlines import limits_table
+
+    limits = load_time_limits(REPO_ROOT / "data/reference/time_limits.csv")
+    categories = pd.read_csv(REPO_ROOT / "data/reference/categories.csv", dtype=str)
+    # and a 小类 the limits file does not list: it takes the '*' defaults
+    categories = pd.concat([categories, pd.DataFrame([{"category_code": "Z9901", "major_name": "其他",
+                                                       "minor_name": "未列时限"}])], ignore_index=True)
+    table = limits_table(limits, categories)
+    pd.testing.assert_frame_equal(table, _limits_table_one_by_one(limits, categories))
+    assert len(table) == len(categories) > 40
+    assert table.iloc[-1].tolist() == ["Z9901", "其他", "未列时限", "1 工作时", "1 工作时", "1 工作时", "1 工作日",
+                                       "2 工作时", "1 工作时"]
