@@ -17,8 +17,8 @@ from queries.alerts import evaluate, rule_level_counts
 from queries.kpis import apply_rules
 from queries.scope import Access, Scope
 from ui import auth, cache
-from ui.result_cache import Shared, size_bytes
 from ui.clock import now
+from ui.result_cache import Shared, size_bytes
 
 SYSTEM_ACCESS = Access(all_districts=True, label="预警服务（全市）")
 
