@@ -136,6 +136,10 @@ def wait_for_app(page, *, timeout_ms: int = 60000, quiet_ms: int = 1500) -> None
     calls st.rerun() passes through "notRunning" between its runs), something must be drawn in the
     main block, and no element may still be a loading skeleton."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
+    # The quiet period starts anew on every call: a mark left by the previous call on this page made a wait
+    # right after a click return at once, before the rerun the click asked for had started (a case list's
+    # row click: the URL had its ?case= and the list was still drawn).
+    page.evaluate("() => { window.__appIdleSince = null; }")
     page.wait_for_function(
         """(quietMs) => {
              const app = document.querySelector('[data-testid="stApp"]');
