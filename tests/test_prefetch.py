@@ -151,3 +151,13 @@ def test_the_pages_show_the_same_with_and_without_prefetching(page, app_db, monk
     assert sorted(name for name, _ in computed_on) == sorted(name for name, _ in computed_off)
     assert not any(thread.startswith("prefetch") for _, thread in computed_off), computed_off
     assert any(thread.startswith("prefetch") for name, thread in computed_on if name == "case_kpis"), computed_on
+
+
+def test_a_handed_snapshot_and_store_give_way_to_the_threads_own_after_the_block(app_db):
+    from ui.result_cache import ResultCache
+
+    other = ResultCache(max_bytes=2 ** 20, ttl_seconds=60)
+    with cache.pinned() as mine:
+        with cache.handed(cache.reader().pin(), other):
+            assert cache._store() is other
+        assert cache.snapshot() is mine and cache._store() is cache.results()

@@ -201,8 +201,8 @@ def _frozen(value: Any) -> Any:
 
 
 def _store() -> ResultCache:
-    """The result store: results(), or the one a prefetch thread was handed (prefetch threads call no
-    Streamlit API, st.cache_resource included: Streamlit supports none outside a script's thread)."""
+    """The result store: results(), or the one this thread was handed (`handed`: prefetch threads and the
+    alert ticker call no Streamlit API, st.cache_resource included)."""
     handed = getattr(_local, "store", None)
     return handed if handed is not None else results()
 
@@ -277,11 +277,12 @@ def handed(snap: Snapshot, store: ResultCache) -> Iterator[None]:
     derived() of this thread in the block reads `snap` and keeps its results in `store` — results()
     and snapshot() as a page's thread sees them, handed over by one, since Streamlit supports no call
     (st.cache_resource included) outside a script's thread."""
+    previous = getattr(_local, "pin", None), getattr(_local, "store", None)
     _local.pin, _local.store = snap, store
     try:
         yield
     finally:
-        _local.pin = _local.store = None
+        _local.pin, _local.store = previous
 
 
 _POOL_LOCK = threading.Lock()
